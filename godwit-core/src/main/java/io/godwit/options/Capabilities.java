@@ -1,0 +1,85 @@
+package io.godwit.options;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** An immutable set of enabled capabilities; changes make a new set (QEMU's migrate-set-capabilities). */
+public final class Capabilities {
+    private static final Capabilities NONE = new Capabilities(EnumSet.noneOf(Capability.class));
+
+    private final Set<Capability> enabled;
+
+    private Capabilities(EnumSet<Capability> enabled) {
+        this.enabled = Collections.unmodifiableSet(enabled);
+    }
+
+    /** QEMU's defaults: everything off. */
+    public static Capabilities defaults() {
+        return NONE;
+    }
+
+    public static Capabilities of(Capability... caps) {
+        return defaults().plus(caps);
+    }
+
+    public boolean has(Capability c) {
+        return enabled.contains(c);
+    }
+
+    public Set<Capability> enabled() {
+        return enabled;
+    }
+
+    public Capabilities plus(Capability... caps) {
+        EnumSet<Capability> s = copy();
+        for (Capability c : caps) {
+            check(c, true);
+            s.add(c);
+        }
+        return new Capabilities(s);
+    }
+
+    /** Applies a batch of changes at once; refuses the whole batch if any change is refused. */
+    public Capabilities with(Map<Capability, Boolean> changes) {
+        EnumSet<Capability> s = copy();
+        changes.forEach((c, on) -> {
+            check(c, on);
+            if (on) {
+                s.add(c);
+            } else {
+                s.remove(c);
+            }
+        });
+        if (s.contains(Capability.SWITCHOVER_ACK) && !s.contains(Capability.RETURN_PATH)) {
+            throw new IllegalArgumentException("Capability 'switchover-ack' requires capability 'return-path'");
+        }
+        return new Capabilities(s);
+    }
+
+    private static void check(Capability c, boolean on) {
+        if (on && !c.supported) {
+            throw new IllegalArgumentException("Capability '" + c.qmpName + "' is not supported by Godwit");
+        }
+    }
+
+    private EnumSet<Capability> copy() {
+        return enabled.isEmpty() ? EnumSet.noneOf(Capability.class) : EnumSet.copyOf(enabled);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Capabilities c && c.enabled.equals(enabled);
+    }
+
+    @Override
+    public int hashCode() {
+        return enabled.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return enabled.toString();
+    }
+}

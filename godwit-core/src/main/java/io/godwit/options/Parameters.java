@@ -1,0 +1,60 @@
+package io.godwit.options;
+
+/**
+ * Migration parameters with QEMU's names, defaults and validation (migration/options.c).
+ *
+ * @param downtimeLimitMs downtime-limit: the longest pause allowed at switchover, in ms
+ * @param maxBandwidth max-bandwidth: bytes/s the migration may use; 0 means no limit
+ * @param availSwitchoverBandwidth avail-switchover-bandwidth: bytes/s to assume at switchover
+ *     instead of the measured bandwidth; 0 means use the measured one
+ */
+public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
+    public static final long DEFAULT_DOWNTIME_LIMIT_MS = 300;
+    public static final long MAX_DOWNTIME_LIMIT_MS = 2_000_000;
+    public static final long DEFAULT_MAX_BANDWIDTH = 128L << 20;
+
+    public static final String DOWNTIME_LIMIT = "downtime-limit";
+    public static final String MAX_BANDWIDTH = "max-bandwidth";
+    public static final String AVAIL_SWITCHOVER_BANDWIDTH = "avail-switchover-bandwidth";
+
+    public Parameters {
+        if (downtimeLimitMs < 0 || downtimeLimitMs > MAX_DOWNTIME_LIMIT_MS) {
+            throw new IllegalArgumentException("Parameter 'downtime_limit' expects an integer in the range of 0 to "
+                    + MAX_DOWNTIME_LIMIT_MS + " milliseconds");
+        }
+        if (maxBandwidth < 0) {
+            throw new IllegalArgumentException(
+                    "Parameter 'max_bandwidth' expects an integer in the range of 0 to " + Long.MAX_VALUE + " bytes/second");
+        }
+        if (availSwitchoverBandwidth < 0) {
+            throw new IllegalArgumentException("Parameter 'avail_switchover_bandwidth' expects an integer in the range"
+                    + " of 0 to " + Long.MAX_VALUE + " bytes/second");
+        }
+    }
+
+    public static Parameters defaults() {
+        return new Parameters(DEFAULT_DOWNTIME_LIMIT_MS, DEFAULT_MAX_BANDWIDTH, 0);
+    }
+
+    public Parameters withDowntimeLimitMs(long v) {
+        return new Parameters(v, maxBandwidth, availSwitchoverBandwidth);
+    }
+
+    public Parameters withMaxBandwidth(long v) {
+        return new Parameters(downtimeLimitMs, v, availSwitchoverBandwidth);
+    }
+
+    public Parameters withAvailSwitchoverBandwidth(long v) {
+        return new Parameters(downtimeLimitMs, maxBandwidth, v);
+    }
+
+    /** Sets one parameter by its QMP name. */
+    public Parameters with(String name, long value) {
+        return switch (name) {
+            case DOWNTIME_LIMIT -> withDowntimeLimitMs(value);
+            case MAX_BANDWIDTH -> withMaxBandwidth(value);
+            case AVAIL_SWITCHOVER_BANDWIDTH -> withAvailSwitchoverBandwidth(value);
+            default -> throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package io.godwit.savevm;
+
+import io.godwit.stream.StreamConstants;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The handlers of one machine, in save order: by priority, highest first, then registration
+ * order (QEMU's savevm_state.handlers). Section ids are handed out at registration.
+ */
+public final class HandlerRegistry {
+    /** Pass as instance id to take the next free instance of that idstr. */
+    public static final int INSTANCE_ID_ANY = -1;
+    public static final int PRIORITY_DEFAULT = 0;
+
+    private final List<SaveStateEntry> entries = new CopyOnWriteArrayList<>();
+    private int nextSectionId;
+
+    public synchronized SaveStateEntry register(String idstr, int instanceId, int versionId, int priority,
+            SaveVmHandler handler) {
+        if (idstr.isEmpty() || idstr.getBytes(StandardCharsets.UTF_8).length > StreamConstants.MAX_IDSTR_LENGTH) {
+            throw new IllegalArgumentException("idstr must be 1 to 255 bytes: '" + idstr + "'");
+        }
+        if (instanceId == INSTANCE_ID_ANY) {
+            instanceId = nextInstance(idstr);
+        } else if (find(idstr, instanceId) != null) {
+            throw new IllegalArgumentException("handler " + idstr + "/" + instanceId + " is already registered");
+        }
+        SaveStateEntry e = new SaveStateEntry(idstr, instanceId, versionId, priority, nextSectionId++, handler);
+        List<SaveStateEntry> sorted = new ArrayList<>(entries);
+        sorted.add(e);
+        sorted.sort(Comparator.comparingInt(SaveStateEntry::priority).reversed()
+                .thenComparingInt(SaveStateEntry::sectionId));
+        entries.clear();
+        entries.addAll(sorted);
+        return e;
+    }
+
+    public SaveStateEntry register(String idstr, int versionId, SaveVmHandler handler) {
+        return register(idstr, 0, versionId, PRIORITY_DEFAULT, handler);
+    }
+
+    public synchronized void unregister(SaveStateEntry e) {
+        entries.remove(e);
+    }
+
+    private int nextInstance(String idstr) {
+        int max = -1;
+        for (SaveStateEntry e : entries) {
+            if (e.idstr().equals(idstr)) {
+                max = Math.max(max, e.instanceId());
+            }
+        }
+        return max + 1;
+    }
+
+    /** The entry for {@code idstr}/{@code instanceId}, or null. */
+    public SaveStateEntry find(String idstr, int instanceId) {
+        for (SaveStateEntry e : entries) {
+            if (e.instanceId() == instanceId && e.idstr().equals(idstr)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** All entries in save order; a snapshot. */
+    public List<SaveStateEntry> entries() {
+        return List.copyOf(entries);
+    }
+}

@@ -1,0 +1,39 @@
+package io.godwit.savevm;
+
+import io.godwit.options.Capabilities;
+import io.godwit.stream.StreamInput;
+
+/** What a handler may use while loading on the destination. Used on the incoming thread only. */
+public final class LoadContext {
+    private final StreamInput in;
+    private final Capabilities capabilities;
+    private final SwitchoverApproval approval;
+
+    public LoadContext(StreamInput in, Capabilities capabilities, SwitchoverApproval approval) {
+        this.in = in;
+        this.capabilities = capabilities;
+        this.approval = approval;
+    }
+
+    public StreamInput in() {
+        return in;
+    }
+
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /**
+     * Says this handler is ready for switchover (it has loaded its initial data). When every
+     * handler that needs an ack has approved, the destination sends SWITCHOVER_ACK.
+     */
+    public void approveSwitchover() {
+        approval.approve();
+    }
+
+    /** Counts approvals and sends the ack when the last one arrives. */
+    @FunctionalInterface
+    public interface SwitchoverApproval {
+        void approve();
+    }
+}

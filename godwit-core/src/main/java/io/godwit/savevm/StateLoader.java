@@ -1,0 +1,151 @@
+package io.godwit.savevm;
+
+import io.godwit.stream.Command;
+import io.godwit.stream.Configuration;
+import io.godwit.stream.MigrationStreamReader;
+import io.godwit.stream.SectionFooter;
+import io.godwit.stream.SectionHeader;
+import io.godwit.stream.StreamConstants;
+import io.godwit.stream.StreamFormatException;
+import io.godwit.stream.StreamRecord;
+import io.godwit.stream.VmDescription;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads a migration stream into the destination's handlers (QEMU savevm.c qemu_loadvm_state):
+ * the header, the optional configuration, then sections until EOF, then the optional trailer.
+ * Every section must name a registered handler at a version it supports and end with its footer.
+ */
+public final class StateLoader {
+    private final HandlerRegistry registry;
+    private final MigrationStreamReader reader;
+    private final LoadContext ctx;
+    private final CommandListener commands;
+    private final String machineType;
+    private final Map<Integer, SaveStateEntry> sections = new HashMap<>();
+    private final Map<Integer, Integer> versions = new HashMap<>();
+
+    /** Receives the commands found in the stream (open return path, ping, ...). */
+    @FunctionalInterface
+    public interface CommandListener {
+        void onCommand(Command command, long offset) throws IOException;
+    }
+
+    /** What a completed load saw. */
+    public record Result(Configuration configuration, String vmDescription, int sections, long bytes) {}
+
+    /** @param machineType the machine type a configuration section must name, or null to accept any */
+    public StateLoader(HandlerRegistry registry, MigrationStreamReader reader, LoadContext ctx,
+            CommandListener commands, String machineType) {
+        this.registry = registry;
+        this.reader = reader;
+        this.ctx = ctx;
+        this.commands = commands;
+        this.machineType = machineType;
+    }
+
+    public Result load() throws IOException {
+        reader.readHeader();
+        for (SaveStateEntry e : registry.entries()) {
+            e.handler().loadSetup(ctx);
+        }
+        try {
+            return loadSections();
+        } finally {
+            for (SaveStateEntry e : registry.entries()) {
+                e.handler().loadCleanup();
+            }
+        }
+    }
+
+    private Result loadSections() throws IOException {
+        Configuration config = null;
+        int count = 0;
+        while (true) {
+            long at = reader.in().position();
+            StreamRecord r = reader.next();
+            switch (r) {
+                case null -> throw new StreamFormatException("truncated stream: expected a section or EOF, "
+                        + "stream ended", at);
+                case Configuration c -> {
+                    if (count > 0 || config != null) {
+                        throw new StreamFormatException("configuration section after the first section; "
+                                + "expected it right after the header", at);
+                    }
+                    config = checked(c, at);
+                }
+                case SectionHeader h -> {
+                    loadSection(h, at);
+                    count++;
+                }
+                case Command c -> commands.onCommand(c, at);
+                case StreamRecord.Eof e -> {
+                    return new Result(config, readTrailer(), count, reader.in().position());
+                }
+                case SectionFooter f -> throw new StreamFormatException(
+                        "section footer (id " + f.sectionId() + ") outside a section; expected a section header", at);
+                case VmDescription d -> throw new StreamFormatException(
+                        "VMDESCRIPTION before EOF; expected a section or EOF", at);
+            }
+        }
+    }
+
+    private Configuration checked(Configuration c, long at) throws StreamFormatException {
+        if (machineType != null && !machineType.equals(c.machineType())) {
+            throw new StreamFormatException("machine type received is '" + c.machineType() + "'; expected '"
+                    + machineType + "' (the local machine type)", at);
+        }
+        return c;
+    }
+
+    private void loadSection(SectionHeader h, long at) throws IOException {
+        SaveStateEntry e;
+        if (h.isStartOrFull()) {
+            e = registry.find(h.idstr(), h.instanceId());
+            if (e == null) {
+                throw new StreamFormatException("unknown section '" + h.idstr() + "' instance " + h.instanceId()
+                        + ": expected a handler registered on the destination", at);
+            }
+            if (h.versionId() > e.versionId()) {
+                throw new StreamFormatException("unsupported version " + h.versionId() + " for '" + h.idstr()
+                        + "': expected at most version " + e.versionId(), at);
+            }
+            SaveStateEntry prev = sections.putIfAbsent(h.sectionId(), e);
+            if (prev != null && prev != e) {
+                throw new StreamFormatException("section id " + h.sectionId() + " already belongs to '"
+                        + prev.idstr() + "'; expected a new id for '" + h.idstr() + "'", at);
+            }
+            versions.put(h.sectionId(), h.versionId());
+        } else {
+            e = sections.get(h.sectionId());
+            if (e == null) {
+                throw new StreamFormatException("unknown section id " + h.sectionId() + " in "
+                        + StreamConstants.sectionTypeName(h.type()) + ": expected the id of a started section", at);
+            }
+        }
+        try {
+            e.handler().loadState(ctx, versions.get(h.sectionId()));
+        } catch (StreamFormatException ex) {
+            throw ex;
+        } catch (IOException | RuntimeException ex) {
+            throw new StreamFormatException("loading section '" + e.idstr() + "' (id " + h.sectionId()
+                    + ") failed: " + ex.getMessage(), at, ex);
+        }
+        reader.readFooter(h.sectionId(), e.idstr());
+    }
+
+    /** After EOF a source may send the VMDESCRIPTION trailer; read it if it is there. */
+    private String readTrailer() throws IOException {
+        if (reader.in().peek8() != StreamConstants.VMDESCRIPTION) {
+            return null;
+        }
+        long at = reader.in().position();
+        StreamRecord r = reader.next();
+        if (r instanceof VmDescription d) {
+            return d.json();
+        }
+        throw new StreamFormatException("expected VMDESCRIPTION after EOF", at);
+    }
+}

@@ -1,0 +1,157 @@
+package io.godwit.savevm;
+
+import static io.godwit.stream.StreamConstants.TARGET_PAGE_SIZE;
+
+import io.godwit.stream.Configuration;
+import io.godwit.stream.JsonWriter;
+import io.godwit.stream.MigrationStreamWriter;
+import io.godwit.stream.SectionHeader;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Drives the handlers of the source through the phases of a migration and frames their output
+ * (QEMU savevm.c qemu_savevm_state_*). Used by the migration thread only.
+ */
+public final class StateSaver {
+    private final List<SaveStateEntry> entries;
+    private final MigrationStreamWriter writer;
+    private final SaveContext ctx;
+
+    public StateSaver(HandlerRegistry registry, MigrationStreamWriter writer, SaveContext ctx) {
+        this.entries = registry.entries();
+        this.writer = writer;
+        this.ctx = ctx;
+    }
+
+    public SaveContext context() {
+        return ctx;
+    }
+
+    public MigrationStreamWriter writer() {
+        return writer;
+    }
+
+    /** The file header and, when given, the configuration section. */
+    public void header(Configuration config) throws IOException {
+        writer.header();
+        if (config != null) {
+            writer.configuration(config);
+        }
+    }
+
+    /** START sections: every active live handler's setup. */
+    public void setup() throws IOException {
+        for (SaveStateEntry e : entries) {
+            if (!e.handler().isLive() || !e.handler().isActive()) {
+                continue;
+            }
+            writer.section(SectionHeader.start(e.sectionId(), e.idstr(), e.instanceId(), e.versionId()));
+            e.handler().saveSetup(ctx);
+            writer.footer(e.sectionId());
+        }
+    }
+
+    public void pendingEstimate(long thresholdSize, Pending pending) {
+        pending.reset();
+        for (SaveStateEntry e : entries) {
+            if (e.handler().isLive() && e.handler().isActive()) {
+                e.handler().pendingEstimate(thresholdSize, pending);
+            }
+        }
+    }
+
+    public void pendingExact(long thresholdSize, Pending pending) {
+        pending.reset();
+        for (SaveStateEntry e : entries) {
+            if (e.handler().isLive() && e.handler().isActive()) {
+                e.handler().pendingExact(thresholdSize, pending);
+            }
+        }
+    }
+
+    /**
+     * One iteration: a PART section for each live handler while the rate limit allows.
+     *
+     * @return true when every handler reported it had sent all it knew to be dirty
+     */
+    public boolean iterate(boolean postcopy) throws IOException {
+        boolean allFinished = true;
+        for (SaveStateEntry e : entries) {
+            SaveVmHandler h = e.handler();
+            if (!h.isLive() || !h.isActive() || !h.isActiveIterate()) {
+                continue;
+            }
+            if (postcopy && !h.hasPostcopy()) {
+                continue; // saved its state when post-copy started
+            }
+            if (ctx.rateLimitExceeded()) {
+                return false;
+            }
+            writer.section(SectionHeader.part(e.sectionId()));
+            boolean done = h.saveLiveIterate(ctx);
+            writer.footer(e.sectionId());
+            allFinished &= done;
+        }
+        return allFinished;
+    }
+
+    private JsonWriter description;
+
+    /**
+     * Stop-copy: END sections for live handlers, then FULL sections for the others. The source is
+     * stopped while this runs; {@link #finish()} follows.
+     */
+    public void completeSections() throws IOException {
+        for (SaveStateEntry e : entries) {
+            if (e.handler().isLive() && e.handler().isActive()) {
+                writer.section(SectionHeader.end(e.sectionId()));
+                e.handler().saveLiveCompletePrecopy(ctx);
+                writer.footer(e.sectionId());
+            }
+        }
+        JsonWriter desc = new JsonWriter().beginObject(null).value("page_size", TARGET_PAGE_SIZE).beginArray("devices");
+        for (SaveStateEntry e : entries) {
+            if (!e.handler().isLive() && e.handler().isActive()) {
+                writer.section(SectionHeader.full(e.sectionId(), e.idstr(), e.instanceId(), e.versionId()));
+                long before = ctx.out().bytesWritten();
+                e.handler().saveState(ctx);
+                long size = ctx.out().bytesWritten() - before;
+                writer.footer(e.sectionId());
+                describe(desc, e, size);
+            }
+        }
+        description = desc.endArray().endObject();
+    }
+
+    /** EOF and the VMDESCRIPTION trailer, flushed: after this the destination may start. */
+    public void finish() throws IOException {
+        writer.eof();
+        writer.vmDescription(description.toString());
+        ctx.out().flush();
+    }
+
+    // Opaque device state is described as one buffer field, so analyze-migration.py can step over it.
+    private static void describe(JsonWriter desc, SaveStateEntry e, long size) {
+        desc.beginObject(null)
+                .value("name", e.idstr())
+                .value("instance_id", e.instanceId())
+                .value("vmsd_name", e.idstr())
+                .value("version", e.versionId())
+                .beginArray("fields")
+                .beginObject(null).value("name", "data").value("type", "buffer").value("size", size).endObject()
+                .endArray()
+                .endObject();
+    }
+
+    /** Lets every handler release what saving took; safe after a failure. */
+    public void cleanup() {
+        for (SaveStateEntry e : entries) {
+            try {
+                e.handler().saveCleanup();
+            } catch (RuntimeException ex) {
+                // keep cleaning the others; the migration already has its outcome
+            }
+        }
+    }
+}

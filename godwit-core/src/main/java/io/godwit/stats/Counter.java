@@ -1,0 +1,31 @@
+package io.godwit.stats;
+
+/** The migration's counters (QEMU migration-stats.h); see {@link MigrationCounters}. */
+public enum Counter {
+    /** Bytes written to the migration stream, all sections and framing included. */
+    TRANSFERRED,
+    /** Bytes sent before the source stopped. */
+    PRECOPY_BYTES,
+    /** Bytes sent while the source was stopped. */
+    DOWNTIME_BYTES,
+    /** Bytes sent after the destination started (post-copy). */
+    POSTCOPY_BYTES,
+    /** Pages sent in full. */
+    NORMAL_PAGES,
+    /** Pages sent as ZERO records ("duplicate" in query-migrate). */
+    ZERO_PAGES,
+    /** Bitmap syncs: the number of passes over dirty memory. */
+    DIRTY_SYNC_COUNT,
+    /** Pages dirtied per second, measured over the last sync period of at least a second. */
+    DIRTY_PAGES_RATE,
+    /** Bytes that were dirty at the last sync: what expected-downtime divides by bandwidth. */
+    DIRTY_BYTES_LAST_SYNC,
+    /** RAM bytes still to send: dirty pages in the migration bitmap. */
+    RAM_REMAINING,
+    /** RAM bytes in all migrated blocks. */
+    RAM_TOTAL,
+    /** Post-copy page requests received. */
+    POSTCOPY_REQUESTS,
+    /** Pages not sent because their storage attribute says unused. */
+    SKIPPED_PAGES
+}

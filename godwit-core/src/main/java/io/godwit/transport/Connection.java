@@ -1,0 +1,29 @@
+package io.godwit.transport;
+
+import io.godwit.stream.ByteSink;
+import io.godwit.stream.ByteSource;
+import java.io.Closeable;
+
+/**
+ * One end of a migration channel: the source writes the stream to {@link #output()} and reads the
+ * return path from {@link #input()}; the destination the other way round.
+ */
+public interface Connection extends Closeable {
+    ByteSink output();
+
+    ByteSource input();
+
+    /** The URI this connection was made from, for messages. */
+    String uri();
+
+    /** True when the channel can carry a return path (a pipe or file cannot). */
+    default boolean bidirectional() {
+        return true;
+    }
+
+    /** Unblocks both directions from another thread, failing pending and later transfers. */
+    default void shutdown() {
+        output().shutdown();
+        input().shutdown();
+    }
+}
