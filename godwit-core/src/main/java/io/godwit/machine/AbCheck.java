@@ -1,0 +1,58 @@
+package io.godwit.machine;
+
+import io.godwit.ram.RamBlock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks the a-b pattern (QEMU tests/migration check_guests_ram): walking all pages in order,
+ * each page's first byte equals the previous one, except once where it is one less (the writer
+ * stopped there). Anything else is a page that was lost or is stale.
+ */
+public final class AbCheck {
+    private static final int MAX_REPORTED = 10;
+
+    /**
+     * @param passed no bad page
+     * @param value the first byte of the first page (how many sweeps the writer made, mod 256)
+     * @param edge whether the one allowed step down was seen
+     * @param badOffsets the first few bad pages, as "block+0xoffset"
+     */
+    public record Result(boolean passed, long pages, long badPages, int value, boolean edge, List<String> badOffsets) {}
+
+    private AbCheck() {}
+
+    public static Result check(Machine machine) {
+        return check(machine.ram());
+    }
+
+    public static Result check(List<RamBlock> blocks) {
+        long pages = 0;
+        long bad = 0;
+        boolean edge = false;
+        int first = -1;
+        int last = -1;
+        List<String> offsets = new ArrayList<>();
+        for (RamBlock b : blocks) {
+            for (long p = 0; p < b.pages(); p++) {
+                int v = b.getByte(p << RamBlock.PAGE_SHIFT) & 0xff;
+                pages++;
+                if (first < 0) {
+                    first = v;
+                } else if (v != last) {
+                    if (((v + 1) & 0xff) == last && !edge) {
+                        edge = true;
+                    } else {
+                        bad++;
+                        if (offsets.size() < MAX_REPORTED) {
+                            offsets.add(String.format("%s+0x%x (0x%02x after 0x%02x)", b.name(),
+                                    p << RamBlock.PAGE_SHIFT, v, last));
+                        }
+                    }
+                }
+                last = v;
+            }
+        }
+        return new Result(bad == 0, pages, bad, Math.max(first, 0), edge, List.copyOf(offsets));
+    }
+}

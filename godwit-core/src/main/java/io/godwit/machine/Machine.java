@@ -1,0 +1,206 @@
+package io.godwit.machine;
+
+import io.godwit.clock.Clock;
+import io.godwit.ram.RamBlock;
+import io.godwit.ram.RamHandler;
+import io.godwit.savevm.HandlerRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A machine: RAM blocks, the handlers that migrate them, workloads running on their own threads,
+ * and a run state. Run-state changes are serialised on the machine; stopping waits until every
+ * workload thread has parked, so a stopped machine's memory is stable.
+ */
+public final class Machine implements AutoCloseable {
+    /** The machine type sent in the configuration section and checked on the destination. */
+    public static final String MACHINE_TYPE = "godwit";
+
+    private final String name;
+    private final Clock clock;
+    private final List<RamBlock> ram = new CopyOnWriteArrayList<>();
+    private final HandlerRegistry registry = new HandlerRegistry();
+    private final RunGate gate = new RunGate();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Workload> workloads = new CopyOnWriteArrayList<>();
+    private volatile RunState state = RunState.PRELAUNCH;
+    private volatile String machineType = MACHINE_TYPE;
+
+    public Machine(String name) {
+        this(name, Clock.system());
+    }
+
+    public Machine(String name, Clock clock) {
+        this.name = name;
+        this.clock = clock;
+        registry.register(io.godwit.stream.StreamConstants.RAM_IDSTR, 0, RamHandler.VERSION,
+                HandlerRegistry.PRIORITY_DEFAULT, new RamHandler(this::ram));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The machine type this machine sends and expects in the configuration section. */
+    public String machineType() {
+        return machineType;
+    }
+
+    public void setMachineType(String type) {
+        this.machineType = type;
+    }
+
+    public HandlerRegistry registry() {
+        return registry;
+    }
+
+    // ------------------------------------------------------------------ RAM
+
+    /** Adds a RAM block; {@code prealloc} faults its pages in now (QEMU's -mem-prealloc). */
+    public synchronized RamBlock addRam(String blockName, long size, boolean prealloc) {
+        if (ram(blockName) != null) {
+            throw new IllegalArgumentException("RAM block '" + blockName + "' already exists");
+        }
+        if (state != RunState.PRELAUNCH && state != RunState.INMIGRATE) {
+            throw new IllegalStateException("RAM can only be added before the machine starts");
+        }
+        RamBlock b = new RamBlock(blockName, size, prealloc);
+        ram.add(b);
+        return b;
+    }
+
+    public RamBlock addRam(String blockName, long size) {
+        return addRam(blockName, size, false);
+    }
+
+    public List<RamBlock> ram() {
+        return List.copyOf(ram);
+    }
+
+    /** The block called {@code blockName}, or null. */
+    public RamBlock ram(String blockName) {
+        for (RamBlock b : ram) {
+            if (b.name().equals(blockName)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    public long ramSize() {
+        long s = 0;
+        for (RamBlock b : ram) {
+            s += b.size();
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------ workloads
+
+    /** Adds a workload; its thread runs whenever the machine runs. */
+    public synchronized void addWorkload(Workload w) {
+        if (state == RunState.SHUTDOWN) {
+            throw new IllegalStateException("machine " + name + " is shut down");
+        }
+        w.attach(this);
+        workloads.add(w);
+        gate.register();
+        Thread t = Thread.ofPlatform().daemon().name("godwit-vcpu-" + name + "-" + w.name())
+                .unstarted(() -> runWorkload(w));
+        threads.add(t);
+        t.start();
+    }
+
+    private void runWorkload(Workload w) {
+        WorkloadPacer pacer = new WorkloadPacer(clock, gate);
+        int generation = gate.generation();
+        try {
+            while (gate.checkpoint()) {
+                if (gate.generation() != generation) {
+                    generation = gate.generation();
+                    pacer.restart();
+                }
+                w.step(pacer);
+            }
+        } finally {
+            gate.deregister();
+        }
+    }
+
+    public List<Workload> workloads() {
+        return List.copyOf(workloads);
+    }
+
+    // ------------------------------------------------------------ run state
+
+    public RunState state() {
+        return state;
+    }
+
+    /** Starts (or resumes) the workloads. */
+    public synchronized void start() {
+        checkUsable();
+        state = RunState.RUNNING;
+        gate.open();
+    }
+
+    /**
+     * Stops the workloads and waits until they are parked, then enters {@code reason}
+     * (PAUSED, FINISH_MIGRATE or POSTMIGRATE).
+     */
+    public synchronized void stop(RunState reason) {
+        checkUsable();
+        if (reason == RunState.RUNNING || reason == RunState.SHUTDOWN) {
+            throw new IllegalArgumentException("not a stopped state: " + reason);
+        }
+        gate.close();
+        state = reason;
+    }
+
+    /** Marks a machine that is not running as waiting for an incoming migration. */
+    public synchronized void expectIncoming() {
+        checkUsable();
+        if (state.running()) {
+            throw new IllegalStateException("machine " + name + " is running; an incoming migration needs a "
+                    + "machine that has not started");
+        }
+        state = RunState.INMIGRATE;
+    }
+
+    private void checkUsable() {
+        if (state == RunState.SHUTDOWN) {
+            throw new IllegalStateException("machine " + name + " is shut down");
+        }
+    }
+
+    /** Stops the workloads for good, joins their threads and frees the RAM. */
+    @Override
+    public void close() {
+        List<Thread> toJoin;
+        synchronized (this) {
+            if (state == RunState.SHUTDOWN) {
+                return;
+            }
+            state = RunState.SHUTDOWN;
+            gate.shutdown();
+            gate.open();
+            toJoin = List.copyOf(threads);
+        }
+        for (Thread t : toJoin) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (RamBlock b : ram) {
+            b.close();
+        }
+    }
+}

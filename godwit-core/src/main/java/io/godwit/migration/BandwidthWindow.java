@@ -1,0 +1,91 @@
+package io.godwit.migration;
+
+import io.godwit.options.Parameters;
+
+/**
+ * The 100 ms windows of the migration thread (QEMU migration_update_counters and the rate limit):
+ * at the end of each window it measures the bandwidth, recomputes the threshold (bandwidth x
+ * downtime-limit, or avail-switchover-bandwidth x downtime-limit when that is set) and the expected
+ * downtime, and opens a new byte budget of max-bandwidth / 10. Owned by the migration thread.
+ */
+public final class BandwidthWindow {
+    /** QEMU's BUFFER_DELAY. */
+    public static final long WINDOW_NANOS = 100_000_000L;
+    /** Windows per second (QEMU's XFER_LIMIT_RATIO). */
+    public static final int WINDOWS_PER_SECOND = 10;
+
+    private long start;
+    private long startBytes;
+    private long startPages;
+    private long rateLimitStart;
+    private long thresholdSize;
+    private double bytesPerMs;
+    private double mbps;
+    private double pagesPerSecond;
+    private long expectedDowntimeMs = -1;
+
+    public BandwidthWindow(long nowNanos, long bytes) {
+        start = nowNanos;
+        startBytes = bytes;
+        rateLimitStart = bytes;
+    }
+
+    /**
+     * Closes the window if it has lasted 100 ms.
+     *
+     * @param dirtyBytesLastSync bytes dirty at the last sync (for expected downtime), or -1 if no
+     *     dirty rate has been measured yet
+     * @return true when a window closed and the figures changed
+     */
+    public boolean update(long now, long bytes, long pages, long dirtyBytesLastSync, Parameters p) {
+        if (now < start + WINDOW_NANOS) {
+            return false;
+        }
+        long transferred = bytes - startBytes;
+        double timeSpentMs = (now - start) / 1e6;
+        bytesPerMs = transferred / timeSpentMs;
+        double expectedPerMs = p.availSwitchoverBandwidth() > 0 ? p.availSwitchoverBandwidth() / 1000.0 : bytesPerMs;
+        thresholdSize = (long) (expectedPerMs * p.downtimeLimitMs());
+        mbps = transferred * 8.0 / (timeSpentMs / 1000.0) / 1e6;
+        pagesPerSecond = (pages - startPages) / (timeSpentMs / 1000.0);
+        if (dirtyBytesLastSync >= 0 && transferred > 10_000 && expectedPerMs > 0) {
+            expectedDowntimeMs = (long) (dirtyBytesLastSync / expectedPerMs);
+        }
+        start = now;
+        startBytes = bytes;
+        startPages = pages;
+        rateLimitStart = bytes;
+        return true;
+    }
+
+    /** True when this window's budget of max-bandwidth / 10 bytes is spent (0 = unlimited). */
+    public boolean rateExceeded(long bytes, long maxBandwidth) {
+        return maxBandwidth > 0 && bytes - rateLimitStart > maxBandwidth / WINDOWS_PER_SECOND;
+    }
+
+    /** When the current window ends, in clock nanoseconds. */
+    public long end() {
+        return start + WINDOW_NANOS;
+    }
+
+    public long thresholdSize() {
+        return thresholdSize;
+    }
+
+    public double bytesPerMs() {
+        return bytesPerMs;
+    }
+
+    public double mbps() {
+        return mbps;
+    }
+
+    public double pagesPerSecond() {
+        return pagesPerSecond;
+    }
+
+    /** Expected downtime in ms, or -1 until there is a measurement. */
+    public long expectedDowntimeMs() {
+        return expectedDowntimeMs;
+    }
+}

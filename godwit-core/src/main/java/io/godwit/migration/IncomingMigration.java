@@ -1,0 +1,186 @@
+package io.godwit.migration;
+
+import static io.godwit.migration.MigrationStatus.*;
+
+import io.godwit.clock.Clock;
+import io.godwit.machine.Machine;
+import io.godwit.options.Capabilities;
+import io.godwit.options.Capability;
+import io.godwit.savevm.LoadContext;
+import io.godwit.savevm.SaveStateEntry;
+import io.godwit.savevm.StateLoader;
+import io.godwit.stream.Command;
+import io.godwit.stream.MigrationStreamReader;
+import io.godwit.stream.ReturnPathMessage;
+import io.godwit.stream.ReturnPathWriter;
+import io.godwit.stream.StreamFormatException;
+import io.godwit.stream.StreamInput;
+import io.godwit.stream.StreamOutput;
+import io.godwit.trace.StateChangeEvent;
+import io.godwit.trace.Trace;
+import io.godwit.transport.Connection;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The destination side of one migration (QEMU process_incoming_migration): loads the stream into
+ * the machine, answers on the return path, and starts the machine only once everything loaded.
+ * A failed load leaves the machine stopped, and says so to the source (SHUT with status 1).
+ */
+public final class IncomingMigration {
+    private final Machine machine;
+    private final Connection conn;
+    private final Capabilities caps;
+    private final Clock clock;
+    private final MigrationListener listener;
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    private volatile MigrationStatus status = NONE;
+    private volatile String error;
+    private volatile long startNanos = -1;
+    private volatile long endNanos = -1;
+    private volatile StateLoader.Result result;
+
+    // Owned by the incoming thread.
+    private ReturnPathWriter returnPath;
+    private int acksPending;
+
+    public IncomingMigration(Machine machine, Connection conn, Capabilities caps, Clock clock,
+            MigrationListener listener) {
+        this.machine = machine;
+        this.conn = conn;
+        this.caps = caps;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    public void start() {
+        Thread.ofPlatform().name("godwit-incoming").start(this::run);
+    }
+
+    public void run() {
+        startNanos = clock.nanoTime();
+        try {
+            setStatus(SETUP);
+            machine.expectIncoming();
+            StreamInput in = new StreamInput(conn.input());
+            acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
+            LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
+            StateLoader loader = new StateLoader(machine.registry(), new MigrationStreamReader(in), ctx,
+                    this::onCommand, machine.machineType());
+            setStatus(ACTIVE);
+            result = loader.load();
+            machine.start();
+            if (returnPath != null) {
+                returnPath.send(ReturnPathMessage.shut(0));
+            }
+            setStatus(COMPLETED);
+        } catch (Throwable t) {
+            error = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            tellSourceWeFailed();
+            conn.shutdown();
+            if (status != FAILED) {
+                setStatus(FAILED);
+            }
+        } finally {
+            try {
+                conn.close();
+            } catch (IOException ignored) {
+                // the outcome is decided
+            }
+            endNanos = clock.nanoTime();
+            done.countDown();
+        }
+    }
+
+    private int countAcksNeeded() {
+        int n = 0;
+        for (SaveStateEntry e : machine.registry().entries()) {
+            if (e.handler().switchoverAckNeeded()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void onCommand(Command c, long offset) throws IOException {
+        switch (c.type()) {
+            case OPEN_RETURN_PATH -> {
+                if (!conn.bidirectional()) {
+                    throw new StreamFormatException("OPEN_RETURN_PATH on a one-way channel " + conn.uri(), offset);
+                }
+                if (returnPath == null) {
+                    returnPath = new ReturnPathWriter(new StreamOutput(conn.output()));
+                }
+                if (caps.has(Capability.SWITCHOVER_ACK) && acksPending == 0) {
+                    returnPath.send(ReturnPathMessage.switchoverAck()); // no device needs to approve
+                }
+            }
+            case PING -> {
+                if (returnPath == null) {
+                    throw new StreamFormatException("PING " + c.intValue() + " received with no return path", offset);
+                }
+                returnPath.send(ReturnPathMessage.pong(c.intValue()));
+            }
+            default -> throw new StreamFormatException("command " + c.type() + " is not supported here", offset);
+        }
+    }
+
+    private void approveSwitchover() {
+        if (acksPending > 0 && --acksPending == 0 && returnPath != null) {
+            try {
+                returnPath.send(ReturnPathMessage.switchoverAck());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    private void tellSourceWeFailed() {
+        if (returnPath != null) {
+            try {
+                returnPath.send(ReturnPathMessage.shut(1));
+            } catch (IOException ignored) {
+                // the source will see the connection drop instead
+            }
+        }
+    }
+
+    private void setStatus(MigrationStatus to) {
+        MigrationStatus from = status;
+        status = transition(from, to);
+        if (Trace.active()) {
+            StateChangeEvent e = new StateChangeEvent();
+            e.side = "destination";
+            e.from = from.qmpName;
+            e.to = to.qmpName;
+            e.commit();
+        }
+        listener.statusChanged(from, to);
+    }
+
+    public MigrationStatus status() {
+        return status;
+    }
+
+    /** Why the load failed, or null. */
+    public String error() {
+        return error;
+    }
+
+    /** What the loader saw, once completed. */
+    public StateLoader.Result result() {
+        return result;
+    }
+
+    public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        return done.await(timeout, unit);
+    }
+
+    public MigrationInfo info() {
+        MigrationStatus s = status;
+        long total = startNanos < 0 ? -1 : ((endNanos >= 0 ? endNanos : clock.nanoTime()) - startNanos) / 1_000_000;
+        return new MigrationInfo(s, s == FAILED ? error : null, total, -1, -1, -1, 0, null);
+    }
+}

@@ -1,0 +1,397 @@
+package io.godwit.migration;
+
+import static io.godwit.migration.MigrationStatus.*;
+
+import io.godwit.clock.Clock;
+import io.godwit.machine.Machine;
+import io.godwit.machine.RunState;
+import io.godwit.options.Capabilities;
+import io.godwit.options.Capability;
+import io.godwit.options.Parameters;
+import io.godwit.savevm.Pending;
+import io.godwit.savevm.SaveContext;
+import io.godwit.savevm.StateSaver;
+import io.godwit.stats.Counter;
+import io.godwit.stats.MigrationCounters;
+import io.godwit.stream.Command;
+import io.godwit.stream.Configuration;
+import io.godwit.stream.MigrationStreamWriter;
+import io.godwit.stream.StreamOutput;
+import io.godwit.trace.BandwidthEvent;
+import io.godwit.trace.PassEvent;
+import io.godwit.trace.PendingEvent;
+import io.godwit.trace.StateChangeEvent;
+import io.godwit.trace.SwitchoverEvent;
+import io.godwit.trace.Trace;
+import io.godwit.transport.Connection;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The source side of one migration (QEMU migration.c): a thread that owns the stream, drives the
+ * handlers through setup, the pre-copy loop and stop-copy, and keeps the status. Other threads
+ * only read its state, change parameters, or ask it to cancel.
+ *
+ * <p>The loop follows QEMU's migration_iteration_run: ask the handlers for a cheap estimate of
+ * what is pending; if that is under the threshold, ask for the exact figure (which syncs dirty
+ * memory and counts a pass); complete when pending fits the threshold and switchover is allowed;
+ * otherwise iterate. The threshold is bandwidth x downtime-limit, measured in 100 ms windows.
+ */
+public final class Migration {
+    private static final int PHASE_PRECOPY = 0;
+    private static final int PHASE_CANCELLED = 1;
+    private static final int PHASE_SWITCHING = 2;
+
+    private final Machine machine;
+    private final Connection conn;
+    private final Capabilities caps;
+    private final Clock clock;
+    private final MigrationListener listener;
+    private final MigrationCounters counters = new MigrationCounters();
+    private final CountDownLatch done = new CountDownLatch(1);
+    /** The point of no return: cancel wins only while the phase is still pre-copy. */
+    private final AtomicInteger phase = new AtomicInteger(PHASE_PRECOPY);
+
+    private volatile Parameters params;
+    private volatile MigrationStatus status = NONE;
+    private volatile String error;
+    private volatile Thread thread;
+    private volatile long startNanos = -1;
+    private volatile long endNanos = -1;
+    private volatile long setupTimeMs = -1;
+    private volatile long downtimeMs = -1;
+    private volatile long expectedDowntimeMs = -1;
+    private volatile long thresholdSize;
+
+    // Owned by the migration thread.
+    private StreamOutput out;
+    private BandwidthWindow window;
+    private SourceReturnPath returnPath;
+    private long lastPass;
+
+    public Migration(Machine machine, Connection conn, Parameters params, Capabilities caps, Clock clock,
+            MigrationListener listener) {
+        this.machine = machine;
+        this.conn = conn;
+        this.params = params;
+        this.caps = caps;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** Starts the migration thread. */
+    public void start() {
+        Thread.ofPlatform().name("godwit-migration").start(this::run);
+    }
+
+    /** Runs the whole migration on the calling thread (tests on virtual time call this). */
+    public void run() {
+        thread = Thread.currentThread();
+        startNanos = clock.nanoTime();
+        RunState before = machine.state();
+        boolean stopped = false;
+        StateSaver saver = null;
+        try {
+            setStatus(SETUP);
+            saver = setup();
+            setStatus(ACTIVE);
+            Pending pending = iterateUntilReady(saver);
+            stopped = true;
+            complete(saver, pending);
+        } catch (Throwable t) {
+            fail(t, before, stopped);
+        } finally {
+            if (saver != null) {
+                saver.cleanup();
+            }
+            closeQuietly();
+            endNanos = clock.nanoTime();
+            done.countDown();
+        }
+    }
+
+    private StateSaver setup() throws IOException {
+        if (caps.has(Capability.RETURN_PATH) && !conn.bidirectional()) {
+            throw new IOException("capability 'return-path' needs a bidirectional channel; " + conn.uri() + " is one-way");
+        }
+        out = new StreamOutput(conn.output());
+        window = new BandwidthWindow(clock.nanoTime(), 0);
+        SaveContext ctx = new SaveContext(out, clock, caps, counters, this::rateExceeded);
+        StateSaver saver = new StateSaver(machine.registry(), new MigrationStreamWriter(out), ctx);
+        saver.header(Configuration.of(machine.machineType()));
+        if (caps.has(Capability.RETURN_PATH)) {
+            saver.writer().command(Command.openReturnPath());
+            returnPath = new SourceReturnPath(conn.input(), clock, thread);
+            returnPath.start();
+        }
+        saver.setup();
+        out.flush();
+        checkPass();
+        setupTimeMs = (clock.nanoTime() - startNanos) / 1_000_000;
+        window = new BandwidthWindow(clock.nanoTime(), out.bytesWritten());
+        return saver;
+    }
+
+    private boolean rateExceeded() {
+        return window.rateExceeded(out.bytesWritten(), params.maxBandwidth());
+    }
+
+    /** The pre-copy loop; returns the pending figures at the moment completion became ready. */
+    private Pending iterateUntilReady(StateSaver saver) throws IOException {
+        Pending pending = new Pending();
+        while (true) {
+            checkInterrupts();
+            if (!rateExceeded() && iterationRun(saver, pending)) {
+                return pending;
+            }
+            long now = clock.nanoTime();
+            updateWindow(now);
+            if (rateExceeded()) {
+                clock.park(window.end() - now);
+            }
+        }
+    }
+
+    /** One step of QEMU's migration_iteration_run; true when it is time to complete. */
+    private boolean iterationRun(StateSaver saver, Pending pending) throws IOException {
+        long threshold = window.thresholdSize();
+        saver.pendingEstimate(threshold, pending);
+        tracePending(false, pending, threshold);
+        if (pending.total() < threshold) {
+            saver.pendingExact(threshold, pending);
+            tracePending(true, pending, threshold);
+            checkPass();
+        }
+        if (pending.total() <= threshold && canSwitchover()) {
+            return true;
+        }
+        saver.iterate(false);
+        counters.set(Counter.TRANSFERRED, out.bytesWritten());
+        return false;
+    }
+
+    private boolean canSwitchover() {
+        return !caps.has(Capability.SWITCHOVER_ACK) || (returnPath != null && returnPath.switchoverAcked());
+    }
+
+    private void updateWindow(long now) {
+        long bytes = out.bytesWritten();
+        counters.set(Counter.TRANSFERRED, bytes);
+        long pages = counters.get(Counter.NORMAL_PAGES) + counters.get(Counter.ZERO_PAGES);
+        long dirty = counters.get(Counter.DIRTY_PAGES_RATE) > 0 ? counters.get(Counter.DIRTY_BYTES_LAST_SYNC) : -1;
+        if (window.update(now, bytes, pages, dirty, params)) {
+            thresholdSize = window.thresholdSize();
+            expectedDowntimeMs = window.expectedDowntimeMs();
+            counters.setRates(window.mbps(), window.pagesPerSecond());
+            if (Trace.active()) {
+                BandwidthEvent e = new BandwidthEvent();
+                e.transferred = bytes;
+                e.bytesPerMs = window.bytesPerMs();
+                e.thresholdSize = window.thresholdSize();
+                e.commit();
+            }
+        }
+    }
+
+    private void checkInterrupts() throws IOException {
+        if (phase.get() == PHASE_CANCELLED) {
+            throw new CancelledException();
+        }
+        if (returnPath != null && returnPath.error() != null) {
+            throw new IOException("return path failed: " + returnPath.error().getMessage(), returnPath.error());
+        }
+    }
+
+    /** Stop-copy: stop the machine, send the rest, hand over, and wait for the destination to run. */
+    private void complete(StateSaver saver, Pending pending) throws IOException, InterruptedException {
+        SwitchoverEvent event = Trace.active() ? new SwitchoverEvent() : null;
+        if (event != null) {
+            event.begin();
+        }
+        long stopStart = clock.nanoTime();
+        long precopyBytes = out.bytesWritten();
+        counters.set(Counter.PRECOPY_BYTES, precopyBytes);
+        machine.stop(RunState.FINISH_MIGRATE);
+        setStatus(DEVICE);
+        saver.completeSections();
+        checkPass();
+        if (!phase.compareAndSet(PHASE_PRECOPY, PHASE_SWITCHING)) {
+            throw new CancelledException();
+        }
+        saver.finish();
+        long bytes = out.bytesWritten();
+        counters.set(Counter.TRANSFERRED, bytes);
+        counters.set(Counter.DOWNTIME_BYTES, bytes - precopyBytes);
+        long runningAt;
+        if (returnPath != null) {
+            int shut = returnPath.awaitShut(() -> cancelAbandoned);
+            if (shut != 0) {
+                destinationFailed = true;
+                throw new IOException("the destination failed to load the state (SHUT status " + shut + ")");
+            }
+            runningAt = returnPath.shutNanos();
+        } else {
+            runningAt = clock.nanoTime();
+        }
+        downtimeMs = Math.max(0, (runningAt - stopStart) / 1_000_000);
+        machine.stop(RunState.POSTMIGRATE);
+        setStatus(COMPLETED);
+        if (event != null) {
+            event.end();
+            event.downtimeMs = downtimeMs;
+            event.pending = pending.total();
+            event.thresholdSize = window.thresholdSize();
+            event.downtimeBytes = bytes - precopyBytes;
+            event.commit();
+        }
+    }
+
+    private volatile boolean cancelAbandoned;
+    private volatile boolean destinationFailed;
+
+    private void fail(Throwable t, RunState before, boolean stopped) {
+        boolean cancelled = t instanceof CancelledException || phase.get() == PHASE_CANCELLED;
+        conn.shutdown();
+        boolean handedOver = phase.get() == PHASE_SWITCHING && !destinationFailed;
+        if (cancelled && !handedOver) {
+            error = "cancelled by the user";
+            if (status != CANCELLING) {
+                setStatus(CANCELLING);
+            }
+        } else {
+            error = describe(t);
+            if (handedOver) {
+                error += "; the stream was complete, so the destination may be running: the source stays paused";
+            }
+        }
+        if (stopped && !handedOver && before == RunState.RUNNING) {
+            machine.start(); // nothing was handed over: the source carries on
+        }
+        setStatus(cancelled && !handedOver ? CANCELLED : FAILED);
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return m != null ? m : t.getClass().getSimpleName();
+    }
+
+    private void closeQuietly() {
+        try {
+            if (out != null && phase.get() == PHASE_SWITCHING && status == COMPLETED) {
+                out.close();
+            }
+            conn.close();
+            if (returnPath != null) {
+                returnPath.join();
+            }
+        } catch (IOException | InterruptedException e) {
+            // the outcome is decided; closing errors change nothing
+        }
+    }
+
+    // ------------------------------------------------------------ bookkeeping
+
+    private void setStatus(MigrationStatus to) {
+        MigrationStatus from = status;
+        status = transition(from, to);
+        if (Trace.active()) {
+            StateChangeEvent e = new StateChangeEvent();
+            e.side = "source";
+            e.from = from.qmpName;
+            e.to = to.qmpName;
+            e.commit();
+        }
+        listener.statusChanged(from, to);
+    }
+
+    private void checkPass() {
+        long count = counters.get(Counter.DIRTY_SYNC_COUNT);
+        if (count != lastPass) {
+            lastPass = count;
+            if (Trace.active()) {
+                PassEvent e = new PassEvent();
+                e.dirtySyncCount = count;
+                e.remaining = counters.get(Counter.RAM_REMAINING);
+                e.transferred = out.bytesWritten();
+                e.commit();
+            }
+            listener.passCompleted(count);
+        }
+    }
+
+    private static void tracePending(boolean exact, Pending p, long threshold) {
+        if (Trace.active()) {
+            PendingEvent e = new PendingEvent();
+            e.exact = exact;
+            e.size = p.total();
+            e.mustPrecopy = p.mustPrecopy();
+            e.canPostcopy = p.canPostcopy();
+            e.thresholdSize = threshold;
+            e.commit();
+        }
+    }
+
+    // ------------------------------------------------------------ other threads
+
+    /**
+     * Cancels the migration if it has not reached the point of no return (the end of the stream).
+     *
+     * @return false when it is too late: the destination may already run
+     */
+    public boolean cancel() {
+        if (phase.compareAndSet(PHASE_PRECOPY, PHASE_CANCELLED)) {
+            conn.shutdown();
+        } else if (phase.get() == PHASE_SWITCHING) {
+            cancelAbandoned = true; // stop waiting for a destination that never answers
+            return false;
+        }
+        Thread t = thread;
+        if (t != null) {
+            clock.wake(t);
+        }
+        return true;
+    }
+
+    /** Applies new parameters from the next iteration on (QEMU allows this mid-migration). */
+    public void setParameters(Parameters p) {
+        this.params = p;
+        Thread t = thread;
+        if (t != null) {
+            clock.wake(t);
+        }
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    public MigrationStatus status() {
+        return status;
+    }
+
+    public MigrationCounters counters() {
+        return counters;
+    }
+
+    public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        return done.await(timeout, unit);
+    }
+
+    public MigrationInfo info() {
+        MigrationStatus s = status;
+        long start = startNanos;
+        long end = endNanos;
+        long total = start < 0 ? -1 : ((end >= 0 ? end : clock.nanoTime()) - start) / 1_000_000;
+        return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
+                expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters));
+    }
+
+    /** Thrown inside the migration thread when a cancel is seen. */
+    private static final class CancelledException extends IOException {
+        CancelledException() {
+            super("cancelled");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.godwit.migration;
+
+import io.godwit.stats.Counter;
+import io.godwit.stats.MigrationCounters;
+import io.godwit.stream.StreamConstants;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A snapshot of a migration, with the figures of QEMU's query-migrate. Times are in ms; a time
+ * that does not apply yet is -1.
+ */
+public record MigrationInfo(
+        MigrationStatus status,
+        String errorDesc,
+        long totalTimeMs,
+        long setupTimeMs,
+        long downtimeMs,
+        long expectedDowntimeMs,
+        long thresholdSize,
+        Ram ram) {
+
+    /** The "ram" block of query-migrate. */
+    public record Ram(long transferred, long remaining, long total, long duplicate, long normal, long normalBytes,
+            double mbps, long dirtySyncCount, long dirtyPagesRate, double pagesPerSecond, long precopyBytes,
+            long downtimeBytes, long postcopyBytes, long postcopyRequests, long skipped, long pageSize) {
+
+        static Ram of(MigrationCounters c) {
+            long normal = c.get(Counter.NORMAL_PAGES);
+            return new Ram(c.get(Counter.TRANSFERRED), c.get(Counter.RAM_REMAINING), c.get(Counter.RAM_TOTAL),
+                    c.get(Counter.ZERO_PAGES), normal, normal * StreamConstants.TARGET_PAGE_SIZE, c.mbps(),
+                    c.get(Counter.DIRTY_SYNC_COUNT), c.get(Counter.DIRTY_PAGES_RATE), c.pagesPerSecond(),
+                    c.get(Counter.PRECOPY_BYTES), c.get(Counter.DOWNTIME_BYTES), c.get(Counter.POSTCOPY_BYTES),
+                    c.get(Counter.POSTCOPY_REQUESTS), c.get(Counter.SKIPPED_PAGES), StreamConstants.TARGET_PAGE_SIZE);
+        }
+    }
+
+    public boolean completed() {
+        return status == MigrationStatus.COMPLETED;
+    }
+
+    /** The query-migrate reply, with QEMU's keys, and only the keys QEMU shows in this status. */
+    public Map<String, Object> toQmp() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status.qmpName);
+        if (status == MigrationStatus.NONE) {
+            return m;
+        }
+        if (totalTimeMs >= 0) {
+            m.put("total-time", totalTimeMs);
+        }
+        if (setupTimeMs >= 0) {
+            m.put("setup-time", setupTimeMs);
+        }
+        if (status == MigrationStatus.COMPLETED && downtimeMs >= 0) {
+            m.put("downtime", downtimeMs);
+        } else if (status.isActive() && expectedDowntimeMs >= 0) {
+            m.put("expected-downtime", expectedDowntimeMs);
+        }
+        if (ram != null) {
+            m.put("ram", ramMap());
+        }
+        if (errorDesc != null) {
+            m.put("error-desc", errorDesc);
+        }
+        return m;
+    }
+
+    private Map<String, Object> ramMap() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("transferred", ram.transferred);
+        r.put("remaining", ram.remaining);
+        r.put("total", ram.total);
+        r.put("duplicate", ram.duplicate);
+        r.put("skipped", ram.skipped);
+        r.put("normal", ram.normal);
+        r.put("normal-bytes", ram.normalBytes);
+        r.put("dirty-pages-rate", ram.dirtyPagesRate);
+        r.put("mbps", ram.mbps);
+        r.put("dirty-sync-count", ram.dirtySyncCount);
+        r.put("postcopy-requests", ram.postcopyRequests);
+        r.put("page-size", ram.pageSize);
+        r.put("pages-per-second", (long) ram.pagesPerSecond);
+        r.put("precopy-bytes", ram.precopyBytes);
+        r.put("downtime-bytes", ram.downtimeBytes);
+        r.put("postcopy-bytes", ram.postcopyBytes);
+        return r;
+    }
+}

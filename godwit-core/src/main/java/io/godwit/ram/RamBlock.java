@@ -1,0 +1,159 @@
+package io.godwit.ram;
+
+import static io.godwit.stream.StreamConstants.TARGET_PAGE_SIZE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A named block of off-heap memory in 4 KiB pages (QEMU's RAMBlock). Writes go through this class
+ * so they mark the dirty bitmap; reads may use {@link #segment()} directly.
+ *
+ * <p>The block also knows which pages may be non-zero ("populated"): a page never written since
+ * the block was created is zero without being read, as an untouched anonymous page is. The
+ * populated bitmap is updated by whoever migrates the block (one migration at a time); writers only
+ * touch the dirty bitmap, whose marks count as populated until they are folded in.
+ */
+public final class RamBlock implements AutoCloseable {
+    public static final int PAGE_SIZE = TARGET_PAGE_SIZE;
+    public static final int PAGE_SHIFT = 12;
+
+    private final String name;
+    private final long size;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final DirtyBitmap dirty;
+    private final long[] populated;
+
+    public RamBlock(String name, long size, boolean prealloc) {
+        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("RAM block name must be 1 to 255 bytes: '" + name + "'");
+        }
+        if (size <= 0 || size % PAGE_SIZE != 0) {
+            throw new IllegalArgumentException("RAM block size must be a positive multiple of 4096: " + size);
+        }
+        if ((size >>> PAGE_SHIFT) > Integer.MAX_VALUE * 64L) {
+            throw new IllegalArgumentException("RAM block too large: " + size);
+        }
+        this.name = name;
+        this.size = size;
+        this.arena = Arena.ofShared();
+        this.segment = RamMemory.allocate(arena, size, prealloc);
+        this.dirty = new DirtyBitmap(size >>> PAGE_SHIFT);
+        this.populated = new long[(int) ((pages() + 63) >>> 6)];
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    public long pages() {
+        return size >>> PAGE_SHIFT;
+    }
+
+    /** The memory itself. Reading is free; writing through it bypasses dirty tracking. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    public DirtyBitmap dirtyBitmap() {
+        return dirty;
+    }
+
+    // --- writes (tracked) ---
+
+    public void putByte(long offset, byte v) {
+        segment.set(ValueLayout.JAVA_BYTE, offset, v);
+        dirty.mark(offset >>> PAGE_SHIFT);
+    }
+
+    /** Adds one to the byte at {@code offset} and returns the new value. */
+    public byte incrementByte(long offset) {
+        byte v = (byte) (segment.get(ValueLayout.JAVA_BYTE, offset) + 1);
+        segment.set(ValueLayout.JAVA_BYTE, offset, v);
+        dirty.mark(offset >>> PAGE_SHIFT);
+        return v;
+    }
+
+    public void putLong(long offset, long v) {
+        segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, v);
+        dirty.mark(offset >>> PAGE_SHIFT);
+    }
+
+    public void write(long offset, byte[] src, int srcOff, int len) {
+        MemorySegment.copy(src, srcOff, segment, ValueLayout.JAVA_BYTE, offset, len);
+        markWritten(offset, len);
+    }
+
+    public void write(long offset, MemorySegment src) {
+        MemorySegment.copy(src, 0, segment, offset, src.byteSize());
+        markWritten(offset, src.byteSize());
+    }
+
+    /** Marks {@code [offset, offset + len)} dirty after a write through {@link #segment()}. */
+    public void markWritten(long offset, long len) {
+        if (len > 0) {
+            dirty.markRange(offset >>> PAGE_SHIFT, (offset + len - 1 >>> PAGE_SHIFT) + 1);
+        }
+    }
+
+    // --- reads ---
+
+    public byte getByte(long offset) {
+        return segment.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    public long getLong(long offset) {
+        return segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
+    }
+
+    // --- populated pages (owned by the migrating thread) ---
+
+    /** False only when the page is known to be zero: never written, nothing loaded into it. */
+    public boolean mayBeNonZero(long page) {
+        int w = (int) (page >>> 6);
+        return ((populated[w] | dirty.word(w)) & (1L << page)) != 0;
+    }
+
+    /** True when no page of {@code [from, to)} may be non-zero. */
+    public boolean knownZero(long fromPage, long toPage) {
+        for (long p = fromPage; p < toPage; ) {
+            int w = (int) (p >>> 6);
+            long mask = -1L << p;
+            long wordEnd = ((long) w + 1) << 6;
+            if (toPage < wordEnd) {
+                mask &= -1L >>> (64 - (toPage & 63));
+            }
+            if (((populated[w] | dirty.word(w)) & mask) != 0) {
+                return false;
+            }
+            p = wordEnd;
+        }
+        return true;
+    }
+
+    /** Records that a page now holds data (the destination loaded it). */
+    void setPopulated(long page) {
+        populated[(int) (page >>> 6)] |= 1L << page;
+    }
+
+    long[] populatedWords() {
+        return populated;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RamBlock[" + name + ", " + size + " bytes]";
+    }
+}

@@ -1,0 +1,355 @@
+package io.godwit.ram;
+
+import static io.godwit.ram.RamBlock.PAGE_SHIFT;
+import static io.godwit.ram.RamBlock.PAGE_SIZE;
+import static io.godwit.stream.StreamConstants.*;
+
+import io.godwit.options.Capability;
+import io.godwit.savevm.LoadContext;
+import io.godwit.savevm.Pending;
+import io.godwit.savevm.SaveContext;
+import io.godwit.savevm.SaveVmHandler;
+import io.godwit.stats.Counter;
+import io.godwit.stats.MigrationCounters;
+import io.godwit.stream.StreamFormatException;
+import io.godwit.stream.StreamInput;
+import io.godwit.stream.StreamOutput;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Migrates RAM blocks in QEMU's "ram" section, version 4 (migration/ram.c). The source keeps a
+ * migration bitmap per block: all pages at setup (the bulk pass), then what each sync takes from
+ * the writers' dirty bitmaps. Pages go out as PAGE records, or ZERO records when they are zero.
+ */
+public final class RamHandler implements SaveVmHandler {
+    public static final int VERSION = RAM_VERSION;
+    /** An iteration gives the loop back control at least this often (QEMU's MAX_WAIT, 50 ms). */
+    static final long MAX_ITERATE_NANOS = 50_000_000L;
+    private static final long RATE_PERIOD_NANOS = 1_000_000_000L;
+    private static final long VALID_LOAD_FLAGS = RAM_FLAG_ZERO | RAM_FLAG_MEM_SIZE | RAM_FLAG_PAGE | RAM_FLAG_EOS
+            | RAM_FLAG_CONTINUE | RAM_FLAG_MULTIFD_FLUSH;
+
+    private final Supplier<List<RamBlock>> blocks;
+
+    // Source state: owned by the migration thread between saveSetup and saveCleanup.
+    private SaveContext save;
+    private RamBlock[] saving;
+    private long[][] bitmaps;
+    private long dirtyPages;
+    private int cursorBlock;
+    private long cursorPage;
+    private RamBlock lastSent;
+    private long normalPages;
+    private long zeroPages;
+    private long periodStart;
+    private long periodDirtyPages;
+
+    // Destination state: owned by the incoming thread.
+    private Map<String, RamBlock> byName;
+    private RamBlock loadBlock;
+
+    public RamHandler(Supplier<List<RamBlock>> blocks) {
+        this.blocks = blocks;
+    }
+
+    @Override
+    public boolean isActive() {
+        return !blocks.get().isEmpty();
+    }
+
+    // ---------------------------------------------------------------- source
+
+    @Override
+    public void saveSetup(SaveContext ctx) throws IOException {
+        save = ctx;
+        saving = blocks.get().toArray(RamBlock[]::new);
+        bitmaps = new long[saving.length][];
+        long total = 0;
+        dirtyPages = 0;
+        for (int i = 0; i < saving.length; i++) {
+            bitmaps[i] = allPages(saving[i].pages());
+            dirtyPages += saving[i].pages();
+            total += saving[i].size();
+        }
+        cursorBlock = 0;
+        cursorPage = 0;
+        periodStart = ctx.clock().nanoTime();
+        periodDirtyPages = 0;
+        ctx.counters().set(Counter.RAM_TOTAL, total);
+        sync(); // the first pass: takes what writers marked so far, counts pass 1
+
+        StreamOutput out = ctx.out();
+        out.putBe64(total | RAM_FLAG_MEM_SIZE);
+        for (RamBlock b : saving) {
+            out.putString8(b.name());
+            out.putBe64(b.size());
+        }
+        out.putBe64(RAM_FLAG_EOS);
+    }
+
+    private static long[] allPages(long pages) {
+        long[] words = new long[(int) ((pages + 63) >>> 6)];
+        java.util.Arrays.fill(words, -1L);
+        if ((pages & 63) != 0) {
+            words[words.length - 1] = -1L >>> (64 - (pages & 63));
+        }
+        return words;
+    }
+
+    /** Takes the writers' dirty marks into the migration bitmaps (QEMU migration_bitmap_sync). */
+    private void sync() {
+        long fresh = 0;
+        for (int i = 0; i < saving.length; i++) {
+            fresh += saving[i].dirtyBitmap().drainInto(bitmaps[i], saving[i].populatedWords());
+        }
+        dirtyPages += fresh;
+        periodDirtyPages += fresh;
+        MigrationCounters c = save.counters();
+        c.add(Counter.DIRTY_SYNC_COUNT, 1);
+        c.set(Counter.DIRTY_BYTES_LAST_SYNC, dirtyPages * PAGE_SIZE);
+        c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
+        long now = save.clock().nanoTime();
+        if (now - periodStart >= RATE_PERIOD_NANOS) {
+            c.set(Counter.DIRTY_PAGES_RATE, periodDirtyPages * 1_000_000_000L / (now - periodStart));
+            periodStart = now;
+            periodDirtyPages = 0;
+        }
+    }
+
+    @Override
+    public void pendingEstimate(long thresholdSize, Pending pending) {
+        report(pending);
+    }
+
+    @Override
+    public void pendingExact(long thresholdSize, Pending pending) {
+        sync();
+        report(pending);
+    }
+
+    private void report(Pending pending) {
+        long remaining = dirtyPages * PAGE_SIZE;
+        if (save.capabilities().has(Capability.POSTCOPY_RAM)) {
+            pending.addCanPostcopy(remaining);
+        } else {
+            pending.addMustPrecopy(remaining);
+        }
+    }
+
+    @Override
+    public boolean saveLiveIterate(SaveContext ctx) throws IOException {
+        StreamOutput out = ctx.out();
+        lastSent = null; // each section names its first block again
+        long start = ctx.clock().nanoTime();
+        boolean done = false;
+        int i = 0;
+        while (!ctx.rateLimitExceeded()) {
+            if (!sendNextDirtyPage(out)) {
+                done = true;
+                break;
+            }
+            if ((i++ & 63) == 0 && ctx.clock().nanoTime() - start > MAX_ITERATE_NANOS) {
+                break;
+            }
+        }
+        flushCounters();
+        out.putBe64(RAM_FLAG_EOS);
+        return done;
+    }
+
+    @Override
+    public void saveLiveCompletePrecopy(SaveContext ctx) throws IOException {
+        StreamOutput out = ctx.out();
+        lastSent = null;
+        sync(); // the final pass, with writers stopped
+        while (sendNextDirtyPage(out)) {
+            // everything left goes now, rate limit or not
+        }
+        flushCounters();
+        out.putBe64(RAM_FLAG_EOS);
+    }
+
+    private void flushCounters() {
+        MigrationCounters c = save.counters();
+        c.add(Counter.NORMAL_PAGES, normalPages);
+        c.add(Counter.ZERO_PAGES, zeroPages);
+        c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
+        normalPages = 0;
+        zeroPages = 0;
+    }
+
+    /** Finds the next dirty page from the cursor, wrapping around blocks, and sends it. */
+    private boolean sendNextDirtyPage(StreamOutput out) throws IOException {
+        if (dirtyPages == 0) {
+            return false;
+        }
+        while (true) {
+            long[] bm = bitmaps[cursorBlock];
+            int w = (int) (cursorPage >>> 6);
+            if (w < bm.length) {
+                long v = bm[w] & (-1L << cursorPage);
+                while (v == 0 && ++w < bm.length) {
+                    v = bm[w];
+                }
+                if (v != 0) {
+                    int bit = Long.numberOfTrailingZeros(v);
+                    bm[w] &= ~(1L << bit);
+                    long page = ((long) w << 6) + bit;
+                    cursorPage = page + 1;
+                    dirtyPages--;
+                    sendPage(out, saving[cursorBlock], page);
+                    return true;
+                }
+            }
+            cursorBlock = (cursorBlock + 1) % saving.length;
+            cursorPage = 0;
+        }
+    }
+
+    private void sendPage(StreamOutput out, RamBlock block, long page) throws IOException {
+        long offset = page << PAGE_SHIFT;
+        MemorySegment seg = block.segment();
+        if (!block.mayBeNonZero(page) || ZeroPages.isZero(seg, offset)) {
+            header(out, block, offset, RAM_FLAG_ZERO);
+            out.put8(0);
+            zeroPages++;
+        } else {
+            header(out, block, offset, RAM_FLAG_PAGE);
+            out.putSegment(seg, offset, PAGE_SIZE);
+            normalPages++;
+        }
+    }
+
+    private void header(StreamOutput out, RamBlock block, long offset, long flags) throws IOException {
+        if (block == lastSent) {
+            out.putBe64(offset | flags | RAM_FLAG_CONTINUE);
+        } else {
+            out.putBe64(offset | flags);
+            out.putString8(block.name());
+            lastSent = block;
+        }
+    }
+
+    @Override
+    public void saveCleanup() {
+        bitmaps = null;
+        saving = null;
+        lastSent = null;
+    }
+
+    // ----------------------------------------------------------- destination
+
+    @Override
+    public void loadSetup(LoadContext ctx) {
+        byName = new LinkedHashMap<>();
+        for (RamBlock b : blocks.get()) {
+            byName.put(b.name(), b);
+        }
+        loadBlock = null;
+    }
+
+    @Override
+    public void loadState(LoadContext ctx, int versionId) throws IOException {
+        StreamInput in = ctx.in();
+        if (versionId != VERSION) {
+            throw new StreamFormatException("ram section version " + versionId + "; expected " + VERSION, in.position());
+        }
+        while (true) {
+            long at = in.position();
+            long word = in.getBe64();
+            long flags = word & (PAGE_SIZE - 1);
+            long addr = word & -PAGE_SIZE;
+            if ((flags & ~VALID_LOAD_FLAGS) != 0) {
+                throw new StreamFormatException(String.format("unsupported RAM flags 0x%x; expected ZERO, PAGE, "
+                        + "MEM_SIZE or EOS", flags & ~VALID_LOAD_FLAGS), at);
+            }
+            RamBlock block = null;
+            if ((flags & (RAM_FLAG_ZERO | RAM_FLAG_PAGE)) != 0) {
+                block = blockFromStream(in, flags, at);
+                if (addr >= block.size()) {
+                    throw new StreamFormatException(String.format("RAM offset 0x%x beyond block '%s' of %d bytes",
+                            addr, block.name(), block.size()), at);
+                }
+            }
+            switch ((int) (flags & ~RAM_FLAG_CONTINUE)) {
+                case (int) RAM_FLAG_MEM_SIZE -> parseBlocks(in, addr);
+                case (int) RAM_FLAG_ZERO -> {
+                    int fill = in.get8();
+                    if (fill != 0) {
+                        throw new StreamFormatException("zero page with fill byte " + fill + "; expected 0", at);
+                    }
+                    loadZero(block, addr);
+                }
+                case (int) RAM_FLAG_PAGE -> {
+                    in.copyTo(block.segment(), addr, PAGE_SIZE);
+                    block.setPopulated(addr >>> PAGE_SHIFT);
+                }
+                case (int) RAM_FLAG_MULTIFD_FLUSH -> {
+                    // a sync point for multifd channels; nothing to do on a single channel
+                }
+                case (int) RAM_FLAG_EOS -> {
+                    return;
+                }
+                default -> throw new StreamFormatException(String.format(
+                        "unknown combination of RAM flags 0x%x", flags), at);
+            }
+        }
+    }
+
+    private RamBlock blockFromStream(StreamInput in, long flags, long at) throws IOException {
+        if ((flags & RAM_FLAG_CONTINUE) != 0) {
+            if (loadBlock == null) {
+                throw new StreamFormatException("RAM record continues a block but no block was named before", at);
+            }
+            return loadBlock;
+        }
+        String name = in.getString8();
+        RamBlock b = byName.get(name);
+        if (b == null) {
+            throw new StreamFormatException("unknown RAM block '" + name + "': expected one of " + byName.keySet(), at);
+        }
+        loadBlock = b;
+        return b;
+    }
+
+    private static void loadZero(RamBlock block, long addr) {
+        long page = addr >>> PAGE_SHIFT;
+        if (block.mayBeNonZero(page) && !ZeroPages.isZero(block.segment(), addr)) {
+            block.segment().asSlice(addr, PAGE_SIZE).fill((byte) 0);
+        }
+    }
+
+    /** The MEM_SIZE record: every block the source has, with its length, must exist here alike. */
+    private void parseBlocks(StreamInput in, long total) throws IOException {
+        long left = total;
+        while (left > 0) {
+            long at = in.position();
+            String name = in.getString8();
+            long length = in.getBe64();
+            RamBlock b = byName.get(name);
+            if (b == null) {
+                throw new StreamFormatException("unknown RAM block '" + name + "' (" + length
+                        + " bytes) on the source: expected one of " + byName.keySet(), at);
+            }
+            if (length != b.size()) {
+                throw new StreamFormatException("RAM block '" + name + "' has " + length
+                        + " bytes on the source; expected " + b.size() + " as here", at);
+            }
+            left -= length;
+        }
+        if (left < 0) {
+            throw new StreamFormatException("RAM block list adds up to more than its total " + total, in.position());
+        }
+    }
+
+    @Override
+    public void loadCleanup() {
+        byName = null;
+        loadBlock = null;
+    }
+}
