@@ -187,8 +187,8 @@ public final class Machine implements AutoCloseable {
                 return;
             }
             state = RunState.SHUTDOWN;
-            gate.shutdown();
-            gate.open();
+            gate.close(); // every worker parks between steps...
+            gate.shutdown(); // ...and then leaves its loop
             toJoin = List.copyOf(threads);
         }
         for (Thread t : toJoin) {

@@ -13,7 +13,7 @@ final class RunGate {
     private final Condition changed = lock.newCondition();
     private volatile boolean closed = true;
     private volatile int generation; // bumped at every open, so workers notice they were stopped
-    private boolean shutdown;
+    private volatile boolean shutdown;
     private int workers;
     private int parked;
 
@@ -39,7 +39,7 @@ final class RunGate {
     /** Parks the calling worker while the gate is closed. Returns false once the machine shuts down. */
     boolean checkpoint() {
         if (!closed) {
-            return true;
+            return !shutdown;
         }
         lock.lock();
         try {
