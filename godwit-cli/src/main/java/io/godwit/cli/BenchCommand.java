@@ -1,0 +1,62 @@
+package io.godwit.cli;
+
+import io.godwit.bench.RamBench;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** godwit bench: benchmarks that print their numbers. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
+        subcommands = BenchCommand.Ram.class)
+final class BenchCommand {
+
+    @Command(name = "ram", mixinStandardHelpOptions = true,
+            description = "Migrate random and zero RAM in-process; print throughput (MiB/s) and downtime.")
+    static final class Ram implements Callable<Integer> {
+        @Option(names = "--size", converter = Sizes.class, defaultValue = "1G",
+                description = "RAM per case (default: ${DEFAULT-VALUE} bytes).")
+        long size;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Measured runs per case, after one warm-up "
+                + "(default: ${DEFAULT-VALUE}); the median is reported.")
+        int runs;
+
+        @Option(names = "--json", description = "Print the figures as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            RamBench.Result r = new RamBench(size, runs, line -> System.err.println("bench: " + line)).run();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("size-bytes", r.sizeBytes());
+            out.put("runs", runs);
+            put(out, "random", r.random());
+            put(out, "zero", r.zero());
+            put(out, "zero-written", r.zeroWritten());
+            out.put("random-digest-verified", r.digestVerified());
+            if (json) {
+                System.out.println(Json.write(out));
+            } else {
+                System.out.printf("RAM migration in-process, %s per case, median of %d runs (after 1 warm-up)%n",
+                        Sizes.format(r.sizeBytes()), runs);
+                System.out.printf("%-14s %12s %14s %12s%n", "case", "MiB/s", "downtime ms", "total ms");
+                for (RamBench.Case c : List.of(r.random(), r.zero(), r.zeroWritten())) {
+                    RamBench.Run m = c.median();
+                    System.out.printf("%-14s %12.0f %14d %12.1f%n", c.name(), m.mibps(), m.downtimeMs(), m.totalMs());
+                }
+                System.out.printf("random RAM verified by digest: %s%n", r.digestVerified() ? "yes" : "NO");
+            }
+            return r.digestVerified() ? 0 : 1;
+        }
+
+        private static void put(Map<String, Object> out, String name, RamBench.Case c) {
+            RamBench.Run m = c.median();
+            out.put(name + "-mibps", Math.round(m.mibps()));
+            out.put(name + "-downtime-ms", m.downtimeMs());
+            out.put(name + "-total-ms", Math.round(m.totalMs() * 10) / 10.0);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.godwit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The CLI's commands as a user runs them; stdout is captured and parsed. */
+class CliTest {
+
+    record Ran(int exit, String out, String err) {}
+
+    static synchronized Ran run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = Main.run(args);
+            return new Ran(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void demoJsonReportsCompletionAndPassedVerification() throws Exception {
+        Ran r = run("demo", "--json", "--ram", "32M");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.path("status").asText()).isEqualTo("completed");
+        assertThat(j.path("total-time").asLong()).isPositive();
+        assertThat(j.has("downtime")).isTrue();
+        assertThat(j.path("dirty-sync-count").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(j.path("ram").path("transferred").asLong()).isGreaterThanOrEqualTo(32L << 20);
+        assertThat(j.path("verification").path("ab").asText()).isEqualTo("passed");
+        assertThat(j.path("verification").path("digest").asText()).isEqualTo("passed");
+        assertThat(j.path("verification").path("source-digest").asText())
+                .isEqualTo(j.path("verification").path("destination-digest").asText());
+    }
+
+    @Test
+    void demoTextEndsWithSummaryAndVerification() {
+        Ran r = run("demo", "--ram", "16M");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("migration completed").contains("downtime:").contains("passes:")
+                .contains("a-b check:      passed").contains("digest:         passed");
+    }
+
+    @Test
+    void benchRamJsonHasTheFigures() throws Exception {
+        Ran r = run("bench", "ram", "--size", "16M", "--runs", "1", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        for (String key : new String[] {"random-mibps", "zero-mibps"}) {
+            assertThat(j.path(key).asDouble()).as(key).isPositive();
+        }
+        for (String key : new String[] {"random-downtime-ms", "zero-downtime-ms"}) {
+            assertThat(j.has(key)).as(key).isTrue();
+            assertThat(j.path(key).asLong()).as(key).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(j.path("random-digest-verified").asBoolean()).isTrue();
+    }
+
+    @Test
+    void refusesMalformedSizeWithUsageError() {
+        Ran r = run("demo", "--ram", "lots");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("'lots' is not a size");
+    }
+
+    @Test
+    void parsesSizesWithBinarySuffixes() {
+        assertThat(Sizes.parse("4096")).isEqualTo(4096);
+        assertThat(Sizes.parse("512K")).isEqualTo(512 << 10);
+        assertThat(Sizes.parse("256M")).isEqualTo(256L << 20);
+        assertThat(Sizes.parse("1G")).isEqualTo(1L << 30);
+        assertThat(Sizes.parse("2GiB")).isEqualTo(2L << 30);
+        assertThat(Sizes.format(1536)).isEqualTo("1.5 KiB");
+    }
+}
