@@ -10,8 +10,20 @@ import picocli.CommandLine.Option;
 
 /** godwit bench: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = BenchCommand.Ram.class)
+        subcommands = {BenchCommand.Ram.class, BenchCommand.Jmh.class})
 final class BenchCommand {
+
+    @Command(name = "jmh", description = "Run the JMH micro-benchmarks (arguments go to JMH, e.g. a name regex).")
+    static final class Jmh implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        java.util.List<String> args = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
 
     @Command(name = "ram", mixinStandardHelpOptions = true,
             description = "Migrate random and zero RAM in-process; print throughput (MiB/s) and downtime.")
