@@ -6,19 +6,35 @@ import java.util.List;
 /**
  * The a-b writer of QEMU's migration tests: increments the first byte of every page, page after
  * page, block after block, forever. On a consistent copy every page's first byte is equal, except
- * at most one step down by one where the machine stopped mid-sweep (see {@link AbCheck}).
+ * at most one step down by one where the machine stopped mid-sweep (see {@link AbCheck}). It runs
+ * flat out, or at a set rate of dirtied pages (in bytes per second, 4 KiB per page).
  */
 public final class AbWorkload implements Workload {
     private static final int PAGES_PER_STEP = 256;
+
+    private final long bytesPerSecond;
 
     private RamBlock[] blocks;
     private int block;
     private long page;
     private volatile long sweeps;
 
+    /** The a-b writer at full speed. */
+    public AbWorkload() {
+        this(0);
+    }
+
+    /** The a-b writer dirtying {@code bytesPerSecond} of pages; 0 for full speed. */
+    public AbWorkload(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("rate must not be negative: " + bytesPerSecond);
+        }
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
     @Override
     public String name() {
-        return "ab";
+        return bytesPerSecond == 0 ? "ab" : "ab:" + bytesPerSecond;
     }
 
     @Override
@@ -32,7 +48,8 @@ public final class AbWorkload implements Workload {
 
     @Override
     public void step(WorkloadPacer pacer) {
-        for (int i = 0; i < PAGES_PER_STEP; i++) {
+        long n = bytesPerSecond == 0 ? PAGES_PER_STEP : pacer.due(bytesPerSecond / 4096.0, PAGES_PER_STEP);
+        for (long i = 0; i < n; i++) {
             RamBlock b = blocks[block];
             b.incrementByte(page << RamBlock.PAGE_SHIFT);
             if (++page == b.pages()) {
@@ -43,6 +60,7 @@ public final class AbWorkload implements Workload {
                 }
             }
         }
+        pacer.did(n);
     }
 
     /** Completed sweeps over all pages. */

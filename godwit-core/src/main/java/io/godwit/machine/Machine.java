@@ -26,6 +26,7 @@ public final class Machine implements AutoCloseable {
     private final List<Workload> workloads = new CopyOnWriteArrayList<>();
     private volatile RunState state = RunState.PRELAUNCH;
     private volatile String machineType = MACHINE_TYPE;
+    private final List<java.util.function.BiConsumer<RunState, RunState>> stateListeners = new CopyOnWriteArrayList<>();
 
     public Machine(String name) {
         this(name, Clock.system());
@@ -142,10 +143,25 @@ public final class Machine implements AutoCloseable {
         return state;
     }
 
+    /** Hears every run-state change as (from, to), on the thread that made it. */
+    public void onStateChange(java.util.function.BiConsumer<RunState, RunState> listener) {
+        stateListeners.add(listener);
+    }
+
+    private void enter(RunState to) {
+        RunState from = state;
+        state = to;
+        if (from != to) {
+            for (var l : stateListeners) {
+                l.accept(from, to);
+            }
+        }
+    }
+
     /** Starts (or resumes) the workloads. */
     public synchronized void start() {
         checkUsable();
-        state = RunState.RUNNING;
+        enter(RunState.RUNNING);
         gate.open();
     }
 
@@ -159,7 +175,7 @@ public final class Machine implements AutoCloseable {
             throw new IllegalArgumentException("not a stopped state: " + reason);
         }
         gate.close();
-        state = reason;
+        enter(reason);
     }
 
     /** Marks a machine that is not running as waiting for an incoming migration. */
@@ -169,7 +185,7 @@ public final class Machine implements AutoCloseable {
             throw new IllegalStateException("machine " + name + " is running; an incoming migration needs a "
                     + "machine that has not started");
         }
-        state = RunState.INMIGRATE;
+        enter(RunState.INMIGRATE);
     }
 
     private void checkUsable() {
@@ -186,8 +202,8 @@ public final class Machine implements AutoCloseable {
             if (state == RunState.SHUTDOWN) {
                 return;
             }
-            state = RunState.SHUTDOWN;
             gate.close(); // every worker parks between steps...
+            enter(RunState.SHUTDOWN);
             gate.shutdown(); // ...and then leaves its loop
             toJoin = List.copyOf(threads);
         }

@@ -4,7 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Dirties random pages at a set rate: each write puts a random 8-byte word at a random place in a
- * random page. The rate counts dirtied pages in bytes (4 KiB per write), as dirty rates are
+ * random page, never in the page's first word, which belongs to the a-b writer, so the two can
+ * run together. The rate counts dirtied pages in bytes (4 KiB per write), as dirty rates are
  * usually quoted.
  */
 public class RandomWriter implements Workload {
@@ -40,7 +41,7 @@ public class RandomWriter implements Workload {
     public void step(WorkloadPacer pacer) {
         long due = pacer.due(bytesPerSecond / 4096.0, MAX_WRITES_PER_STEP);
         for (long i = 0; i < due; i++) {
-            space.putLong(pickPage(random, space.pages()), random.nextInt(512) << 3, random.nextLong());
+            space.putLong(pickPage(random, space.pages()), (1 + random.nextInt(511)) << 3, random.nextLong());
         }
         pacer.did(due);
     }

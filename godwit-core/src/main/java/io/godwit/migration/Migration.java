@@ -45,7 +45,8 @@ public final class Migration {
     private static final int PHASE_SWITCHING = 2;
 
     private final Machine machine;
-    private final Connection conn;
+    private final Opener opener;
+    private volatile Connection conn;
     private final Capabilities caps;
     private final Clock clock;
     private final MigrationListener listener;
@@ -71,10 +72,21 @@ public final class Migration {
     private SourceReturnPath returnPath;
     private long lastPass;
 
+    /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
+    @FunctionalInterface
+    public interface Opener {
+        Connection open() throws IOException;
+    }
+
     public Migration(Machine machine, Connection conn, Parameters params, Capabilities caps, Clock clock,
             MigrationListener listener) {
+        this(machine, () -> conn, params, caps, clock, listener);
+    }
+
+    public Migration(Machine machine, Opener opener, Parameters params, Capabilities caps, Clock clock,
+            MigrationListener listener) {
         this.machine = machine;
-        this.conn = conn;
+        this.opener = opener;
         this.params = params;
         this.caps = caps;
         this.clock = clock;
@@ -113,6 +125,10 @@ public final class Migration {
     }
 
     private StateSaver setup() throws IOException {
+        conn = opener.open();
+        if (phase.get() == PHASE_CANCELLED) {
+            throw new CancelledException();
+        }
         if (caps.has(Capability.RETURN_PATH) && !conn.bidirectional()) {
             throw new IOException("capability 'return-path' needs a bidirectional channel; " + conn.uri() + " is one-way");
         }
@@ -233,6 +249,8 @@ public final class Migration {
             }
             runningAt = returnPath.shutNanos();
         } else {
+            out.close(); // the end of the stream is all the peer will get
+            conn.finish();
             runningAt = clock.nanoTime();
         }
         downtimeMs = Math.max(0, (runningAt - stopStart) / 1_000_000);
@@ -253,7 +271,9 @@ public final class Migration {
 
     private void fail(Throwable t, RunState before, boolean stopped) {
         boolean cancelled = t instanceof CancelledException || phase.get() == PHASE_CANCELLED;
-        conn.shutdown();
+        if (conn != null) {
+            conn.shutdown();
+        }
         boolean handedOver = phase.get() == PHASE_SWITCHING && !destinationFailed;
         if (cancelled && !handedOver) {
             error = "cancelled by the user";
@@ -282,7 +302,9 @@ public final class Migration {
             if (out != null && phase.get() == PHASE_SWITCHING && status == COMPLETED) {
                 out.close();
             }
-            conn.close();
+            if (conn != null) {
+                conn.close();
+            }
             if (returnPath != null) {
                 returnPath.join();
             }
@@ -342,7 +364,10 @@ public final class Migration {
      */
     public boolean cancel() {
         if (phase.compareAndSet(PHASE_PRECOPY, PHASE_CANCELLED)) {
-            conn.shutdown();
+            Connection c = conn;
+            if (c != null) {
+                c.shutdown();
+            }
         } else if (phase.get() == PHASE_SWITCHING) {
             cancelAbandoned = true; // stop waiting for a destination that never answers
             return false;

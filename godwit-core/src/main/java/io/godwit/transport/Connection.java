@@ -21,6 +21,12 @@ public interface Connection extends Closeable {
         return true;
     }
 
+    /**
+     * Called when the whole stream has been written and no return path will confirm it: waits
+     * until the peer has it (an exec: command has exited successfully) or throws.
+     */
+    default void finish() throws java.io.IOException {}
+
     /** Unblocks both directions from another thread, failing pending and later transfers. */
     default void shutdown() {
         output().shutdown();
