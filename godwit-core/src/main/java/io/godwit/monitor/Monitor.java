@@ -1,0 +1,308 @@
+package io.godwit.monitor;
+
+import io.godwit.clock.Clock;
+import io.godwit.machine.AbCheck;
+import io.godwit.machine.Machine;
+import io.godwit.machine.MachineDigest;
+import io.godwit.machine.RunState;
+import io.godwit.migration.IncomingMigration;
+import io.godwit.migration.Migration;
+import io.godwit.migration.MigrationInfo;
+import io.godwit.migration.MigrationListener;
+import io.godwit.migration.MigrationStatus;
+import io.godwit.options.Capabilities;
+import io.godwit.options.Capability;
+import io.godwit.options.Parameters;
+import io.godwit.transport.Listener;
+import io.godwit.transport.MigrationUri;
+import io.godwit.transport.Transports;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What a management client can do to one machine (QEMU's monitor): migrate it out or in, cancel,
+ * set capabilities and parameters, stop and continue it, and query it. Commands may come from
+ * several clients at once; the methods are synchronized, and the migrations run on their own
+ * threads.
+ */
+public final class Monitor implements AutoCloseable {
+    private final Machine machine;
+    private final Clock clock;
+    private final MonitorEvents events;
+    private final List<MigrationListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Capabilities caps = Capabilities.defaults();
+    private volatile Parameters params = Parameters.defaults();
+    private volatile Migration outgoing;
+    private volatile IncomingMigration incoming;
+    private volatile Listener listener;
+    private volatile String listenAddress;
+
+    public Monitor(Machine machine, Clock clock, MonitorEvents events) {
+        this.machine = machine;
+        this.clock = clock;
+        this.events = events;
+        machine.onStateChange((from, to) -> {
+            if (to == RunState.RUNNING) {
+                events.emit("RESUME", Map.of());
+            } else if (from == RunState.RUNNING) {
+                events.emit("STOP", Map.of());
+            }
+        });
+    }
+
+    public Machine machine() {
+        return machine;
+    }
+
+    /** Also tells {@code l} about every migration from now on (for progress output). */
+    public void addMigrationListener(MigrationListener l) {
+        listeners.add(l);
+    }
+
+    private MigrationListener fanOut() {
+        return new MigrationListener() {
+            @Override
+            public void statusChanged(MigrationStatus from, MigrationStatus to) {
+                if (caps.has(Capability.EVENTS)) {
+                    events.emit("MIGRATION", Map.of("status", to.qmpName));
+                }
+                listeners.forEach(l -> l.statusChanged(from, to));
+            }
+
+            @Override
+            public void passCompleted(long count) {
+                if (caps.has(Capability.EVENTS)) {
+                    events.emit("MIGRATION_PASS", Map.of("pass", count));
+                }
+                listeners.forEach(l -> l.passCompleted(count));
+            }
+        };
+    }
+
+    // ----------------------------------------------------------- migration
+
+    /** Starts migrating this machine to {@code uri}; the outcome shows in query-migrate. */
+    public synchronized void migrate(String uri) {
+        MigrationUri.parse(uri); // a malformed URI is refused here, not reported later
+        if (migrationActive()) {
+            throw new MonitorException("There's a migration process in progress");
+        }
+        if (machine.state() == RunState.INMIGRATE) {
+            throw new MonitorException("Guest is waiting for an incoming migration");
+        }
+        Migration m = new Migration(machine, () -> Transports.connect(uri), params, caps, clock, fanOut());
+        outgoing = m;
+        m.start();
+    }
+
+    /** Listens on {@code uri} for an incoming migration, in the background. */
+    public synchronized String migrateIncoming(String uri) throws IOException {
+        MigrationUri.parse(uri);
+        if (incoming != null && incoming.status().isActive() || listener != null) {
+            throw new MonitorException("An incoming migration is already waiting or in progress");
+        }
+        if (machine.state() != RunState.PRELAUNCH && machine.state() != RunState.INMIGRATE) {
+            throw new MonitorException("The machine has already run; an incoming migration needs a fresh machine");
+        }
+        machine.expectIncoming();
+        Listener l = Transports.listen(uri);
+        listener = l;
+        listenAddress = l.address();
+        Thread.ofPlatform().name("godwit-accept").start(() -> accept(l));
+        return listenAddress;
+    }
+
+    private void accept(Listener l) {
+        IncomingMigration in;
+        try {
+            in = new IncomingMigration(machine, l.accept(), caps, clock, fanOut());
+        } catch (IOException e) {
+            synchronized (this) {
+                listener = null;
+            }
+            if (!closed) {
+                System.err.println("godwit: incoming migration on " + l.address() + ": " + e.getMessage());
+            }
+            return;
+        }
+        synchronized (this) {
+            incoming = in;
+            listener = null;
+        }
+        in.run();
+    }
+
+    /** Cancels the outgoing migration; false when there is none or it is past the point of no return. */
+    public synchronized boolean cancel() {
+        Migration m = outgoing;
+        return m != null && m.status().isActive() && m.cancel();
+    }
+
+    private boolean migrationActive() {
+        Migration m = outgoing;
+        IncomingMigration in = incoming;
+        return m != null && m.status().isActive() || in != null && in.status().isActive();
+    }
+
+    /** query-migrate: the outgoing migration if there was one, else the incoming one. */
+    public Map<String, Object> queryMigrate() {
+        Migration m = outgoing;
+        Map<String, Object> r;
+        if (m != null) {
+            r = m.info().toQmp();
+        } else if (incoming != null) {
+            r = incoming.info().toQmp();
+        } else {
+            r = new MigrationInfo(MigrationStatus.NONE, null, -1, -1, -1, -1, 0, null).toQmp();
+            if (listener != null) {
+                r.put("status", MigrationStatus.SETUP.qmpName);
+            }
+        }
+        if (listenAddress != null) {
+            r.put("socket-address", List.of(socketAddress(listenAddress)));
+        }
+        return r;
+    }
+
+    public MigrationInfo outgoingInfo() {
+        Migration m = outgoing;
+        return m != null ? m.info() : null;
+    }
+
+    private static Map<String, Object> socketAddress(String address) {
+        MigrationUri u = MigrationUri.parse(address);
+        Map<String, Object> a = new LinkedHashMap<>();
+        switch (u.scheme()) {
+            case TCP -> {
+                a.put("type", "inet");
+                a.put("host", u.host());
+                a.put("port", String.valueOf(u.port()));
+            }
+            case UNIX -> {
+                a.put("type", "unix");
+                a.put("path", u.path().toString());
+            }
+            default -> {
+                a.put("type", u.scheme().name().toLowerCase(java.util.Locale.ROOT));
+                a.put("uri", address);
+            }
+        }
+        return a;
+    }
+
+    // ------------------------------------------------- capabilities, params
+
+    public Capabilities capabilities() {
+        return caps;
+    }
+
+    public synchronized void setCapabilities(Map<Capability, Boolean> changes) {
+        if (migrationActive()) {
+            throw new MonitorException("There's a migration process in progress");
+        }
+        try {
+            caps = caps.with(changes);
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** Sets parameters by QMP name; an active migration takes them from its next iteration. */
+    public synchronized void setParameters(Map<String, Long> changes) {
+        Parameters p = params;
+        try {
+            for (var e : changes.entrySet()) {
+                p = p.with(e.getKey(), e.getValue());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+        params = p;
+        Migration m = outgoing;
+        if (m != null && m.status().isActive()) {
+            m.setParameters(p);
+        }
+    }
+
+    // ---------------------------------------------------------- run state
+
+    public synchronized void stop() {
+        if (machine.state() == RunState.RUNNING) {
+            machine.stop(RunState.PAUSED);
+        }
+    }
+
+    public synchronized void cont() {
+        RunState s = machine.state();
+        if (s == RunState.INMIGRATE) {
+            throw new MonitorException("Guest is waiting for an incoming migration");
+        }
+        if (s == RunState.FINISH_MIGRATE) {
+            throw new MonitorException("The machine is being handed over to the destination");
+        }
+        if (s != RunState.RUNNING) {
+            machine.start();
+        }
+    }
+
+    public Map<String, Object> queryStatus() {
+        RunState s = machine.state();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("running", s.running());
+        r.put("singlestep", false);
+        r.put("status", s.qmpName);
+        return r;
+    }
+
+    // -------------------------------------------------------- verification
+
+    /** x-query-digest: SHA-256 of all migrated state, per RAM block and overall. */
+    public Map<String, Object> digest() {
+        MachineDigest.Digest d = MachineDigest.of(machine);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("digest", d.overall());
+        r.put("blocks", d.blocks());
+        r.put("status", machine.state().qmpName);
+        return r;
+    }
+
+    /** x-check-ab: the a-b check over all RAM. */
+    public Map<String, Object> checkAb() {
+        AbCheck.Result a = AbCheck.check(machine);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("passed", a.passed());
+        r.put("pages", a.pages());
+        r.put("bad-pages", a.badPages());
+        r.put("first-bad", a.badOffsets());
+        r.put("value", a.value());
+        r.put("status", machine.state().qmpName);
+        return r;
+    }
+
+    private volatile boolean closed;
+
+    /** Cancels what can be cancelled and stops listening; the machine itself is the caller's. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        Migration m = outgoing;
+        if (m != null && m.status().isActive()) {
+            m.cancel();
+        }
+        Listener l = listener;
+        if (l != null) {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
