@@ -1,34 +1,56 @@
 package io.godwit.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.machine.AbCheck;
 import io.godwit.machine.AbWorkload;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
 import io.godwit.migration.LocalMigration;
-import io.godwit.migration.MigrationInfo;
 import io.godwit.migration.MigrationListener;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.qmp.GodwitProcess;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The demo: a machine whose memory is being rewritten by the a-b writer migrates live to another
- * machine, and the copy is verified (a-b check, and a digest of the paused source against the
- * destination).
+ * The demo: a destination process and a source process on loopback; the source's memory is being
+ * rewritten by the a-b writer and a random writer while it migrates live; then the copy is
+ * verified (a-b check on the destination, and a digest of the paused source against the
+ * destination). {@code --in-process} runs both machines in this JVM instead.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Migrate a running machine (a-b writer) live and verify the copy.")
+        description = "Migrate a running machine live between two processes and verify the copy.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--ram", converter = Sizes.class, defaultValue = "256M",
-            description = "RAM of the machine (default: ${DEFAULT-VALUE} bytes).")
-    long ram;
+    @Option(names = "--ram", converter = Sizes.class,
+            description = "RAM of the machine (default: 1G, or 256M with --in-process).")
+    Long ram;
+
+    @Option(names = "--ab", converter = Sizes.class, defaultValue = "256M",
+            description = "Rate of the a-b writer, bytes/s of dirtied pages; 0 for full speed (default: ${DEFAULT-VALUE}).")
+    long abRate;
+
+    @Option(names = "--timeout", defaultValue = "120",
+            description = "Seconds to let the migration converge before cancelling it (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--random", converter = Sizes.class, defaultValue = "64M",
+            description = "Dirty rate of the random writer next to the a-b writer, bytes/s; 0 for none "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long random;
+
+    @Option(names = "--transport", defaultValue = "tcp", description = "tcp or unix (default: ${DEFAULT-VALUE}).")
+    String transport;
 
     @Option(names = "--downtime-limit", defaultValue = "300", description = "downtime-limit in ms (default: ${DEFAULT-VALUE}).")
     long downtimeLimitMs;
@@ -37,89 +59,183 @@ final class DemoCommand implements Callable<Integer> {
             description = "max-bandwidth in bytes/s, 0 for no limit (default: ${DEFAULT-VALUE}).")
     long maxBandwidth;
 
+    @Option(names = "--in-process", description = "Both machines in this JVM, over an in-memory channel.")
+    boolean inProcess;
+
     @Option(names = "--json", description = "Print one JSON object instead of the text summary.")
     boolean json;
 
+    private final PrintStream log = System.err;
+
     @Override
     public Integer call() throws Exception {
-        PrintStream log = System.err;
+        Map<String, Object> out = inProcess ? inProcess() : twoProcesses();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> v = (Map<String, Object>) out.get("verification");
+        if (json) {
+            System.out.println(Json.write(out));
+        } else {
+            printText(System.out, Json.MAPPER.valueToTree(out));
+        }
+        boolean ok = "completed".equals(out.get("status")) && "passed".equals(v.get("ab"))
+                && "passed".equals(v.get("digest"));
+        return ok ? 0 : 1;
+    }
+
+    private Map<String, Object> twoProcesses() throws Exception {
+        if (!transport.equals("tcp") && !transport.equals("unix")) {
+            throw new IllegalArgumentException("--transport must be tcp or unix, not " + transport);
+        }
+        long size = ram != null ? ram : 1L << 30;
+        Path dir = Files.createTempDirectory("godwit-demo-");
+        log.printf("starting a destination and a source process (%s RAM each; logs in %s)%n", Sizes.format(size), dir);
+        String incoming = transport.equals("tcp") ? "tcp:127.0.0.1:0" : "unix:" + dir.resolve("migration.sock");
+        List<String> srcArgs = new ArrayList<>(List.of("--ram", String.valueOf(size), "--prealloc", "--workload",
+                abRate > 0 ? "ab:" + abRate : "ab"));
+        if (random > 0) {
+            srcArgs.addAll(List.of("--workload", "random:" + random));
+        }
+        Duration startup = Duration.ofMinutes(2);
+        try (GodwitProcess dst = GodwitProcess.start(dir, "destination",
+                        List.of("--ram", String.valueOf(size), "--prealloc", "--incoming", incoming), startup);
+                GodwitProcess src = GodwitProcess.start(dir, "source", srcArgs, startup)) {
+            JsonNode where = dst.qmp().execute("query-migrate").path("socket-address").path(0);
+            String uri = where.path("type").asText().equals("inet")
+                    ? "tcp:" + where.path("host").asText() + ":" + where.path("port").asText()
+                    : "unix:" + where.path("path").asText();
+            waitForWriter(src);
+            log.printf("source: a-b writer at %s%s running; migrating to %s (downtime-limit %d ms, "
+                    + "max-bandwidth %s)%n", abRate > 0 ? Sizes.format(abRate) + "/s" : "full speed",
+                    random > 0 ? " and random writer at " + Sizes.format(random) + "/s" : "", uri, downtimeLimitMs,
+                    maxBandwidth == 0 ? "unlimited" : Sizes.format(maxBandwidth) + "/s");
+            ClientCommands.applySettings(src.qmp(), List.of("downtime-limit=" + downtimeLimitMs,
+                    "max-bandwidth=" + maxBandwidth), List.of("return-path", "events"));
+            src.qmp().execute("migrate", Map.of("uri", uri));
+            JsonNode end = followWithTimeout(src);
+            Map<String, Object> out = summary(end);
+            Map<String, Object> v = new LinkedHashMap<>();
+            if (out.get("status").equals("completed")) {
+                JsonNode ab = dst.qmp().execute("x-check-ab");
+                String srcDigest = src.qmp().execute("x-query-digest").path("digest").asText();
+                String dstDigest = dst.qmp().execute("x-query-digest").path("digest").asText();
+                verdict(v, ab.path("passed").asBoolean(), ab.path("bad-pages").asLong(), srcDigest, dstDigest);
+                v.put("ab-first-bad", ab.path("first-bad"));
+            } else {
+                verdict(v, false, -1, null, null);
+                out.put("destination-status", dst.qmp().execute("query-migrate").path("status").asText());
+            }
+            out.put("verification", v);
+            return out;
+        }
+    }
+
+    /** Follows the migration; cancels it if it has not converged in time, and says why. */
+    private JsonNode followWithTimeout(GodwitProcess src) throws Exception {
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(Duration.ofSeconds(timeoutSeconds));
+                log.printf("not converged after %d s: cancelling (lower the workload rates or raise "
+                        + "--downtime-limit)%n", timeoutSeconds);
+                try (var c = io.godwit.qmp.QmpClient.connect(src.qmpAddress())) {
+                    c.execute("migrate_cancel");
+                }
+            } catch (InterruptedException e) {
+                // finished in time
+            } catch (Exception e) {
+                log.println("cannot cancel: " + e.getMessage());
+            }
+        });
+        try {
+            return ClientCommands.follow(src.qmp(), log);
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    /** Waits until the a-b writer has started writing (the first page's byte has moved). */
+    private void waitForWriter(GodwitProcess src) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (src.qmp().execute("x-check-ab").path("value").asInt() == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the source's a-b writer did not start: " + src.tail());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private Map<String, Object> inProcess() throws Exception {
+        long size = ram != null ? ram : 256L << 20;
         Parameters params = Parameters.defaults().withDowntimeLimitMs(downtimeLimitMs).withMaxBandwidth(maxBandwidth);
         try (Machine src = new Machine("source"); Machine dst = new Machine("destination")) {
-            src.addRam("pc.ram", ram);
-            dst.addRam("pc.ram", ram);
-            AbWorkload ab = new AbWorkload();
+            src.addRam("pc.ram", size);
+            dst.addRam("pc.ram", size);
+            AbWorkload ab = new AbWorkload(abRate);
             src.addWorkload(ab);
             src.start();
-            log.printf("source: %s RAM, a-b writer running; destination: %s RAM, in this JVM%n",
-                    Sizes.format(ram), Sizes.format(ram));
+            log.printf("source: %s RAM, a-b writer running; destination in this JVM%n", Sizes.format(size));
             while (ab.sweeps() < 1) {
                 Thread.sleep(10); // let the writer touch every page once before migrating
             }
-            log.printf("migrating (downtime-limit %d ms, max-bandwidth %s)...%n", downtimeLimitMs,
-                    maxBandwidth == 0 ? "unlimited" : Sizes.format(maxBandwidth) + "/s");
             LocalMigration m = new LocalMigration(src, dst, params, Capabilities.of(Capability.RETURN_PATH),
                     MigrationListener.NONE);
             LocalMigration.Result r;
             try (Progress p = new Progress(() -> m.source().info(), log, 200)) {
                 r = m.start().await(Duration.ofMinutes(10));
             }
-            Map<String, Object> out = summary(r.source());
-            Map<String, Object> verification = new LinkedHashMap<>();
-            boolean ok = r.completed();
-            if (ok) {
-                AbCheck.Result abResult = AbCheck.check(dst);
-                MachineDigest.Digest srcDigest = MachineDigest.of(src);
-                MachineDigest.Digest dstDigest = MachineDigest.of(dst);
-                boolean digestOk = srcDigest.equals(dstDigest);
-                verification.put("ab", abResult.passed() ? "passed" : "failed");
-                verification.put("digest", digestOk ? "passed" : "failed");
-                verification.put("ab-bad-pages", abResult.badPages());
-                verification.put("ab-bad-offsets", abResult.badOffsets());
-                verification.put("ab-value", abResult.value());
-                verification.put("source-digest", srcDigest.overall());
-                verification.put("destination-digest", dstDigest.overall());
-                ok = abResult.passed() && digestOk;
+            Map<String, Object> out = summary(Json.MAPPER.valueToTree(r.source().toQmp()));
+            Map<String, Object> v = new LinkedHashMap<>();
+            if (r.completed()) {
+                AbCheck.Result a = AbCheck.check(dst);
+                verdict(v, a.passed(), a.badPages(), MachineDigest.of(src).overall(), MachineDigest.of(dst).overall());
+                v.put("ab-first-bad", a.badOffsets());
             } else {
-                verification.put("ab", "failed");
-                verification.put("digest", "failed");
+                verdict(v, false, -1, null, null);
                 out.put("destination-error", r.destinationError());
             }
-            out.put("verification", verification);
-            if (json) {
-                System.out.println(Json.write(out));
-            } else {
-                printText(System.out, r.source(), verification);
-            }
-            return ok ? 0 : 1;
+            out.put("verification", v);
+            return out;
         }
     }
 
-    static Map<String, Object> summary(MigrationInfo s) {
-        Map<String, Object> out = new LinkedHashMap<>(s.toQmp());
-        out.put("dirty-sync-count", s.ram().dirtySyncCount());
-        out.put("downtime", s.downtimeMs());
-        out.put("throughput-mibps", s.totalTimeMs() > 0
-                ? Math.round(s.ram().transferred() / 1048576.0 / (s.totalTimeMs() / 1000.0)) : 0);
+    private static void verdict(Map<String, Object> v, boolean abPassed, long badPages, String src, String dst) {
+        v.put("ab", abPassed ? "passed" : "failed");
+        v.put("digest", src != null && src.equals(dst) ? "passed" : "failed");
+        v.put("ab-bad-pages", badPages);
+        v.put("source-digest", src);
+        v.put("destination-digest", dst);
+    }
+
+    /** query-migrate's reply, plus the figures the summary leads with. */
+    static Map<String, Object> summary(JsonNode m) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> out = Json.MAPPER.convertValue(m, LinkedHashMap.class);
+        long total = m.path("total-time").asLong();
+        long transferred = m.path("ram").path("transferred").asLong();
+        out.put("dirty-sync-count", m.path("ram").path("dirty-sync-count").asLong());
+        out.putIfAbsent("downtime", -1);
+        out.put("throughput-mibps", total > 0 ? Math.round(transferred / 1048576.0 / (total / 1000.0)) : 0);
         return out;
     }
 
-    private static void printText(PrintStream o, MigrationInfo s, Map<String, Object> v) {
-        o.printf("%nmigration %s%n", s.status().qmpName);
-        if (s.errorDesc() != null) {
-            o.printf("  error:          %s%n", s.errorDesc());
+    private static void printText(PrintStream o, JsonNode s) {
+        JsonNode ram = s.path("ram");
+        JsonNode v = s.path("verification");
+        o.printf("%nmigration %s%n", s.path("status").asText());
+        if (s.has("error-desc")) {
+            o.printf("  error:          %s%n", s.path("error-desc").asText());
         }
-        o.printf("  total time:     %d ms (setup %d ms)%n", s.totalTimeMs(), s.setupTimeMs());
-        o.printf("  downtime:       %d ms%n", s.downtimeMs());
-        o.printf("  passes:         %d (dirty-sync-count)%n", s.ram().dirtySyncCount());
-        o.printf("  transferred:    %s (%d pages, %d zero pages; RAM %s)%n", Sizes.format(s.ram().transferred()),
-                s.ram().normal(), s.ram().duplicate(), Sizes.format(s.ram().total()));
-        o.printf("  throughput:     %s/s%n", Sizes.format(s.totalTimeMs() > 0
-                ? s.ram().transferred() / (s.totalTimeMs() / 1000.0) : 0));
+        o.printf("  total time:     %d ms (setup %d ms)%n", s.path("total-time").asLong(), s.path("setup-time").asLong());
+        o.printf("  downtime:       %d ms%n", s.path("downtime").asLong());
+        o.printf("  passes:         %d (dirty-sync-count)%n", s.path("dirty-sync-count").asLong());
+        o.printf("  transferred:    %s (%d pages, %d zero pages; RAM %s)%n", Sizes.format(ram.path("transferred").asLong()),
+                ram.path("normal").asLong(), ram.path("duplicate").asLong(), Sizes.format(ram.path("total").asLong()));
+        o.printf("  throughput:     %d MiB/s%n", s.path("throughput-mibps").asLong());
         o.printf("verification%n");
-        o.printf("  a-b check:      %s (bad pages: %s)%n", v.get("ab"), v.getOrDefault("ab-bad-pages", "-"));
-        o.printf("  digest:         %s%n", v.get("digest"));
-        if (v.containsKey("source-digest")) {
-            o.printf("    source      %s%n    destination %s%n", v.get("source-digest"), v.get("destination-digest"));
+        o.printf("  a-b check:      %s (bad pages: %d)%n", v.path("ab").asText(), v.path("ab-bad-pages").asLong());
+        o.printf("  digest:         %s%n", v.path("digest").asText());
+        if (!v.path("source-digest").isNull()) {
+            o.printf("    source      %s%n    destination %s%n", v.path("source-digest").asText(),
+                    v.path("destination-digest").asText());
         }
     }
 }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Live migration for the JVM, speaking QEMU's migration stream.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, ClientCommands.Migrate.class, ClientCommands.Query.class,
+                ClientCommands.Cancel.class, ClientCommands.Set.class, ClientCommands.Raw.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

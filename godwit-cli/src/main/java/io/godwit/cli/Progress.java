@@ -35,6 +35,9 @@ final class Progress implements AutoCloseable {
     }
 
     private synchronized void print() {
+        if (stop) {
+            return;
+        }
         MigrationInfo i = info.get();
         if (!i.status().isActive() || i.ram() == null || i.ram().transferred() == lastTransferred) {
             return;
@@ -54,6 +57,12 @@ final class Progress implements AutoCloseable {
             out.println(line);
         }
         out.flush();
+    }
+
+    /** Stops printing without waiting (safe to call from a migration callback). */
+    synchronized void stopQuietly() {
+        stop = true;
+        thread.interrupt();
     }
 
     @Override

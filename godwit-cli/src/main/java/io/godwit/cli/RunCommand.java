@@ -1,0 +1,128 @@
+package io.godwit.cli;
+
+import io.godwit.clock.Clock;
+import io.godwit.machine.Machine;
+import io.godwit.migration.MigrationListener;
+import io.godwit.migration.MigrationStatus;
+import io.godwit.monitor.Monitor;
+import io.godwit.qmp.QmpServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * godwit run: one machine in this process, managed over QMP like a QEMU process. It exits on
+ * "quit", SIGINT or SIGTERM, closing what it opened.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run a machine with a QMP socket; optionally wait for an incoming migration.")
+final class RunCommand implements Callable<Integer> {
+    @Option(names = "--qmp", description = "QMP socket: unix:PATH or tcp:HOST:PORT.")
+    String qmp;
+
+    @Option(names = "--ram", description = "RAM: SIZE for one block named pc.ram, or NAME=SIZE (repeatable). "
+            + "Default: 256M.")
+    List<String> ram = new ArrayList<>();
+
+    @Option(names = "--workload", description = "ab (full speed), ab:RATE, random:RATE or hotset:RATE (RATE "
+            + "in bytes/s of dirtied pages, K/M/G suffixes); repeatable.")
+    List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--incoming", description = "Wait for a migration on URI (tcp:, unix:, file:, exec:), or "
+            + "'defer' to wait for migrate-incoming.")
+    String incoming;
+
+    @Option(names = "--prealloc", description = "Write every RAM page at start-up (like -mem-prealloc).")
+    boolean prealloc;
+
+    @Option(names = "--name", defaultValue = "godwit", description = "Machine name, for messages.")
+    String name;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the random workloads.")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        CountDownLatch quit = new CountDownLatch(1);
+        try (Machine machine = new Machine(name)) {
+            addRam(machine);
+            for (int i = 0; i < workloads.size(); i++) {
+                machine.addWorkload(WorkloadSpec.parse(workloads.get(i), seed + i));
+            }
+            QmpServer server = new QmpServer(quit::countDown);
+            Monitor monitor = new Monitor(machine, Clock.system(), server::emit);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                quit.countDown();
+                server.close();
+                monitor.close();
+            }));
+            try (server; monitor) {
+                if (qmp != null) {
+                    server.listen(qmp, monitor);
+                }
+                monitor.addMigrationListener(new ProgressOnMigration(monitor));
+                if (incoming == null) {
+                    machine.start();
+                } else if (incoming.equals("defer")) {
+                    machine.expectIncoming();
+                } else {
+                    String at = monitor.migrateIncoming(incoming);
+                    System.err.printf("%s: waiting for a migration on %s%n", name, at);
+                }
+                System.err.printf("%s: %s RAM, workloads %s, %s, QMP %s%n", name, Sizes.format(machine.ramSize()),
+                        workloads.isEmpty() ? "none" : String.join(" ", workloads), machine.state().qmpName,
+                        qmp == null ? "off" : server.address());
+                quit.await();
+            }
+        }
+        return 0;
+    }
+
+    private void addRam(Machine machine) {
+        if (ram.isEmpty()) {
+            machine.addRam("pc.ram", 256L << 20, prealloc);
+            return;
+        }
+        for (String r : ram) {
+            int eq = r.indexOf('=');
+            if (eq < 0 && ram.size() > 1) {
+                throw new IllegalArgumentException("--ram " + r + ": name each block (NAME=SIZE) when there are several");
+            }
+            String blockName = eq < 0 ? "pc.ram" : r.substring(0, eq);
+            machine.addRam(blockName, Sizes.parse(eq < 0 ? r : r.substring(eq + 1)), prealloc);
+        }
+    }
+
+    /** Shows a progress line while an outgoing migration runs, then its outcome. */
+    private final class ProgressOnMigration implements MigrationListener {
+        private final Monitor monitor;
+        private Progress progress;
+
+        ProgressOnMigration(Monitor monitor) {
+            this.monitor = monitor;
+        }
+
+        @Override
+        public synchronized void statusChanged(MigrationStatus from, MigrationStatus to) {
+            var info = monitor.outgoingInfo();
+            if (to == MigrationStatus.ACTIVE && info != null && progress == null) {
+                progress = new Progress(monitor::outgoingInfo, System.err, 500);
+            }
+            if (to.isTerminal()) {
+                if (progress != null) {
+                    progress.stopQuietly();
+                    progress = null;
+                }
+                if (info != null && info.status().isTerminal()) {
+                    System.err.printf("%s: migration %s%s%n", name, to.qmpName, info.errorDesc() != null
+                            ? ": " + info.errorDesc() : info.completed() ? " (downtime " + info.downtimeMs() + " ms)" : "");
+                } else {
+                    System.err.printf("%s: migration %s%n", name, to.qmpName);
+                }
+            }
+        }
+    }
+}

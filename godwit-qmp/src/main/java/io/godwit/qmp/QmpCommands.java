@@ -1,0 +1,179 @@
+package io.godwit.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.godwit.monitor.Monitor;
+import io.godwit.monitor.MonitorException;
+import io.godwit.options.Capability;
+import io.godwit.options.Parameters;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The QMP commands Godwit answers, mapped onto a {@link Monitor}. Names and replies follow QEMU. */
+final class QmpCommands {
+    /** What a command returns: any value Jackson can write; an empty map for "{}". */
+    @FunctionalInterface
+    interface Command {
+        Object run(Args args) throws IOException;
+    }
+
+    private record Entry(Set<String> args, Command command) {}
+
+    private final Map<String, Entry> table = new TreeMap<>();
+    private final Monitor monitor;
+
+    QmpCommands(Monitor monitor) {
+        this.monitor = monitor;
+        add("migrate", Set.of("uri", "detach", "blk", "inc", "resume"), this::migrate);
+        add("migrate-incoming", Set.of("uri"), a -> {
+            monitor.migrateIncoming(a.string("uri"));
+            return Map.of();
+        });
+        add("migrate_cancel", Set.of(), a -> {
+            monitor.cancel();
+            return Map.of();
+        });
+        add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
+        add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
+        add("migrate-set-parameters", Set.of(Parameters.DOWNTIME_LIMIT, Parameters.MAX_BANDWIDTH,
+                Parameters.AVAIL_SWITCHOVER_BANDWIDTH), this::setParameters);
+        add("query-migrate-parameters", Set.of(), a -> queryParameters());
+        add("query-migrate", Set.of(), a -> monitor.queryMigrate());
+        add("migrate-start-postcopy", Set.of(), a -> {
+            throw QmpError.generic("Enable postcopy with migrate_set_capability before the start of migration");
+        });
+        add("migrate-pause", Set.of(), a -> {
+            throw QmpError.generic("migrate-pause is currently only supported during postcopy-active state");
+        });
+        add("migrate-recover", Set.of("uri"), a -> {
+            a.string("uri");
+            throw QmpError.generic("Migrate recover can only be run when postcopy is paused.");
+        });
+        add("migrate-continue", Set.of("state"), a -> {
+            throw QmpError.generic("Migration not in expected state: " + a.string("state")
+                    + " (pause-before-switchover is not enabled)");
+        });
+        add("stop", Set.of(), a -> {
+            monitor.stop();
+            return Map.of();
+        });
+        add("cont", Set.of(), a -> {
+            monitor.cont();
+            return Map.of();
+        });
+        add("query-status", Set.of(), a -> monitor.queryStatus());
+        add("quit", Set.of(), a -> Map.of()); // the server quits once the reply is out
+        add("x-query-digest", Set.of(), a -> monitor.digest());
+        add("x-check-ab", Set.of(), a -> monitor.checkAb());
+        add("query-version", Set.of(), a -> QmpServer.version());
+        add("query-commands", Set.of(), a -> {
+            List<Map<String, Object>> names = new ArrayList<>();
+            names.add(Map.of("name", "qmp_capabilities"));
+            table.keySet().forEach(n -> names.add(Map.of("name", n)));
+            return names;
+        });
+    }
+
+    private void add(String name, Set<String> args, Command c) {
+        table.put(name, new Entry(args, c));
+    }
+
+    /** Runs {@code name}; throws QmpError for anything refused. */
+    Object execute(String name, JsonNode arguments) {
+        Entry e = table.get(name);
+        if (e == null) {
+            throw new QmpError("CommandNotFound", "The command " + name + " has not been found");
+        }
+        try {
+            return e.command().run(Args.of(arguments, e.args()));
+        } catch (MonitorException ex) {
+            throw new QmpError(ex.errorClass(), ex.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException | IOException ex) {
+            throw QmpError.generic(ex.getMessage() != null ? ex.getMessage() : ex.toString());
+        }
+    }
+
+    private Object migrate(Args a) {
+        String uri = a.string("uri");
+        if (a.bool("blk", false) || a.bool("inc", false)) {
+            throw QmpError.generic("Block migration with blk/inc is not supported; use the block capability");
+        }
+        if (a.bool("resume", false)) {
+            throw QmpError.generic("Cannot resume if there is no paused migration");
+        }
+        a.bool("detach", true);
+        monitor.migrate(uri);
+        return Map.of();
+    }
+
+    private Object setCapabilities(Args a) {
+        Map<Capability, Boolean> changes = new LinkedHashMap<>();
+        for (JsonNode item : a.array("capabilities")) {
+            if (!item.isObject()) {
+                throw Args.type("capabilities", "object");
+            }
+            for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("capability") && !f.equals("state")) {
+                    throw QmpError.generic("Parameter 'capabilities[]." + f + "' is unexpected");
+                }
+            }
+            JsonNode name = item.get("capability");
+            JsonNode state = item.get("state");
+            if (name == null) {
+                throw QmpError.generic("Parameter 'capabilities[].capability' is missing");
+            }
+            if (state == null) {
+                throw QmpError.generic("Parameter 'capabilities[].state' is missing");
+            }
+            if (!name.isTextual()) {
+                throw Args.type("capability", "string");
+            }
+            if (!state.isBoolean()) {
+                throw Args.type("state", "boolean");
+            }
+            Capability c = Capability.byName(name.asText());
+            if (c == null) {
+                throw QmpError.generic("Parameter 'capability' does not accept value '" + name.asText() + "'");
+            }
+            changes.put(c, state.asBoolean());
+        }
+        monitor.setCapabilities(changes);
+        return Map.of();
+    }
+
+    private List<Map<String, Object>> queryCapabilities() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Capability c : Capability.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("capability", c.qmpName);
+            m.put("state", monitor.capabilities().has(c));
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Object setParameters(Args a) {
+        Map<String, Long> changes = new LinkedHashMap<>();
+        for (Iterator<String> it = a.raw().fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            changes.put(name, a.integer(name));
+        }
+        monitor.setParameters(changes);
+        return Map.of();
+    }
+
+    private Map<String, Object> queryParameters() {
+        Parameters p = monitor.parameters();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(Parameters.DOWNTIME_LIMIT, p.downtimeLimitMs());
+        m.put(Parameters.MAX_BANDWIDTH, p.maxBandwidth());
+        m.put(Parameters.AVAIL_SWITCHOVER_BANDWIDTH, p.availSwitchoverBandwidth());
+        return m;
+    }
+}
