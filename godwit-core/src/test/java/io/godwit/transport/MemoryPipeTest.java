@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+/** A test that would block forever fails instead: the timeout only guards against hangs. */
+@Timeout(30)
 class MemoryPipeTest {
     final ExecutorService pool = Executors.newSingleThreadExecutor();
 
