@@ -8,6 +8,7 @@ import io.godwit.stream.SectionHeader;
 import io.godwit.stream.StreamConstants;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamRecord;
+import io.godwit.stream.TruncatedStreamException;
 import io.godwit.stream.VmDescription;
 import java.io.IOException;
 import java.util.HashMap;
@@ -67,8 +68,7 @@ public final class StateLoader {
             long at = reader.in().position();
             StreamRecord r = reader.next();
             switch (r) {
-                case null -> throw new StreamFormatException("truncated stream: expected a section or EOF, "
-                        + "stream ended", at);
+                case null -> throw new TruncatedStreamException("a section or EOF", at);
                 case Configuration c -> {
                     if (count > 0 || config != null) {
                         throw new StreamFormatException("configuration section after the first section; "
