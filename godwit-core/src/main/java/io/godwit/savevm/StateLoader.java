@@ -97,6 +97,16 @@ public final class StateLoader {
             throw new StreamFormatException("machine type received is '" + c.machineType() + "'; expected '"
                     + machineType + "' (the local machine type)", at);
         }
+        if (c.targetPageBits() != 0 && (1 << c.targetPageBits()) != StreamConstants.TARGET_PAGE_SIZE) {
+            throw new StreamFormatException("target page size " + (1L << c.targetPageBits()) + " on the source; expected "
+                    + StreamConstants.TARGET_PAGE_SIZE, at);
+        }
+        for (String cap : c.capabilities()) {
+            if (!ctx.capabilities().enabled().stream().anyMatch(k -> k.qmpName.equals(cap))) {
+                throw new StreamFormatException("capability '" + cap + "' is on at the source but not here; expected "
+                        + "the same migration capabilities on both sides", at);
+            }
+        }
         return c;
     }
 

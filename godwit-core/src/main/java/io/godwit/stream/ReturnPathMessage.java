@@ -37,6 +37,9 @@ public record ReturnPathMessage(ReturnPathType type, byte[] data) {
             return new ReturnPathMessage(ReturnPathType.REQ_PAGES, b.array());
         }
         byte[] name = block.getBytes(StandardCharsets.UTF_8);
+        if (name.length > StreamConstants.MAX_IDSTR_LENGTH) {
+            throw new IllegalArgumentException("RAM block name longer than 255 bytes: " + block);
+        }
         b = ByteBuffer.allocate(13 + name.length).putLong(start).putInt(length).put((byte) name.length).put(name);
         return new ReturnPathMessage(ReturnPathType.REQ_PAGES_ID, b.array());
     }

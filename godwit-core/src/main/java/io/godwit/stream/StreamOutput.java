@@ -126,6 +126,8 @@ public final class StreamOutput implements Closeable {
             flush();
         } finally {
             closed = true;
+            handedOff += buf.position();
+            buf = ByteBuffer.allocateDirect(0); // any later write finds no room and is refused
             sink.close();
         }
     }

@@ -182,6 +182,22 @@ class StateLoaderRefusalTest {
     }
 
     @Test
+    void refusesConfigurationWithAnotherTargetPageSize() {
+        byte[] config = concat(hex("07 00000006"), ascii("pc-q35"),
+                hex("05 1e"), ascii("configuration/target-page-bits"), hex("00000001 00000010"));
+        assertRefused(loader(concat(HEADER, config, EOF), "pc-q35")::load, StreamFormatException.class, 8,
+                "target page size 65536 on the source; expected 4096");
+    }
+
+    @Test
+    void refusesConfigurationRequiringACapabilityOffHere() {
+        byte[] config = concat(hex("07 00000006"), ascii("pc-q35"),
+                hex("05 1a"), ascii("configuration/capabilities"), hex("00000001 00000001 0f"), ascii("x-ignore-shared"));
+        assertRefused(loader(concat(HEADER, config, EOF), "pc-q35")::load, StreamFormatException.class, 8,
+                "capability 'x-ignore-shared' is on at the source but not here");
+    }
+
+    @Test
     void refusesConfigurationAfterASection() {
         byte[] config = concat(hex("07 00000006"), ascii("pc-q35"));
         assertRefused(loader(concat(HEADER, DEV_START, PAYLOAD, FOOTER, config, EOF), "pc-q35")::load,

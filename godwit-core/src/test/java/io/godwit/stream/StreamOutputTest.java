@@ -139,6 +139,15 @@ class StreamOutputTest {
     }
 
     @Test
+    void refusesWritesAfterClose() throws IOException {
+        StreamOutput out = new StreamOutput(Bytes.sink());
+        out.put8(1);
+        out.close();
+        assertThatThrownBy(() -> out.put8(2)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThat(out.bytesWritten()).isEqualTo(1);
+    }
+
+    @Test
     void refusesSinkThatHandsBackAHeapBuffer() {
         ByteSink heap = new ByteSink() {
             @Override
