@@ -2,6 +2,7 @@ package io.godwit.bench;
 
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
+import io.godwit.machine.MemoryFill;
 import io.godwit.machine.RunState;
 import io.godwit.migration.LocalMigration;
 import io.godwit.migration.MigrationInfo;
@@ -10,12 +11,9 @@ import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
 import io.godwit.ram.RamBlock;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -63,7 +61,7 @@ public final class RamBench {
         Case random;
         try (Machine src = new Machine("bench-src"); Machine dst = new Machine("bench-dst")) {
             log.accept("preparing " + mib(size) + " MiB of random RAM and a pre-touched destination");
-            fillRandom(src.addRam("pc.ram", size, true));
+            MemoryFill.random(src.addRam("pc.ram", size, true), 42);
             dst.addRam("pc.ram", size, true);
             random = measure("random", src, dst);
             verified = MachineDigest.of(src).equals(MachineDigest.of(dst));
@@ -114,15 +112,6 @@ public final class RamBench {
                     + s.errorDesc() + " / " + r.destinationError());
         }
         return new Run(mib(size) / (ms / 1000.0), s.downtimeMs(), ms, s.ram().transferred());
-    }
-
-    private static void fillRandom(RamBlock b) {
-        MemorySegment seg = b.segment();
-        SplittableRandom r = new SplittableRandom(42);
-        for (long off = 0; off < b.size(); off += 8) {
-            seg.set(ValueLayout.JAVA_LONG, off, r.nextLong());
-        }
-        b.markWritten(0, b.size());
     }
 
     private static double mib(long bytes) {

@@ -1,6 +1,7 @@
 package io.godwit.cli;
 
 import io.godwit.bench.RamBench;
+import io.godwit.bench.SocketRamBench;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,12 @@ final class BenchCommand {
     }
 
     @Command(name = "ram", mixinStandardHelpOptions = true,
-            description = "Migrate random and zero RAM in-process; print throughput (MiB/s) and downtime.")
+            description = "Migrate random and zero RAM in-process (or random RAM between two processes with "
+                    + "--uri); print throughput (MiB/s) and downtime.")
     static final class Ram implements Callable<Integer> {
+        @Option(names = "--uri", description = "tcp or unix: migrate between two processes over loopback.")
+        String uri;
+
         @Option(names = "--size", converter = Sizes.class, defaultValue = "1G",
                 description = "RAM per case (default: ${DEFAULT-VALUE} bytes).")
         long size;
@@ -41,6 +46,9 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (uri != null) {
+                return sockets();
+            }
             RamBench.Result r = new RamBench(size, runs, line -> System.err.println("bench: " + line)).run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("size-bytes", r.sizeBytes());
@@ -62,6 +70,26 @@ final class BenchCommand {
                 System.out.printf("random RAM verified by digest: %s%n", r.digestVerified() ? "yes" : "NO");
             }
             return r.digestVerified() ? 0 : 1;
+        }
+
+        private int sockets() throws Exception {
+            RamBench.Case c = new SocketRamBench(uri, size, runs, line -> System.err.println("bench: " + line)).run();
+            RamBench.Run m = c.median();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("uri", uri);
+            out.put("size-bytes", size);
+            out.put("runs", runs);
+            put(out, "random", c);
+            if (json) {
+                System.out.println(Json.write(out));
+            } else {
+                System.out.printf("RAM migration between two processes over %s loopback, %s of random RAM, "
+                        + "median of %d runs (after 1 warm-up)%n", uri, Sizes.format(size), runs);
+                System.out.printf("%-14s %12s %14s %12s%n", "case", "MiB/s", "downtime ms", "total ms");
+                System.out.printf("%-14s %12.0f %14d %12.1f%n", "random/" + uri, m.mibps(), m.downtimeMs(), m.totalMs());
+                System.out.println("random RAM verified by digest: yes");
+            }
+            return 0;
         }
 
         private static void put(Map<String, Object> out, String name, RamBench.Case c) {

@@ -2,6 +2,7 @@ package io.godwit.cli;
 
 import io.godwit.clock.Clock;
 import io.godwit.machine.Machine;
+import io.godwit.machine.MemoryFill;
 import io.godwit.migration.MigrationListener;
 import io.godwit.migration.MigrationStatus;
 import io.godwit.monitor.Monitor;
@@ -38,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prealloc", description = "Write every RAM page at start-up (like -mem-prealloc).")
     boolean prealloc;
 
+    @Option(names = "--fill", description = "Initial RAM content: 'random' (default: zero).")
+    String fill;
+
     @Option(names = "--name", defaultValue = "godwit", description = "Machine name, for messages.")
     String name;
 
@@ -49,6 +53,11 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch quit = new CountDownLatch(1);
         try (Machine machine = new Machine(name)) {
             addRam(machine);
+            if ("random".equals(fill)) {
+                MemoryFill.random(machine, seed);
+            } else if (fill != null && !fill.equals("zero")) {
+                throw new IllegalArgumentException("--fill must be random or zero, not " + fill);
+            }
             for (int i = 0; i < workloads.size(); i++) {
                 machine.addWorkload(WorkloadSpec.parse(workloads.get(i), seed + i));
             }

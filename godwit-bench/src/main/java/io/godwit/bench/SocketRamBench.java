@@ -1,0 +1,98 @@
+package io.godwit.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.godwit.qmp.GodwitProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code godwit bench ram --uri tcp|unix}: migrates RAM full of random bytes from one godwit
+ * process to another over one loopback connection, with no workload. Both processes allocate and
+ * write their memory before the clock starts (the destination with --prealloc), so first-touch
+ * cost is not in the figure. One warm-up migration, then {@code runs} measured ones, each to a
+ * fresh destination process; the figures come from the source's query-migrate.
+ */
+public final class SocketRamBench {
+    private static final Duration START = Duration.ofMinutes(3);
+
+    private final String transport;
+    private final long size;
+    private final int runs;
+    private final Consumer<String> log;
+
+    public SocketRamBench(String transport, long size, int runs, Consumer<String> log) {
+        if (!transport.equals("tcp") && !transport.equals("unix")) {
+            throw new IllegalArgumentException("--uri must be tcp or unix, not " + transport);
+        }
+        this.transport = transport;
+        this.size = size;
+        this.runs = runs;
+        this.log = log;
+    }
+
+    public RamBench.Case run() throws Exception {
+        Path dir = Files.createTempDirectory("godwit-bench-");
+        log.accept("starting a source process with " + (size >> 20) + " MiB of random RAM (logs in " + dir + ")");
+        List<RamBench.Run> measured = new ArrayList<>();
+        try (GodwitProcess src = GodwitProcess.start(dir, "source",
+                List.of("--ram", String.valueOf(size), "--prealloc", "--fill", "random"), START)) {
+            src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
+                    List.of(Map.of("capability", "return-path", "state", true))));
+            src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
+            for (int i = 0; i <= runs; i++) {
+                RamBench.Run r = once(dir, src, i, i == runs);
+                log.accept(String.format("%s: %s %.0f MiB/s, downtime %d ms", transport,
+                        i == 0 ? "warm-up" : "run " + i, r.mibps(), r.downtimeMs()));
+                if (i > 0) {
+                    measured.add(r);
+                }
+            }
+        }
+        return new RamBench.Case(transport, measured);
+    }
+
+    private RamBench.Run once(Path dir, GodwitProcess src, int i, boolean verify) throws Exception {
+        String incoming = transport.equals("tcp") ? "tcp:127.0.0.1:0" : "unix:" + dir.resolve("mig" + i + ".sock");
+        try (GodwitProcess dst = GodwitProcess.start(dir, "destination" + i,
+                List.of("--ram", String.valueOf(size), "--prealloc", "--incoming", incoming), START)) {
+            JsonNode a = dst.qmp().execute("query-migrate").path("socket-address").path(0);
+            String uri = a.path("type").asText().equals("inet")
+                    ? "tcp:" + a.path("host").asText() + ":" + a.path("port").asText()
+                    : "unix:" + a.path("path").asText();
+            src.qmp().execute("migrate", Map.of("uri", uri));
+            JsonNode m = waitForEnd(src);
+            if (!m.path("status").asText().equals("completed")) {
+                throw new IllegalStateException("benchmark migration " + m.path("status").asText() + ": "
+                        + m.path("error-desc").asText() + " (destination log: " + dst.tail() + ")");
+            }
+            if (verify) {
+                String s = src.qmp().execute("x-query-digest").path("digest").asText();
+                String d = dst.qmp().execute("x-query-digest").path("digest").asText();
+                if (!s.equals(d)) {
+                    throw new IllegalStateException("digests differ after the migration: " + s + " / " + d);
+                }
+                log.accept("digest verified: " + s);
+            }
+            long total = m.path("total-time").asLong();
+            return new RamBench.Run(size / 1048576.0 / (total / 1000.0), m.path("downtime").asLong(), total,
+                    m.path("ram").path("transferred").asLong());
+        }
+    }
+
+    private static JsonNode waitForEnd(GodwitProcess src) throws IOException, InterruptedException {
+        while (true) {
+            JsonNode m = src.qmp().execute("query-migrate");
+            String s = m.path("status").asText();
+            if (s.equals("completed") || s.equals("failed") || s.equals("cancelled")) {
+                return m;
+            }
+            Thread.sleep(20);
+        }
+    }
+}
