@@ -31,7 +31,7 @@ class CliTest {
 
     @Test
     void demoJsonReportsCompletionAndPassedVerification() throws Exception {
-        Ran r = run("demo", "--json", "--ram", "32M");
+        Ran r = run("demo", "--json", "--ram", "64M");
 
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -47,12 +47,27 @@ class CliTest {
     }
 
     @Test
-    void demoTextEndsWithSummaryAndVerification() {
-        Ran r = run("demo", "--ram", "16M");
+    void inProcessDemoTextEndsWithSummaryAndVerification() {
+        Ran r = run("demo", "--in-process", "--ram", "16M");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("migration completed").contains("downtime:").contains("passes:")
                 .contains("a-b check:      passed").contains("digest:         passed");
+    }
+
+    @Test
+    void inProcessDemoJsonHasTheSameKeys() throws Exception {
+        Ran r = run("demo", "--in-process", "--json", "--ram", "32M");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.path("status").asText()).isEqualTo("completed");
+        for (String key : new String[] {"total-time", "downtime", "dirty-sync-count"}) {
+            assertThat(j.has(key)).as(key).isTrue();
+        }
+        assertThat(j.path("ram").path("transferred").asLong()).isPositive();
+        assertThat(j.path("verification").path("ab").asText()).isEqualTo("passed");
+        assertThat(j.path("verification").path("digest").asText()).isEqualTo("passed");
     }
 
     @Test
