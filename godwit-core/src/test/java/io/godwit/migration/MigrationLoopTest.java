@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The completion rule of the pre-copy loop (QEMU's migration_iteration_run), on virtual time.
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * end of iteration 101; the last buffer of each iteration is still in the stream's hands, so the
  * clock lags the bytes by one buffer). Before that the threshold is 0.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a broken loop spins on virtual time
 class MigrationLoopTest {
     static final long LINK = 4_096_000;
     static final int CHUNK = 4096 - ScriptedHandler.PART_FRAMING;

@@ -29,7 +29,8 @@ public final class ScriptedHandler implements SaveVmHandler {
 
     /**
      * One call. {@code reported} is the pending size reported (ESTIMATE, EXACT) or the done flag
-     * as 0/1 (ITERATE); bytes are the stream's {@code bytesWritten()} around the call.
+     * as 0/1 (ITERATE); {@code nanos} is the clock when an ITERATE began, or when other calls
+     * returned; bytes are the stream's {@code bytesWritten()} around the call.
      */
     public record Call(Kind kind, int iteration, long thresholdSize, long reported, long nanos, long bytesBefore,
             long bytesAfter) {}
@@ -186,10 +187,11 @@ public final class ScriptedHandler implements SaveVmHandler {
     @Override
     public boolean saveLiveIterate(SaveContext c) throws IOException {
         long before = c.out().bytesWritten();
+        long start = c.clock().nanoTime();
         onIterate.run(iteration, lastThreshold);
         write(c.out(), iterateBytes);
         boolean done = iterateDone.test(iteration);
-        calls.add(new Call(Kind.ITERATE, iteration, lastThreshold, done ? 1 : 0, c.clock().nanoTime(), before,
+        calls.add(new Call(Kind.ITERATE, iteration, lastThreshold, done ? 1 : 0, start, before,
                 c.out().bytesWritten()));
         journal.add(name + ":" + Kind.ITERATE);
         return done;

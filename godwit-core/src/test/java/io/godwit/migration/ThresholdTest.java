@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.godwit.migration.ScriptedHandler.Call;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The threshold the loop hands to the handlers: bandwidth measured over 100 ms windows times
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * iteration 101 (100.9375 ms, with one buffer too many counted: a little over the link's speed)
  * and the second at the end of iteration 201, measuring the link exactly: 65,536 bytes/ms.
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a broken loop spins on virtual time
 class ThresholdTest {
     static final long LINK = 65_536_000;
     static final int HALF = 32_768 - ScriptedHandler.PART_FRAMING; // two handlers: 64 KiB per iteration
