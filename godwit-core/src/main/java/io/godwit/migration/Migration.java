@@ -188,6 +188,7 @@ public final class Migration {
             if (Trace.active()) {
                 BandwidthEvent e = new BandwidthEvent();
                 e.transferred = bytes;
+                e.timeSpentMs = (long) window.timeSpentMs();
                 e.bytesPerMs = window.bytesPerMs();
                 e.thresholdSize = window.thresholdSize();
                 e.commit();

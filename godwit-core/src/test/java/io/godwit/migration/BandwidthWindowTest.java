@@ -45,6 +45,7 @@ class BandwidthWindowTest {
     void bandwidthIsMeasuredOverTheWindowsActualLength() {
         BandwidthWindow w = new BandwidthWindow(0, 0);
         w.update(160 * MS, 1_600_000, 0, -1, P);
+        assertThat(w.timeSpentMs()).isEqualTo(160.0);
         assertThat(w.bytesPerMs()).isEqualTo(10_000.0);
         assertThat(w.thresholdSize()).isEqualTo(3_000_000);
     }
