@@ -3,6 +3,7 @@ package io.godwit.migration;
 import io.godwit.machine.Machine;
 import io.godwit.machine.RunState;
 import io.godwit.savevm.LoadContext;
+import io.godwit.savevm.Pending;
 import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.SaveVmHandler;
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class FullStateHandler implements SaveVmHandler {
     }
 
     @Override
-    public void pendingEstimate(long thresholdSize, io.godwit.savevm.Pending pending) {
+    public void pendingEstimate(long thresholdSize, Pending pending) {
         pendingCalls++;
     }
 

@@ -235,9 +235,7 @@ class MigrationLoopTest {
             names.put(e.sectionId(), e.idstr());
         }
         live.forEach((n, h) -> payloads.put(n, new ArrayDeque<>(h.payloadSizes())));
-        if (state != null) {
-            payloads.put(state.toString(), new ArrayDeque<>(List.of((long) state.stateBytes())));
-        }
+        Deque<Long> full = new ArrayDeque<>(state != null ? List.of((long) state.stateBytes()) : List.of());
         MigrationStreamReader reader = new MigrationStreamReader(new StreamInput(source(rig.link.captured())));
         reader.readHeader();
         List<String> out = new ArrayList<>();
@@ -252,8 +250,7 @@ class MigrationLoopTest {
                 case SectionHeader h -> {
                     String name = names.get(h.sectionId());
                     out.add(sectionKind(h.type()) + " " + name);
-                    Deque<Long> q = h.type() == StreamConstants.SECTION_FULL ? payloads.get(state.toString())
-                            : payloads.get(name);
+                    Deque<Long> q = h.type() == StreamConstants.SECTION_FULL ? full : payloads.get(name);
                     reader.in().getBytes(Math.toIntExact(q.removeFirst()));
                     reader.readFooter(h.sectionId(), name);
                 }
