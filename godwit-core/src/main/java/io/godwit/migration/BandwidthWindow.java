@@ -19,6 +19,7 @@ public final class BandwidthWindow {
     private long startPages;
     private long rateLimitStart;
     private long thresholdSize;
+    private double timeSpentMs;
     private double bytesPerMs;
     private double mbps;
     private double pagesPerSecond;
@@ -42,7 +43,7 @@ public final class BandwidthWindow {
             return false;
         }
         long transferred = bytes - startBytes;
-        double timeSpentMs = (now - start) / 1e6;
+        timeSpentMs = (now - start) / 1e6;
         bytesPerMs = transferred / timeSpentMs;
         double expectedPerMs = p.availSwitchoverBandwidth() > 0 ? p.availSwitchoverBandwidth() / 1000.0 : bytesPerMs;
         thresholdSize = (long) (expectedPerMs * p.downtimeLimitMs());
@@ -70,6 +71,11 @@ public final class BandwidthWindow {
 
     public long thresholdSize() {
         return thresholdSize;
+    }
+
+    /** How long the last closed window lasted, in ms (100 or a little more). */
+    public double timeSpentMs() {
+        return timeSpentMs;
     }
 
     public double bytesPerMs() {

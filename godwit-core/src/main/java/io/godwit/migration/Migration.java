@@ -204,6 +204,7 @@ public final class Migration {
             if (Trace.active()) {
                 BandwidthEvent e = new BandwidthEvent();
                 e.transferred = bytes;
+                e.timeSpentMs = (long) window.timeSpentMs();
                 e.bytesPerMs = window.bytesPerMs();
                 e.thresholdSize = window.thresholdSize();
                 e.commit();
@@ -286,8 +287,12 @@ public final class Migration {
                 error += "; the stream was complete, so the destination may be running: the source stays paused";
             }
         }
-        if (stopped && !handedOver && before == RunState.RUNNING) {
-            machine.start(); // nothing was handed over: the source carries on
+        if (stopped && !handedOver) {
+            if (before == RunState.RUNNING) {
+                machine.start(); // nothing was handed over: the source carries on
+            } else if (machine.state() == RunState.FINISH_MIGRATE) {
+                machine.stop(before); // a source that was not running goes back to how it was
+            }
         }
         setStatus(cancelled && !handedOver ? CANCELLED : FAILED);
     }

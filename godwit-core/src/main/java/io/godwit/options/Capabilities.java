@@ -38,6 +38,7 @@ public final class Capabilities {
             check(c, true);
             s.add(c);
         }
+        checkDependencies(s);
         return new Capabilities(s);
     }
 
@@ -52,10 +53,14 @@ public final class Capabilities {
                 s.remove(c);
             }
         });
+        checkDependencies(s);
+        return new Capabilities(s);
+    }
+
+    private static void checkDependencies(EnumSet<Capability> s) {
         if (s.contains(Capability.SWITCHOVER_ACK) && !s.contains(Capability.RETURN_PATH)) {
             throw new IllegalArgumentException("Capability 'switchover-ack' requires capability 'return-path'");
         }
-        return new Capabilities(s);
     }
 
     private static void check(Capability c, boolean on) {

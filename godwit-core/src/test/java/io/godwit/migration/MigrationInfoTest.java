@@ -1,0 +1,133 @@
+package io.godwit.migration;
+
+import static io.godwit.migration.LoopRig.params;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.godwit.stats.Counter;
+import io.godwit.stats.MigrationCounters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** MigrationInfo.toQmp(): query-migrate's keys, and only those QEMU shows in each status. */
+class MigrationInfoTest {
+    static final List<String> RAM_KEYS = List.of("transferred", "remaining", "total", "duplicate", "normal",
+            "normal-bytes", "mbps", "dirty-sync-count", "dirty-pages-rate", "pages-per-second", "precopy-bytes",
+            "downtime-bytes", "postcopy-bytes", "postcopy-requests", "page-size");
+
+    static final MigrationInfo.Ram RAM =
+            new MigrationInfo.Ram(1, 2, 3, 4, 5, 6, 7.5, 8, 9, 10.9, 11, 12, 13, 14, 15, 4096);
+
+    private static MigrationInfo info(MigrationStatus s, long downtime, long expected, String error) {
+        return new MigrationInfo(s, error, 1234, 56, downtime, expected, 777, RAM);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> ram(Map<String, Object> qmp) {
+        return (Map<String, Object>) qmp.get("ram");
+    }
+
+    @Test
+    void noneShowsOnlyTheStatus() {
+        assertThat(info(MigrationStatus.NONE, -1, -1, null).toQmp()).containsExactly(Map.entry("status", "none"));
+    }
+
+    @Test
+    void activeShowsExpectedDowntimeAndNoDowntime() {
+        Map<String, Object> q = info(MigrationStatus.ACTIVE, 99, 42, null).toQmp();
+        assertThat(q).containsEntry("status", "active").containsEntry("total-time", 1234L)
+                .containsEntry("setup-time", 56L).containsEntry("expected-downtime", 42L)
+                .doesNotContainKeys("downtime", "error-desc");
+        assertThat(ram(q)).containsKeys(RAM_KEYS.toArray(String[]::new));
+    }
+
+    @Test
+    void activeWithoutAnEstimateShowsNoExpectedDowntime() {
+        assertThat(info(MigrationStatus.ACTIVE, -1, -1, null).toQmp()).doesNotContainKeys("expected-downtime", "downtime");
+    }
+
+    @Test
+    void completedShowsDowntimeAndNoExpectedDowntime() {
+        Map<String, Object> q = info(MigrationStatus.COMPLETED, 17, 42, null).toQmp();
+        assertThat(q).containsEntry("status", "completed").containsEntry("downtime", 17L)
+                .doesNotContainKey("expected-downtime");
+        assertThat(ram(q)).containsKeys(RAM_KEYS.toArray(String[]::new));
+    }
+
+    @Test
+    void neitherDowntimeShowsOnceItFailed() {
+        Map<String, Object> q = info(MigrationStatus.FAILED, 17, 42, "link down").toQmp();
+        assertThat(q).containsEntry("status", "failed").containsEntry("error-desc", "link down")
+                .doesNotContainKeys("downtime", "expected-downtime");
+    }
+
+    @Test
+    void ramKeysCarryTheirOwnFigures() {
+        Map<String, Object> r = ram(info(MigrationStatus.ACTIVE, -1, -1, null).toQmp());
+        assertThat(r).containsEntry("transferred", 1L).containsEntry("remaining", 2L).containsEntry("total", 3L)
+                .containsEntry("duplicate", 4L).containsEntry("normal", 5L).containsEntry("normal-bytes", 6L)
+                .containsEntry("mbps", 7.5).containsEntry("dirty-sync-count", 8L)
+                .containsEntry("dirty-pages-rate", 9L).containsEntry("pages-per-second", 10L)
+                .containsEntry("precopy-bytes", 11L).containsEntry("downtime-bytes", 12L)
+                .containsEntry("postcopy-bytes", 13L).containsEntry("postcopy-requests", 14L)
+                .containsEntry("page-size", 4096L);
+    }
+
+    @Test
+    void ramFiguresComeFromTheCounters() {
+        MigrationCounters c = new MigrationCounters();
+        c.set(Counter.TRANSFERRED, 100_000);
+        c.set(Counter.NORMAL_PAGES, 3);
+        c.set(Counter.ZERO_PAGES, 7);
+        c.set(Counter.RAM_REMAINING, 8192);
+        c.set(Counter.RAM_TOTAL, 1 << 20);
+        c.set(Counter.DIRTY_SYNC_COUNT, 4);
+        c.setRates(12.5, 250.0);
+        MigrationInfo.Ram r = MigrationInfo.Ram.of(c);
+        assertThat(r.transferred()).isEqualTo(100_000);
+        assertThat(r.normal()).isEqualTo(3);
+        assertThat(r.normalBytes()).isEqualTo(3 * 4096);
+        assertThat(r.duplicate()).isEqualTo(7);
+        assertThat(r.remaining()).isEqualTo(8192);
+        assertThat(r.total()).isEqualTo(1 << 20);
+        assertThat(r.dirtySyncCount()).isEqualTo(4);
+        assertThat(r.mbps()).isEqualTo(12.5);
+        assertThat(r.pagesPerSecond()).isEqualTo(250.0);
+        assertThat(r.pageSize()).isEqualTo(4096);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRunningMigrationReportsVirtualTimeAndCompletesWithDowntime() {
+        List<Map<String, Object>> during = new ArrayList<>();
+        List<Long> clockAt = new ArrayList<>();
+        try (LoopRig rig = new LoopRig(4_096_000)) {
+            rig.handler("dev").iterateBytes(4096 - ScriptedHandler.PART_FRAMING)
+                    .estimate((i, t) -> i < 300 ? 1L << 30 : 0)
+                    .onIteration((i, t) -> {
+                        if (i == 250) {
+                            during.add(rig.migration().info().toQmp());
+                            clockAt.add(rig.clock.nanoTime());
+                        }
+                    });
+            long start = rig.clock.nanoTime();
+            Migration m = rig.migration(params(300, 0, 0));
+            m.run();
+
+            Map<String, Object> d = during.getFirst();
+            assertThat(d).containsEntry("status", "active").doesNotContainKey("downtime")
+                    .containsEntry("total-time", (clockAt.getFirst() - start) / 1_000_000);
+            Map<String, Object> q = m.info().toQmp();
+            assertThat(q).containsEntry("status", "completed").containsKey("downtime")
+                    .doesNotContainKey("expected-downtime")
+                    .containsEntry("total-time", (rig.clock.nanoTime() - start) / 1_000_000);
+            assertThat((Long) q.get("downtime")).isNotNegative();
+            assertThat((Long) q.get("total-time")).isGreaterThanOrEqualTo((Long) q.get("setup-time"));
+            assertThat(ram(q)).containsEntry("transferred", rig.link.bytesSent());
+            assertThat((Long) ram(q).get("precopy-bytes") + (Long) ram(q).get("downtime-bytes"))
+                    .isEqualTo(rig.link.bytesSent());
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.godwit.options;
+
+import static io.godwit.options.Capability.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Capabilities: QEMU's names, what Godwit supports, and QEMU's dependency checks. */
+class CapabilitiesTest {
+    static final String ACK_NEEDS_RETURN_PATH = "Capability 'switchover-ack' requires capability 'return-path'";
+
+    @Test
+    void defaultsAreAllOff() {
+        Capabilities c = Capabilities.defaults();
+        assertThat(c.enabled()).isEmpty();
+        for (Capability cap : Capability.values()) {
+            assertThat(c.has(cap)).isFalse();
+        }
+    }
+
+    @Test
+    void namesAreQemus() {
+        assertThat(Arrays.stream(Capability.values()).map(c -> c.qmpName)).containsExactly("xbzrle",
+                "rdma-pin-all", "auto-converge", "zero-blocks", "events", "postcopy-ram", "x-colo", "release-ram",
+                "block", "return-path", "pause-before-switchover", "multifd", "dirty-bitmaps", "postcopy-blocktime",
+                "late-block-activate", "x-ignore-shared", "validate-uuid", "background-snapshot", "zero-copy-send",
+                "postcopy-preempt", "switchover-ack", "dirty-limit", "mapped-ram");
+        for (Capability c : Capability.values()) {
+            assertThat(Capability.byName(c.qmpName)).isSameAs(c);
+        }
+        assertThat(Capability.byName("return_path")).isNull();
+    }
+
+    @Test
+    void godwitSupportsEventsReturnPathAndSwitchoverAck() {
+        assertThat(Arrays.stream(Capability.values()).filter(c -> c.supported))
+                .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Capability.class, names = {"EVENTS", "RETURN_PATH", "SWITCHOVER_ACK"},
+            mode = EnumSource.Mode.EXCLUDE)
+    void refusesToEnableAnUnsupportedCapabilityNamingIt(Capability cap) {
+        String message = "Capability '" + cap.qmpName + "' is not supported by Godwit";
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(cap)).withMessage(message);
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.defaults().plus(cap)).withMessage(message);
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.defaults().with(Map.of(cap, true)))
+                .withMessage(message);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Capability.class)
+    void disablingAnyCapabilityIsAccepted(Capability cap) {
+        assertThat(Capabilities.defaults().with(Map.of(cap, false)).enabled()).isEmpty();
+    }
+
+    @Test
+    void enablesSupportedCapabilities() {
+        Capabilities c = Capabilities.defaults().with(Map.of(EVENTS, true, RETURN_PATH, true));
+        assertThat(c.enabled()).containsExactlyInAnyOrder(EVENTS, RETURN_PATH);
+        assertThat(c.with(Map.of(EVENTS, false)).enabled()).containsExactly(RETURN_PATH);
+        assertThat(c).isEqualTo(Capabilities.of(RETURN_PATH, EVENTS));
+    }
+
+    @Test
+    void switchoverAckWithoutReturnPathIsRefused() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.defaults().with(Map.of(SWITCHOVER_ACK, true)))
+                .withMessage(ACK_NEEDS_RETURN_PATH);
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(SWITCHOVER_ACK))
+                .withMessage(ACK_NEEDS_RETURN_PATH);
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(EVENTS).plus(SWITCHOVER_ACK))
+                .withMessage(ACK_NEEDS_RETURN_PATH);
+    }
+
+    @Test
+    void switchoverAckWithReturnPathIsAcceptedInAnyOrder() {
+        assertThat(Capabilities.of(RETURN_PATH, SWITCHOVER_ACK).enabled())
+                .containsExactlyInAnyOrder(RETURN_PATH, SWITCHOVER_ACK);
+        assertThat(Capabilities.of(SWITCHOVER_ACK, RETURN_PATH)).isEqualTo(Capabilities.of(RETURN_PATH, SWITCHOVER_ACK));
+        assertThat(Capabilities.of(RETURN_PATH).plus(SWITCHOVER_ACK).has(SWITCHOVER_ACK)).isTrue();
+        Map<Capability, Boolean> batch = new LinkedHashMap<>();
+        batch.put(SWITCHOVER_ACK, true);
+        batch.put(RETURN_PATH, true);
+        assertThat(Capabilities.defaults().with(batch).has(SWITCHOVER_ACK)).isTrue();
+    }
+
+    @Test
+    void turningReturnPathOffUnderSwitchoverAckIsRefused() {
+        Capabilities both = Capabilities.of(RETURN_PATH, SWITCHOVER_ACK);
+        assertThatIllegalArgumentException().isThrownBy(() -> both.with(Map.of(RETURN_PATH, false)))
+                .withMessage(ACK_NEEDS_RETURN_PATH);
+        assertThat(both.with(Map.of(RETURN_PATH, false, SWITCHOVER_ACK, false)).enabled()).isEmpty();
+    }
+
+    @Test
+    void aRefusedBatchChangesNothing() {
+        Capabilities c = Capabilities.of(EVENTS);
+        Map<Capability, Boolean> batch = new LinkedHashMap<>();
+        batch.put(RETURN_PATH, true);
+        batch.put(MULTIFD, true);
+        assertThatIllegalArgumentException().isThrownBy(() -> c.with(batch)).withMessageContaining("'multifd'");
+        assertThat(c.enabled()).containsExactly(EVENTS);
+    }
+}

@@ -1,0 +1,93 @@
+package io.godwit.options;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Migration parameters: QEMU's names, defaults, ranges and messages (migration/options.c). */
+class ParametersTest {
+    static final String DOWNTIME_MESSAGE =
+            "Parameter 'downtime_limit' expects an integer in the range of 0 to 2000000 milliseconds";
+    static final String MAX_BANDWIDTH_MESSAGE =
+            "Parameter 'max_bandwidth' expects an integer in the range of 0 to 9223372036854775807 bytes/second";
+    static final String AVAIL_MESSAGE = "Parameter 'avail_switchover_bandwidth' expects an integer in the range"
+            + " of 0 to 9223372036854775807 bytes/second";
+
+    @Test
+    void defaultsAreQemus() {
+        Parameters p = Parameters.defaults();
+        assertThat(p.downtimeLimitMs()).isEqualTo(300);
+        assertThat(p.maxBandwidth()).isEqualTo(134_217_728); // 128 MiB/s
+        assertThat(p.availSwitchoverBandwidth()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 300, 2_000_000})
+    void acceptsDowntimeLimitsUpTo2000Seconds(long ms) {
+        assertThat(Parameters.defaults().withDowntimeLimitMs(ms).downtimeLimitMs()).isEqualTo(ms);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {2_000_001, Long.MAX_VALUE, -1, Long.MIN_VALUE})
+    void refusesDowntimeLimitsOutOfRange(long ms) {
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().withDowntimeLimitMs(ms))
+                .withMessage(DOWNTIME_MESSAGE);
+    }
+
+    @Test
+    void refusesNegativeBandwidths() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().withMaxBandwidth(-1))
+                .withMessage(MAX_BANDWIDTH_MESSAGE);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Parameters.defaults().withAvailSwitchoverBandwidth(-1))
+                .withMessage(AVAIL_MESSAGE);
+        assertThatIllegalArgumentException().isThrownBy(() -> new Parameters(300, Long.MIN_VALUE, 0))
+                .withMessage(MAX_BANDWIDTH_MESSAGE);
+    }
+
+    @Test
+    void zeroBandwidthsMeanNoLimitAndMeasured() {
+        Parameters p = new Parameters(300, 0, 0);
+        assertThat(p.maxBandwidth()).isZero();
+        assertThat(p.availSwitchoverBandwidth()).isZero();
+        assertThat(new Parameters(300, Long.MAX_VALUE, Long.MAX_VALUE).maxBandwidth()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void setsParametersByQmpName() {
+        Parameters p = Parameters.defaults()
+                .with("downtime-limit", 500)
+                .with("max-bandwidth", 1_000_000)
+                .with("avail-switchover-bandwidth", 2_000_000);
+        assertThat(p).isEqualTo(new Parameters(500, 1_000_000, 2_000_000));
+        assertThat(Parameters.DOWNTIME_LIMIT).isEqualTo("downtime-limit");
+        assertThat(Parameters.MAX_BANDWIDTH).isEqualTo("max-bandwidth");
+        assertThat(Parameters.AVAIL_SWITCHOVER_BANDWIDTH).isEqualTo("avail-switchover-bandwidth");
+    }
+
+    @Test
+    void settingByNameValidatesToo() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().with("downtime-limit", -5))
+                .withMessage(DOWNTIME_MESSAGE);
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().with("max-bandwidth", -5))
+                .withMessage(MAX_BANDWIDTH_MESSAGE);
+    }
+
+    @Test
+    void refusesUnknownNames() {
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().with("downtime_limit", 5))
+                .withMessage("Parameter 'downtime_limit' is unexpected");
+    }
+
+    @Test
+    void changingOneParameterKeepsTheOthers() {
+        Parameters p = new Parameters(10, 20, 30);
+        assertThat(p.withDowntimeLimitMs(11)).isEqualTo(new Parameters(11, 20, 30));
+        assertThat(p.withMaxBandwidth(21)).isEqualTo(new Parameters(10, 21, 30));
+        assertThat(p.withAvailSwitchoverBandwidth(31)).isEqualTo(new Parameters(10, 20, 31));
+        assertThat(p).isEqualTo(new Parameters(10, 20, 30));
+    }
+}
