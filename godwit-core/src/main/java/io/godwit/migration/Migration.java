@@ -180,10 +180,11 @@ public final class Migration {
             tracePending(true, pending, threshold);
             checkPass();
         }
-        if (pending.total() <= threshold && canSwitchover()) {
+        boolean canSwitchover = canSwitchover();
+        if (pending.total() <= threshold && canSwitchover) {
             return true;
         }
-        saver.iterate(false);
+        saver.iterate(false, canSwitchover);
         counters.set(Counter.TRANSFERRED, out.bytesWritten());
         return false;
     }

@@ -71,11 +71,14 @@ public final class StateSaver {
     }
 
     /**
-     * One iteration: a PART section for each live handler while the rate limit allows.
+     * One iteration: a PART section for each live handler while the rate limit allows. As in
+     * QEMU, a handler that has not finished its stage holds back the handlers after it, so a
+     * fast-changing state is not synchronised over and over; but while switchover is not allowed
+     * yet, every handler gets its turn, since the one that would allow it may come later.
      *
      * @return true when every handler reported it had sent all it knew to be dirty
      */
-    public boolean iterate(boolean postcopy) throws IOException {
+    public boolean iterate(boolean postcopy, boolean canSwitchover) throws IOException {
         boolean allFinished = true;
         for (SaveStateEntry e : entries) {
             SaveVmHandler h = e.handler();
@@ -91,7 +94,12 @@ public final class StateSaver {
             writer.section(SectionHeader.part(e.sectionId()));
             boolean done = h.saveLiveIterate(ctx);
             writer.footer(e.sectionId());
-            allFinished &= done;
+            if (!done) {
+                allFinished = false;
+                if (canSwitchover) {
+                    break;
+                }
+            }
         }
         return allFinished;
     }

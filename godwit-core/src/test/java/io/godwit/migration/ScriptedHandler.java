@@ -56,7 +56,7 @@ public final class ScriptedHandler implements SaveVmHandler {
     private int setupBytes = 16;
     private int iterateBytes = 4096 - PART_FRAMING;
     private int completeBytes = 64;
-    private IntPredicate iterateDone = i -> false;
+    private IntPredicate iterateDone = i -> true; // each iterate finishes its stage unless told otherwise
     private Hook onIteration = (i, t) -> {};
     private Hook onIterate = (i, t) -> {};
     private Hook onComplete = (i, t) -> {};
