@@ -41,7 +41,7 @@ public final class SocketRamBench {
         log.accept("starting a source process with " + (size >> 20) + " MiB of random RAM (logs in " + dir + ")");
         List<RamBench.Run> measured = new ArrayList<>();
         try (GodwitProcess src = GodwitProcess.start(dir, "source",
-                List.of("--ram", String.valueOf(size), "--prealloc", "--fill", "random"), START)) {
+                List.of("--ram", String.valueOf(size), "--prealloc", "--fill", "random", "--warm-up"), START)) {
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
                     List.of(Map.of("capability", "return-path", "state", true))));
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
@@ -60,7 +60,7 @@ public final class SocketRamBench {
     private RamBench.Run once(Path dir, GodwitProcess src, int i, boolean verify) throws Exception {
         String incoming = transport.equals("tcp") ? "tcp:127.0.0.1:0" : "unix:" + dir.resolve("mig" + i + ".sock");
         try (GodwitProcess dst = GodwitProcess.start(dir, "destination" + i,
-                List.of("--ram", String.valueOf(size), "--prealloc", "--incoming", incoming), START)) {
+                List.of("--ram", String.valueOf(size), "--prealloc", "--warm-up", "--incoming", incoming), START)) {
             JsonNode a = dst.qmp().execute("query-migrate").path("socket-address").path(0);
             String uri = a.path("type").asText().equals("inet")
                     ? "tcp:" + a.path("host").asText() + ":" + a.path("port").asText()
@@ -80,6 +80,9 @@ public final class SocketRamBench {
                 log.accept("digest verified: " + s);
             }
             long total = m.path("total-time").asLong();
+            log.accept(String.format("%s: total %d ms, setup %d ms, downtime %d ms, %d passes", transport, total,
+                    m.path("setup-time").asLong(), m.path("downtime").asLong(),
+                    m.path("ram").path("dirty-sync-count").asLong()));
             return new RamBench.Run(size / 1048576.0 / (total / 1000.0), m.path("downtime").asLong(), total,
                     m.path("ram").path("transferred").asLong());
         }

@@ -42,6 +42,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fill", description = "Initial RAM content: 'random' (default: zero).")
     String fill;
 
+    @Option(names = "--warm-up", description = "Before anything else, migrate a scratch machine in-process so "
+            + "the JIT has compiled the migration paths (benchmarks).")
+    boolean warmUp;
+
     @Option(names = "--name", defaultValue = "godwit", description = "Machine name, for messages.")
     String name;
 
@@ -51,6 +55,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CountDownLatch quit = new CountDownLatch(1);
+        if (warmUp) {
+            WarmUp.run(System.err);
+        }
         try (Machine machine = new Machine(name)) {
             addRam(machine);
             if ("random".equals(fill)) {
