@@ -1,0 +1,60 @@
+package io.godwit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.godwit.qmp.GodwitProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client commands against real godwit processes, as a user types them. */
+class ClientCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void setQueryMigrateAndRawQmpDriveARunningMachine() throws Exception {
+        try (GodwitProcess dst = GodwitProcess.start(dir, "dst", List.of("--ram", "32M", "--incoming",
+                        "unix:" + dir.resolve("m.sock")), Duration.ofMinutes(1));
+                GodwitProcess src = GodwitProcess.start(dir, "src", List.of("--ram", "32M", "--workload", "ab:32M"),
+                        Duration.ofMinutes(1))) {
+            String qmp = src.qmpAddress();
+
+            assertThat(CliTest.run("set", "--qmp", qmp, "downtime-limit=700", "max-bandwidth=1G", "--cap", "events")
+                    .exit()).isZero();
+            JsonNode params = Json.MAPPER.readTree(CliTest.run("query", "--qmp", qmp, "parameters").out());
+            assertThat(params.path("downtime-limit").asLong()).isEqualTo(700);
+            assertThat(params.path("max-bandwidth").asLong()).isEqualTo(1L << 30);
+            JsonNode caps = Json.MAPPER.readTree(CliTest.run("query", "--qmp", qmp, "capabilities").out());
+            assertThat(caps.findValuesAsText("capability")).contains("events", "return-path", "postcopy-ram");
+
+            CliTest.Ran bad = CliTest.run("set", "--qmp", qmp, "downtime-limit=9999999");
+            assertThat(bad.exit()).isEqualTo(1);
+            assertThat(bad.err()).contains("GenericError").contains("downtime_limit");
+
+            CliTest.Ran migrate = CliTest.run("migrate", "--qmp", qmp, "--cap", "return-path", "--wait",
+                    "unix:" + dir.resolve("m.sock"));
+            assertThat(migrate.exit()).as(migrate.err()).isZero();
+            assertThat(migrate.err()).contains("pass ").contains("transferred");
+            assertThat(Json.MAPPER.readTree(migrate.out()).path("status").asText()).isEqualTo("completed");
+
+            JsonNode status = Json.MAPPER.readTree(CliTest.run("qmp", "--qmp", qmp, "query-status").out());
+            assertThat(status.path("return").path("status").asText()).isEqualTo("postmigrate");
+            JsonNode raw = Json.MAPPER.readTree(CliTest.run("qmp", "--qmp", dst.qmpAddress(),
+                    "{\"execute\": \"x-check-ab\"}").out());
+            assertThat(raw.path("return").path("passed").asBoolean()).isTrue();
+            assertThat(CliTest.run("qmp", "--qmp", qmp, "no-such-command").exit()).isEqualTo(1);
+            assertThat(CliTest.run("cancel", "--qmp", qmp).exit()).as("nothing to cancel is not an error").isZero();
+        }
+    }
+
+    @Test
+    void clientCommandsSayWhenThereIsNoMachine() {
+        CliTest.Ran r = CliTest.run("query", "--qmp", "unix:" + dir.resolve("nothing.qmp"));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("cannot connect to QMP");
+    }
+}
