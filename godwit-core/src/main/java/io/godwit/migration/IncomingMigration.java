@@ -16,8 +16,6 @@ import io.godwit.stream.ReturnPathWriter;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
-import io.godwit.trace.StateChangeEvent;
-import io.godwit.trace.Trace;
 import io.godwit.transport.Connection;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -34,9 +32,9 @@ public final class IncomingMigration {
     private final Capabilities caps;
     private final Clock clock;
     private final MigrationListener listener;
+    private final StatusHolder status;
     private final CountDownLatch done = new CountDownLatch(1);
 
-    private volatile MigrationStatus status = NONE;
     private volatile String error;
     private volatile long startNanos = -1;
     private volatile long endNanos = -1;
@@ -53,6 +51,7 @@ public final class IncomingMigration {
         this.caps = caps;
         this.clock = clock;
         this.listener = listener;
+        this.status = new StatusHolder("destination", listener);
     }
 
     public void start() {
@@ -80,7 +79,7 @@ public final class IncomingMigration {
             error = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
             tellSourceWeFailed();
             conn.shutdown();
-            if (status != FAILED) {
+            if (status.get() != FAILED) {
                 setStatus(FAILED);
             }
         } finally {
@@ -148,20 +147,11 @@ public final class IncomingMigration {
     }
 
     private void setStatus(MigrationStatus to) {
-        MigrationStatus from = status;
-        status = transition(from, to);
-        if (Trace.active()) {
-            StateChangeEvent e = new StateChangeEvent();
-            e.side = "destination";
-            e.from = from.qmpName;
-            e.to = to.qmpName;
-            e.commit();
-        }
-        listener.statusChanged(from, to);
+        status.set(to);
     }
 
     public MigrationStatus status() {
-        return status;
+        return status.get();
     }
 
     /** Why the load failed, or null. */
@@ -179,7 +169,7 @@ public final class IncomingMigration {
     }
 
     public MigrationInfo info() {
-        MigrationStatus s = status;
+        MigrationStatus s = status.get();
         long total = startNanos < 0 ? -1 : ((endNanos >= 0 ? endNanos : clock.nanoTime()) - startNanos) / 1_000_000;
         return new MigrationInfo(s, s == FAILED ? error : null, total, -1, -1, -1, 0, null);
     }

@@ -20,7 +20,6 @@ import io.godwit.stream.StreamOutput;
 import io.godwit.trace.BandwidthEvent;
 import io.godwit.trace.PassEvent;
 import io.godwit.trace.PendingEvent;
-import io.godwit.trace.StateChangeEvent;
 import io.godwit.trace.SwitchoverEvent;
 import io.godwit.trace.Trace;
 import io.godwit.transport.Connection;
@@ -50,13 +49,13 @@ public final class Migration {
     private final Capabilities caps;
     private final Clock clock;
     private final MigrationListener listener;
+    private final StatusHolder status;
     private final MigrationCounters counters = new MigrationCounters();
     private final CountDownLatch done = new CountDownLatch(1);
     /** The point of no return: cancel wins only while the phase is still pre-copy. */
     private final AtomicInteger phase = new AtomicInteger(PHASE_PRECOPY);
 
     private volatile Parameters params;
-    private volatile MigrationStatus status = NONE;
     private volatile String error;
     private volatile Thread thread;
     private volatile long startNanos = -1;
@@ -91,6 +90,7 @@ public final class Migration {
         this.caps = caps;
         this.clock = clock;
         this.listener = listener;
+        this.status = new StatusHolder("source", listener);
     }
 
     /** Starts the migration thread. */
@@ -279,7 +279,7 @@ public final class Migration {
         boolean handedOver = phase.get() == PHASE_SWITCHING && !destinationFailed;
         if (cancelled && !handedOver) {
             error = "cancelled by the user";
-            if (status != CANCELLING) {
+            if (status.get() != CANCELLING) {
                 setStatus(CANCELLING);
             }
         } else {
@@ -305,7 +305,7 @@ public final class Migration {
 
     private void closeQuietly() {
         try {
-            if (out != null && phase.get() == PHASE_SWITCHING && status == COMPLETED) {
+            if (out != null && phase.get() == PHASE_SWITCHING && status.get() == COMPLETED) {
                 out.close();
             }
             if (conn != null) {
@@ -322,16 +322,7 @@ public final class Migration {
     // ------------------------------------------------------------ bookkeeping
 
     private void setStatus(MigrationStatus to) {
-        MigrationStatus from = status;
-        status = transition(from, to);
-        if (Trace.active()) {
-            StateChangeEvent e = new StateChangeEvent();
-            e.side = "source";
-            e.from = from.qmpName;
-            e.to = to.qmpName;
-            e.commit();
-        }
-        listener.statusChanged(from, to);
+        status.set(to);
     }
 
     private void checkPass() {
@@ -399,7 +390,7 @@ public final class Migration {
     }
 
     public MigrationStatus status() {
-        return status;
+        return status.get();
     }
 
     public MigrationCounters counters() {
@@ -411,7 +402,7 @@ public final class Migration {
     }
 
     public MigrationInfo info() {
-        MigrationStatus s = status;
+        MigrationStatus s = status.get();
         long start = startNanos;
         long end = endNanos;
         long total = start < 0 ? -1 : ((end >= 0 ? end : clock.nanoTime()) - start) / 1_000_000;
