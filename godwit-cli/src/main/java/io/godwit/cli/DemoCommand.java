@@ -103,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
             String uri = where.path("type").asText().equals("inet")
                     ? "tcp:" + where.path("host").asText() + ":" + where.path("port").asText()
                     : "unix:" + where.path("path").asText();
-            waitForWriter(src);
+            waitForFirstSweep(src);
             log.printf("source: a-b writer at %s%s running; migrating to %s (downtime-limit %d ms, "
                     + "max-bandwidth %s)%n", abRate > 0 ? Sizes.format(abRate) + "/s" : "full speed",
                     random > 0 ? " and random writer at " + Sizes.format(random) + "/s" : "", uri, downtimeLimitMs,
@@ -152,12 +152,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Waits until the a-b writer has started writing (the first page's byte has moved). */
-    private void waitForWriter(GodwitProcess src) throws Exception {
+    /** Waits until the a-b writer has been over every page once (the last page's byte has moved). */
+    private void waitForFirstSweep(GodwitProcess src) throws Exception {
+        log.printf("source: waiting for the a-b writer's first sweep over all pages%n");
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (src.qmp().execute("x-check-ab").path("value").asInt() == 0) {
+        while (src.qmp().execute("x-check-ab").path("last-value").asInt() == 0) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the source's a-b writer did not start: " + src.tail());
+                throw new IllegalStateException("the source's a-b writer did not complete a sweep: " + src.tail());
             }
             Thread.sleep(50);
         }

@@ -15,10 +15,12 @@ public final class AbCheck {
     /**
      * @param passed no bad page
      * @param value the first byte of the first page (how many sweeps the writer made, mod 256)
+     * @param lastValue the first byte of the last page (0 until the writer's first sweep ends)
      * @param edge whether the one allowed step down was seen
      * @param badOffsets the first few bad pages, as "block+0xoffset"
      */
-    public record Result(boolean passed, long pages, long badPages, int value, boolean edge, List<String> badOffsets) {}
+    public record Result(boolean passed, long pages, long badPages, int value, int lastValue, boolean edge,
+            List<String> badOffsets) {}
 
     private AbCheck() {}
 
@@ -53,6 +55,6 @@ public final class AbCheck {
                 last = v;
             }
         }
-        return new Result(bad == 0, pages, bad, Math.max(first, 0), edge, List.copyOf(offsets));
+        return new Result(bad == 0, pages, bad, Math.max(first, 0), Math.max(last, 0), edge, List.copyOf(offsets));
     }
 }

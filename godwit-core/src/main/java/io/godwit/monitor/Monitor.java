@@ -282,6 +282,7 @@ public final class Monitor implements AutoCloseable {
         r.put("bad-pages", a.badPages());
         r.put("first-bad", a.badOffsets());
         r.put("value", a.value());
+        r.put("last-value", a.lastValue());
         r.put("status", machine.state().qmpName);
         return r;
     }
