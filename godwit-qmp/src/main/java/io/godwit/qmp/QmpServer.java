@@ -98,13 +98,13 @@ public final class QmpServer implements AutoCloseable {
 
     /** Sends an event to every client that has negotiated capabilities. */
     public void emit(String name, Map<String, Object> data) {
-        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        java.time.Instant now = java.time.Instant.now();
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("event", name);
         if (!data.isEmpty()) {
             ev.put("data", data);
         }
-        ev.put("timestamp", Map.of("seconds", micros / 1_000_000, "microseconds", micros % 1_000_000));
+        ev.put("timestamp", Map.of("seconds", now.getEpochSecond(), "microseconds", now.getNano() / 1000));
         for (Client c : clients) {
             if (c.negotiated) {
                 c.send(ev);
