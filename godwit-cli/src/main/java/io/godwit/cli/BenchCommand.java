@@ -1,5 +1,6 @@
 package io.godwit.cli;
 
+import io.godwit.bench.DeviceBench;
 import io.godwit.bench.RamBench;
 import io.godwit.bench.SocketRamBench;
 import java.util.LinkedHashMap;
@@ -11,8 +12,69 @@ import picocli.CommandLine.Option;
 
 /** godwit bench: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.Ram.class, BenchCommand.Jmh.class})
+        subcommands = {BenchCommand.Ram.class, BenchCommand.Devices.class, BenchCommand.Jmh.class})
 final class BenchCommand {
+
+    @Command(name = "devices", mixinStandardHelpOptions = true,
+            description = "Migrate a machine with RAM and a slow-to-load device once per pending policy; print "
+                    + "measured downtime and total time.")
+    static final class Devices implements Callable<Integer> {
+        @Option(names = "--ram", converter = Sizes.class, defaultValue = "512M", description = "RAM (default ${DEFAULT-VALUE}).")
+        long ram;
+
+        @Option(names = "--ram-dirty", converter = Sizes.class, defaultValue = "128M",
+                description = "Random writer's dirty rate, bytes/s (default ${DEFAULT-VALUE}).")
+        long ramDirty;
+
+        @Option(names = "--device-size", converter = Sizes.class, defaultValue = "256M",
+                description = "Device initial bytes (default ${DEFAULT-VALUE}).")
+        long deviceSize;
+
+        @Option(names = "--device-dirty", converter = Sizes.class, defaultValue = "16M",
+                description = "Device dirty rate, bytes/s (default ${DEFAULT-VALUE}).")
+        long deviceDirty;
+
+        @Option(names = "--load-rate", converter = Sizes.class, defaultValue = "200M",
+                description = "Destination load rate of the device, bytes/s (default ${DEFAULT-VALUE}).")
+        long loadRate;
+
+        @Option(names = "--downtime-limit", defaultValue = "300", description = "downtime-limit, ms (default ${DEFAULT-VALUE}).")
+        long downtimeLimit;
+
+        @Option(names = "--json", description = "Print the rows as a JSON array.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            DeviceBench.Config c = new DeviceBench.Config(ram, ramDirty, deviceSize, deviceDirty, loadRate, downtimeLimit);
+            List<DeviceBench.Row> rows = new DeviceBench(c, line -> System.err.println("bench: " + line)).run();
+            if (json) {
+                List<Map<String, Object>> out = new java.util.ArrayList<>();
+                for (DeviceBench.Row r : rows) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("policy", r.policy());
+                    m.put("downtime-ms", r.downtimeMs());
+                    m.put("total-time-ms", r.totalTimeMs());
+                    m.put("within-limit", r.downtimeMs() <= downtimeLimit);
+                    m.put("dirty-sync-count", r.passes());
+                    m.put("device-bytes", r.deviceBytes());
+                    m.put("verified", r.verified());
+                    out.add(m);
+                }
+                System.out.println(Json.write(out));
+            } else {
+                System.out.printf("%s RAM under a random writer at %s/s; device of %s (dirty %s/s) that the destination "
+                        + "loads at %s/s; downtime-limit %d ms%n", Sizes.format(ram), Sizes.format(ramDirty),
+                        Sizes.format(deviceSize), Sizes.format(deviceDirty), Sizes.format(loadRate), downtimeLimit);
+                System.out.printf("%-16s %12s %14s %8s %9s%n", "policy", "downtime ms", "total time ms", "passes", "verified");
+                for (DeviceBench.Row r : rows) {
+                    System.out.printf("%-16s %12d %14d %8d %9s%s%n", r.policy(), r.downtimeMs(), r.totalTimeMs(),
+                            r.passes(), r.verified() ? "yes" : "NO", r.downtimeMs() > downtimeLimit ? "  over the limit" : "");
+                }
+            }
+            return rows.stream().allMatch(DeviceBench.Row::verified) ? 0 : 1;
+        }
+    }
 
     @Command(name = "jmh", description = "Run the JMH micro-benchmarks (arguments go to JMH, e.g. a name regex).")
     static final class Jmh implements Callable<Integer> {

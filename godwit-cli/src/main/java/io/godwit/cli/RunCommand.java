@@ -29,8 +29,14 @@ final class RunCommand implements Callable<Integer> {
     List<String> ram = new ArrayList<>();
 
     @Option(names = "--workload", description = "ab (full speed), ab:RATE, random:RATE or hotset:RATE (RATE "
-            + "in bytes/s of dirtied pages, K/M/G suffixes); repeatable.")
+            + "in bytes/s of dirtied pages, K/M/G suffixes), kv:OPS or kv:ID:OPS (mutations/s on a kv device); "
+            + "repeatable.")
     List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--device", description = "A device: synthetic,id=ID,size=SIZE,dirty-rate=RATE,load-rate=RATE,"
+            + "policy=POLICY[,p2p=on] or kv,id=ID,keys=N,value-size=SIZE,policy=POLICY; repeatable. POLICY: legacy, "
+            + "threshold, switchover-ack, cost-aware.")
+    List<String> devices = new ArrayList<>();
 
     @Option(names = "--incoming", description = "Wait for a migration on URI (tcp:, unix:, file:, exec:), or "
             + "'defer' to wait for migrate-incoming.")
@@ -65,8 +71,11 @@ final class RunCommand implements Callable<Integer> {
             } else if (fill != null && !fill.equals("zero")) {
                 throw new IllegalArgumentException("--fill must be random or zero, not " + fill);
             }
+            for (int i = 0; i < devices.size(); i++) {
+                DeviceSpec.add(machine, devices.get(i), seed + 1000 + i);
+            }
             for (int i = 0; i < workloads.size(); i++) {
-                machine.addWorkload(WorkloadSpec.parse(workloads.get(i), seed + i));
+                machine.addWorkload(WorkloadSpec.parse(workloads.get(i), seed + i, machine));
             }
             QmpServer server = new QmpServer(quit::countDown);
             Monitor monitor = new Monitor(machine, Clock.system(), server::emit);
@@ -88,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
                     String at = monitor.migrateIncoming(incoming);
                     System.err.printf("%s: waiting for a migration on %s%n", name, at);
                 }
-                System.err.printf("%s: %s RAM, workloads %s, %s, QMP %s%n", name, Sizes.format(machine.ramSize()),
+                System.err.printf("%s: %s RAM, devices %s, workloads %s, %s, QMP %s%n", name,
+                        Sizes.format(machine.ramSize()), devices.isEmpty() ? "none" : String.join(" ", devices),
                         workloads.isEmpty() ? "none" : String.join(" ", workloads), machine.state().qmpName,
                         qmp == null ? "off" : server.address());
                 quit.await();

@@ -1,13 +1,48 @@
 package io.godwit.cli;
 
+import io.godwit.device.KvDevice;
 import io.godwit.machine.AbWorkload;
+import io.godwit.machine.Machine;
 import io.godwit.machine.HotSetWriter;
 import io.godwit.machine.RandomWriter;
 import io.godwit.machine.Workload;
 
-/** --workload ab[:RATE] | random:RATE | hotset:RATE (RATE in bytes/s, with K/M/G suffixes). */
+/**
+ * --workload ab[:RATE] | random:RATE | hotset:RATE (RATE in bytes/s, with K/M/G suffixes), or
+ * kv:OPS / kv:ID:OPS (mutations per second on a kv device).
+ */
 final class WorkloadSpec {
     private WorkloadSpec() {}
+
+    static Workload parse(String spec, long seed, Machine machine) {
+        if (spec.startsWith("kv:")) {
+            return kvWriter(spec, seed, machine);
+        }
+        return parse(spec, seed);
+    }
+
+    private static Workload kvWriter(String spec, long seed, Machine machine) {
+        String[] p = spec.split(":");
+        KvDevice kv = null;
+        if (p.length == 3) {
+            if (machine.device(p[1]) instanceof KvDevice k) {
+                kv = k;
+            }
+        } else if (p.length == 2) {
+            for (var h : machine.devices()) {
+                if (h.device() instanceof KvDevice k) {
+                    if (kv != null) {
+                        throw new IllegalArgumentException("workload " + spec + ": several kv devices; name one, kv:ID:OPS");
+                    }
+                    kv = k;
+                }
+            }
+        }
+        if (kv == null) {
+            throw new IllegalArgumentException("workload " + spec + ": no such kv device (add one with --device kv,...)");
+        }
+        return kv.writer(rate(spec, p[p.length - 1]), seed);
+    }
 
     static Workload parse(String spec, long seed) {
         int colon = spec.indexOf(':');
@@ -18,7 +53,7 @@ final class WorkloadSpec {
             case "random" -> new RandomWriter(rate(spec, arg), seed);
             case "hotset" -> new HotSetWriter(rate(spec, arg), seed);
             default -> throw new IllegalArgumentException("unknown workload '" + spec
-                    + "': expected ab, ab:RATE, random:RATE or hotset:RATE");
+                    + "': expected ab, ab:RATE, random:RATE, hotset:RATE or kv:OPS");
         };
     }
 

@@ -1,9 +1,15 @@
 package io.godwit.machine;
 
 import io.godwit.clock.Clock;
+import io.godwit.device.DeviceHandler;
+import io.godwit.device.DeviceState;
+import io.godwit.device.MigratableDevice;
+import io.godwit.device.PendingPolicy;
 import io.godwit.ram.RamBlock;
 import io.godwit.ram.RamHandler;
 import io.godwit.savevm.HandlerRegistry;
+import io.godwit.trace.DeviceStateEvent;
+import io.godwit.trace.Trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,6 +30,7 @@ public final class Machine implements AutoCloseable {
     private final RunGate gate = new RunGate();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Workload> workloads = new CopyOnWriteArrayList<>();
+    private final List<DeviceHandler> devices = new CopyOnWriteArrayList<>();
     private volatile RunState state = RunState.PRELAUNCH;
     private volatile String machineType = MACHINE_TYPE;
     private final List<java.util.function.BiConsumer<RunState, RunState>> stateListeners = new CopyOnWriteArrayList<>();
@@ -101,6 +108,77 @@ public final class Machine implements AutoCloseable {
         return s;
     }
 
+    // -------------------------------------------------------------- devices
+
+    /**
+     * Adds a device, migrated by a {@link DeviceHandler} under {@code ID/vfio} with the given
+     * pending policy. The device follows the machine's run state as a VFIO device follows the
+     * VM's: RUNNING while the machine runs; when it stops, STOP_COPY if pre-copy was under way,
+     * else STOP (with P2P support every device first goes to its P2P state, then all stop).
+     */
+    public synchronized DeviceHandler addDevice(MigratableDevice device, PendingPolicy policy) {
+        for (DeviceHandler d : devices) {
+            if (d.device().id().equals(device.id())) {
+                throw new IllegalArgumentException("device '" + device.id() + "' already exists");
+            }
+        }
+        DeviceHandler h = new DeviceHandler(device, policy);
+        registry.register(device.id() + "/vfio", 0, DeviceHandler.VERSION, HandlerRegistry.PRIORITY_DEFAULT, h);
+        devices.add(h);
+        device.onStateChange((from, to) -> {
+            if (Trace.active()) {
+                DeviceStateEvent e = new DeviceStateEvent();
+                e.device = device.id();
+                e.from = from.name();
+                e.to = to.name();
+                e.commit();
+            }
+        });
+        Workload activity = device.activity();
+        if (activity != null) {
+            addWorkload(activity);
+        }
+        return h;
+    }
+
+    public List<DeviceHandler> devices() {
+        return List.copyOf(devices);
+    }
+
+    /** The device called {@code id}, or null. */
+    public MigratableDevice device(String id) {
+        for (DeviceHandler d : devices) {
+            if (d.device().id().equals(id)) {
+                return d.device();
+            }
+        }
+        return null;
+    }
+
+    private void devicesFollow(RunState from, RunState to) {
+        if (to.running() && !from.running()) {
+            for (DeviceHandler d : devices) {
+                MigratableDevice dev = d.device();
+                if (dev.state() == DeviceState.ERROR) {
+                    dev.reset();
+                }
+                dev.setState(DeviceState.RUNNING);
+            }
+        } else if (from.running() && !to.running()) {
+            for (DeviceHandler d : devices) { // P2P: quiesce every device before any stops
+                MigratableDevice dev = d.device();
+                if (dev.p2p()) {
+                    dev.setState(dev.state().isPrecopy() ? DeviceState.PRE_COPY_P2P : DeviceState.RUNNING_P2P);
+                }
+            }
+            boolean saving = to == RunState.FINISH_MIGRATE || to == RunState.PAUSED;
+            for (DeviceHandler d : devices) {
+                MigratableDevice dev = d.device();
+                dev.setState(saving && dev.state().isPrecopy() ? DeviceState.STOP_COPY : DeviceState.STOP);
+            }
+        }
+    }
+
     // ------------------------------------------------------------ workloads
 
     /** Adds a workload; its thread runs whenever the machine runs. */
@@ -150,6 +228,9 @@ public final class Machine implements AutoCloseable {
 
     private void enter(RunState to) {
         RunState from = state;
+        if (to != RunState.SHUTDOWN) {
+            devicesFollow(from, to);
+        }
         state = to;
         if (from != to) {
             for (var l : stateListeners) {

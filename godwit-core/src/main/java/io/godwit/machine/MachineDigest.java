@@ -21,24 +21,30 @@ public final class MachineDigest {
     static final int CHUNK = 1 << 20;
     private static final byte[] ZERO_CHUNK_DIGEST = sha256().digest(new byte[CHUNK]);
 
-    /** @param overall hex SHA-256 over all blocks; @param blocks hex SHA-256 per block, in order */
-    public record Digest(String overall, Map<String, String> blocks) {}
+    /**
+     * @param overall hex SHA-256 over all blocks and devices
+     * @param blocks hex SHA-256 per RAM block, in order
+     * @param devices hex SHA-256 per device, in order
+     */
+    public record Digest(String overall, Map<String, String> blocks, Map<String, String> devices) {}
 
     private MachineDigest() {}
 
     public static Digest of(Machine machine) {
-        return of(machine.ram());
-    }
-
-    public static Digest of(List<RamBlock> ram) {
         Map<String, String> perBlock = new LinkedHashMap<>();
+        Map<String, String> perDevice = new LinkedHashMap<>();
         MessageDigest all = sha256();
-        for (RamBlock b : ram) {
+        for (RamBlock b : machine.ram()) {
             byte[] d = block(b);
             perBlock.put(b.name(), HexFormat.of().formatHex(d));
             all.update(d);
         }
-        return new Digest(HexFormat.of().formatHex(all.digest()), perBlock);
+        for (var h : machine.devices()) {
+            byte[] d = h.device().digest();
+            perDevice.put(h.device().id(), HexFormat.of().formatHex(d));
+            all.update(d);
+        }
+        return new Digest(HexFormat.of().formatHex(all.digest()), perBlock, perDevice);
     }
 
     private static byte[] block(RamBlock b) {

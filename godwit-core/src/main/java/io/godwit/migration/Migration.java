@@ -70,6 +70,7 @@ public final class Migration {
     private BandwidthWindow window;
     private SourceReturnPath returnPath;
     private long lastPass;
+    private volatile long loadNanos; // destination load time reported at the last iteration
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
     @FunctionalInterface
@@ -170,23 +171,40 @@ public final class Migration {
         }
     }
 
-    /** One step of QEMU's migration_iteration_run; true when it is time to complete. */
+    /**
+     * One step of QEMU's migration_iteration_run; true when it is time to complete. Pending is
+     * compared with the threshold after adding the bytes the link would carry while the
+     * destination loads what handlers say it must load (0 unless a device is cost-aware).
+     */
     private boolean iterationRun(StateSaver saver, Pending pending) throws IOException {
         long threshold = window.thresholdSize();
         saver.pendingEstimate(threshold, pending);
         tracePending(false, pending, threshold);
-        if (pending.total() < threshold) {
+        if (effective(pending, threshold) < threshold) {
             saver.pendingExact(threshold, pending);
             tracePending(true, pending, threshold);
             checkPass();
         }
+        loadNanos = pending.loadNanos();
         boolean canSwitchover = canSwitchover();
-        if (pending.total() <= threshold && canSwitchover) {
+        if (effective(pending, threshold) <= threshold && canSwitchover) {
             return true;
         }
         saver.iterate(false, canSwitchover);
         counters.set(Counter.TRANSFERRED, out.bytesWritten());
         return false;
+    }
+
+    /** Pending bytes plus what the link carries in the time the destination needs to load them. */
+    private long effective(Pending p, long threshold) {
+        if (p.loadNanos() == 0) {
+            return p.total();
+        }
+        long limitNanos = params.downtimeLimitMs() * 1_000_000;
+        if (limitNanos == 0) {
+            return Long.MAX_VALUE;
+        }
+        return p.total() + (long) ((double) threshold * p.loadNanos() / limitNanos);
     }
 
     private boolean canSwitchover() {
@@ -200,7 +218,8 @@ public final class Migration {
         long dirty = counters.get(Counter.DIRTY_PAGES_RATE) > 0 ? counters.get(Counter.DIRTY_BYTES_LAST_SYNC) : -1;
         if (window.update(now, bytes, pages, dirty, params)) {
             thresholdSize = window.thresholdSize();
-            expectedDowntimeMs = window.expectedDowntimeMs();
+            long expected = window.expectedDowntimeMs();
+            expectedDowntimeMs = expected < 0 ? -1 : expected + loadNanos / 1_000_000;
             counters.setRates(window.mbps(), window.pagesPerSecond());
             if (Trace.active()) {
                 BandwidthEvent e = new BandwidthEvent();
@@ -407,7 +426,8 @@ public final class Migration {
         long end = endNanos;
         long total = start < 0 ? -1 : ((end >= 0 ? end : clock.nanoTime()) - start) / 1_000_000;
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
-                expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters));
+                expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters),
+                MigrationInfo.Device.of(machine.devices()));
     }
 
     /** Thrown inside the migration thread when a cancel is seen. */

@@ -3,7 +3,10 @@ package io.godwit.migration;
 import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
 import io.godwit.stream.StreamConstants;
+import io.godwit.device.DeviceHandler;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +21,22 @@ public record MigrationInfo(
         long downtimeMs,
         long expectedDowntimeMs,
         long thresholdSize,
-        Ram ram) {
+        Ram ram,
+        List<Device> devices) {
+
+    /** One device's figures (Godwit's "devices" block; QEMU has only the total under "vfio"). */
+    public record Device(String id, String state, String policy, long transferred, long initialBytes,
+            long dirtyBytes, long loadNanos) {
+
+        static List<Device> of(List<DeviceHandler> handlers) {
+            List<Device> out = new ArrayList<>();
+            for (DeviceHandler h : handlers) {
+                out.add(new Device(h.device().id(), h.device().state().name(), h.policy().qmpName, h.transferred(),
+                        h.lastInitialBytes(), h.lastDirtyBytes(), h.lastLoadNanos()));
+            }
+            return List.copyOf(out);
+        }
+    }
 
     /** The "ram" block of query-migrate. */
     public record Ram(long transferred, long remaining, long total, long duplicate, long normal, long normalBytes,
@@ -59,6 +77,24 @@ public record MigrationInfo(
         }
         if (ram != null) {
             m.put("ram", ramMap());
+        }
+        if (devices != null && !devices.isEmpty()) {
+            long total = 0;
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (Device d : devices) {
+                total += d.transferred();
+                Map<String, Object> dm = new LinkedHashMap<>();
+                dm.put("id", d.id());
+                dm.put("state", d.state());
+                dm.put("policy", d.policy());
+                dm.put("transferred", d.transferred());
+                dm.put("initial-bytes", d.initialBytes());
+                dm.put("dirty-bytes", d.dirtyBytes());
+                dm.put("load-time-ms", d.loadNanos() / 1_000_000);
+                list.add(dm);
+            }
+            m.put("vfio", Map.of("transferred", total));
+            m.put("devices", list);
         }
         if (errorDesc != null) {
             m.put("error-desc", errorDesc);

@@ -156,7 +156,7 @@ public final class Monitor implements AutoCloseable {
         } else if (incoming != null) {
             r = incoming.info().toQmp();
         } else {
-            r = new MigrationInfo(MigrationStatus.NONE, null, -1, -1, -1, -1, 0, null).toQmp();
+            r = new MigrationInfo(MigrationStatus.NONE, null, -1, -1, -1, -1, 0, null, List.of()).toQmp();
             if (listener != null) {
                 r.put("status", MigrationStatus.SETUP.qmpName);
             }
@@ -269,6 +269,9 @@ public final class Monitor implements AutoCloseable {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("digest", d.overall());
         r.put("blocks", d.blocks());
+        if (!d.devices().isEmpty()) {
+            r.put("devices", d.devices());
+        }
         r.put("status", machine.state().qmpName);
         return r;
     }

@@ -14,6 +14,15 @@ public interface SaveVmHandler {
         return true;
     }
 
+    /**
+     * True when the handler also saves state once at switchover, in a FULL section after the END
+     * sections (a live device's configuration, as QEMU's save_state). By default only handlers
+     * that are not live do.
+     */
+    default boolean hasState() {
+        return !isLive();
+    }
+
     /** False when this handler has nothing to migrate this time; it is then left out entirely. */
     default boolean isActive() {
         return true;
@@ -49,7 +58,7 @@ public interface SaveVmHandler {
     /** Writes the END section's payload when the migration finishes in post-copy. */
     default void saveLiveCompletePostcopy(SaveContext ctx) throws IOException {}
 
-    /** Writes the FULL section's payload of a handler that is not live. */
+    /** Writes the FULL section's payload (see {@link #hasState()}). */
     default void saveState(SaveContext ctx) throws IOException {}
 
     /** Releases what saving took (bitmaps, device sessions), after success or failure. */

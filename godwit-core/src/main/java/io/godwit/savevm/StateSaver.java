@@ -107,8 +107,8 @@ public final class StateSaver {
     private JsonWriter description;
 
     /**
-     * Stop-copy: END sections for live handlers, then FULL sections for the others. The source is
-     * stopped while this runs; {@link #finish()} follows.
+     * Stop-copy: END sections for live handlers, then FULL sections for the handlers with state
+     * saved once. The source is stopped while this runs; {@link #finish()} follows.
      */
     public void completeSections() throws IOException {
         for (SaveStateEntry e : entries) {
@@ -120,7 +120,7 @@ public final class StateSaver {
         }
         JsonWriter desc = new JsonWriter().beginObject(null).value("page_size", TARGET_PAGE_SIZE).beginArray("devices");
         for (SaveStateEntry e : entries) {
-            if (!e.handler().isLive() && e.handler().isActive()) {
+            if (e.handler().hasState() && e.handler().isActive()) {
                 writer.section(SectionHeader.full(e.sectionId(), e.idstr(), e.instanceId(), e.versionId()));
                 long before = ctx.out().bytesWritten();
                 e.handler().saveState(ctx);

@@ -1,0 +1,319 @@
+package io.godwit.device;
+
+import static io.godwit.stream.StreamConstants.*;
+
+import io.godwit.options.Capability;
+import io.godwit.savevm.LoadContext;
+import io.godwit.savevm.Pending;
+import io.godwit.savevm.SaveContext;
+import io.godwit.savevm.SaveVmHandler;
+import io.godwit.stream.StreamFormatException;
+import io.godwit.stream.StreamInput;
+import io.godwit.stream.StreamOutput;
+import io.godwit.trace.DevicePendingEvent;
+import io.godwit.trace.Trace;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Migrates a {@link MigratableDevice} as QEMU's hw/vfio/migration.c migrates a VFIO device: the
+ * device enters PRE_COPY at setup and hands out its initial then dirty data one buffer per
+ * iteration, goes to STOP_COPY when the machine stops and hands out the rest, and is resumed on
+ * the destination. The wire uses VFIO's markers. What it reports as pending depends on its
+ * {@link PendingPolicy}.
+ */
+public final class DeviceHandler implements SaveVmHandler {
+    public static final int VERSION = 1;
+    /** One read of the data stream per iteration, as QEMU's VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE. */
+    static final int DATA_BUFFER = 1 << 20;
+
+    private final MigratableDevice device;
+    private final PendingPolicy policy;
+    private final AtomicLong transferred = new AtomicLong();
+    private volatile long lastInitial;
+    private volatile long lastDirty;
+    private volatile long lastLoadNanos;
+
+    // Source state: the migration thread's.
+    private SaveContext save;
+    private ByteBuffer buffer;
+    private long initial;
+    private long dirty;
+    private boolean initialDataSent;
+    private long destinationBusyUntil; // when the destination will have loaded what was sent (cost-aware)
+
+    public DeviceHandler(MigratableDevice device, PendingPolicy policy) {
+        this.device = device;
+        this.policy = policy;
+    }
+
+    public MigratableDevice device() {
+        return device;
+    }
+
+    public PendingPolicy policy() {
+        return policy;
+    }
+
+    /** Device data bytes sent by the last or current migration. */
+    public long transferred() {
+        return transferred.get();
+    }
+
+    public long lastInitialBytes() {
+        return lastInitial;
+    }
+
+    public long lastDirtyBytes() {
+        return lastDirty;
+    }
+
+    public long lastLoadNanos() {
+        return lastLoadNanos;
+    }
+
+    @Override
+    public boolean hasState() {
+        return true; // the configuration goes in a FULL section, as VFIO's config space does
+    }
+
+    @Override
+    public boolean isActiveIterate() {
+        return device.state().isPrecopy();
+    }
+
+    private boolean ackInUse(boolean capabilityOn) {
+        return capabilityOn && policy == PendingPolicy.SWITCHOVER_ACK;
+    }
+
+    // ---------------------------------------------------------------- source
+
+    @Override
+    public void saveSetup(SaveContext ctx) throws IOException {
+        save = ctx;
+        transferred.set(0);
+        initialDataSent = false;
+        destinationBusyUntil = ctx.clock().nanoTime();
+        buffer = ByteBuffer.allocateDirect(DATA_BUFFER);
+        StreamOutput out = ctx.out();
+        out.putBe64(DEV_SETUP_STATE);
+        if (device.state() == DeviceState.RUNNING) {
+            device.setState(DeviceState.PRE_COPY);
+            PrecopyInfo info = device.precopyInfo();
+            initial = info.initialBytes();
+            dirty = info.dirtyBytes();
+        } else if (device.state() != DeviceState.STOP) {
+            throw new IOException("device " + device.id() + " cannot start migrating from state " + device.state());
+        }
+        out.putBe64(DEV_END_OF_STATE);
+    }
+
+    @Override
+    public void pendingEstimate(long thresholdSize, Pending pending) {
+        if (device.state().isPrecopy()) {
+            report(false, thresholdSize, pending);
+        }
+    }
+
+    @Override
+    public void pendingExact(long thresholdSize, Pending pending) {
+        if (device.state().isPrecopy()) {
+            PrecopyInfo info = device.precopyInfo();
+            initial = info.initialBytes();
+            dirty = info.dirtyBytes();
+            report(true, thresholdSize, pending);
+        } else {
+            pending.addMustPrecopy(device.stopCopySize());
+        }
+    }
+
+    private void report(boolean exact, long threshold, Pending pending) {
+        long must = initial + dirty;
+        long load = 0;
+        switch (policy) {
+            case LEGACY, SWITCHOVER_ACK -> { }
+            case THRESHOLD -> {
+                if (initial > 0) {
+                    must = Math.max(must, threshold + 1); // keeps the loop in pre-copy
+                }
+            }
+            case COST_AWARE -> load = device.loadNanos(must)
+                    + Math.max(0, destinationBusyUntil - save.clock().nanoTime());
+        }
+        pending.addMustPrecopy(must);
+        pending.addLoadNanos(load);
+        lastInitial = initial;
+        lastDirty = dirty;
+        lastLoadNanos = load;
+        if (Trace.active()) {
+            DevicePendingEvent e = new DevicePendingEvent();
+            e.device = device.id();
+            e.policy = policy.qmpName;
+            e.exact = exact;
+            e.initialBytes = initial;
+            e.dirtyBytes = dirty;
+            e.mustPrecopy = must;
+            e.loadNanos = load;
+            e.thresholdSize = threshold;
+            e.commit();
+        }
+    }
+
+    @Override
+    public boolean saveLiveIterate(SaveContext ctx) throws IOException {
+        StreamOutput out = ctx.out();
+        int n = sendBlock(out);
+        if (n == 0) {
+            initial = 0;
+            dirty = 0;
+        } else {
+            long fromInitial = Math.min(initial, n);
+            initial -= fromInitial;
+            dirty -= Math.min(dirty, n - fromInitial);
+        }
+        if (ackInUse(ctx.capabilities().has(Capability.SWITCHOVER_ACK)) && initial == 0 && !initialDataSent) {
+            out.putBe64(DEV_INIT_DATA_SENT);
+            initialDataSent = true;
+        } else {
+            out.putBe64(DEV_END_OF_STATE);
+        }
+        return initial == 0 && dirty == 0;
+    }
+
+    /** One read of the data stream as a DATA record; returns its size (0: nothing now, or the end). */
+    private int sendBlock(StreamOutput out) throws IOException {
+        buffer.clear();
+        int n = device.read(buffer);
+        if (n > 0) {
+            buffer.flip();
+            out.putBe64(DEV_DATA_STATE);
+            out.putBe64(n);
+            out.putSegment(java.lang.foreign.MemorySegment.ofBuffer(buffer), 0, n);
+            transferred.addAndGet(n);
+            long now = save.clock().nanoTime();
+            destinationBusyUntil = Math.max(destinationBusyUntil, now) + device.loadNanos(n);
+        }
+        return n;
+    }
+
+    @Override
+    public void saveLiveCompletePrecopy(SaveContext ctx) throws IOException {
+        if (device.state() != DeviceState.STOP_COPY) {
+            device.setState(DeviceState.STOP_COPY);
+        }
+        while (sendBlock(ctx.out()) > 0) {
+            // the rest of the state, until the device says it is all out
+        }
+        ctx.out().putBe64(DEV_END_OF_STATE);
+        lastInitial = 0;
+        lastDirty = 0;
+    }
+
+    @Override
+    public void saveState(SaveContext ctx) throws IOException {
+        byte[] config = device.describe().getBytes(StandardCharsets.UTF_8);
+        StreamOutput out = ctx.out();
+        out.putBe64(DEV_CONFIG_STATE);
+        out.putBe32(config.length);
+        out.putBytes(config);
+        out.putBe64(DEV_END_OF_STATE);
+    }
+
+    @Override
+    public void saveCleanup() {
+        DeviceState s = device.state();
+        if (s == DeviceState.STOP_COPY) {
+            device.setState(DeviceState.STOP); // after completion, so it is not in the downtime
+        } else if (s.isPrecopy()) {
+            device.setState(DeviceState.RUNNING); // the migration failed before the stop
+        }
+        buffer = null;
+        save = null;
+    }
+
+    // ----------------------------------------------------------- destination
+
+    @Override
+    public void loadSetup(LoadContext ctx) {
+        if (device.state() == DeviceState.RESUMING || device.state() == DeviceState.ERROR) {
+            device.reset(); // left over from a failed load
+        }
+        device.setState(DeviceState.RESUMING);
+    }
+
+    @Override
+    public void loadState(LoadContext ctx, int versionId) throws IOException {
+        StreamInput in = ctx.in();
+        while (true) {
+            long at = in.position();
+            long marker = in.getBe64();
+            if (marker == DEV_END_OF_STATE) {
+                return;
+            } else if (marker == DEV_DATA_STATE) {
+                long size = in.getBe64();
+                if (size < 0 || size > (1L << 30)) {
+                    throw new StreamFormatException("device " + device.id() + ": data record of " + size
+                            + " bytes; expected at most 1 GiB", at);
+                }
+                loadData(in, size);
+            } else if (marker == DEV_SETUP_STATE) {
+                expectEnd(in, "SETUP STATE");
+                return;
+            } else if (marker == DEV_CONFIG_STATE) {
+                loadConfig(in, at);
+                expectEnd(in, "CONFIG STATE");
+                return;
+            } else if (marker == DEV_INIT_DATA_SENT) {
+                if (!ackInUse(ctx.capabilities().has(Capability.SWITCHOVER_ACK))) {
+                    throw new StreamFormatException("device " + device.id() + ": INIT_DATA_SENT but switchover-ack "
+                            + "is not in use here", at);
+                }
+                ctx.approveSwitchover();
+                return;
+            } else {
+                throw new StreamFormatException(String.format("device %s: unknown marker 0x%016x; expected one of "
+                        + "END_OF_STATE, CONFIG, SETUP, DATA, INIT_DATA_SENT", device.id(), marker), at);
+            }
+        }
+    }
+
+    private void loadData(StreamInput in, long size) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(size, DATA_BUFFER));
+        long left = size;
+        while (left > 0) {
+            int n = (int) Math.min(left, chunk.capacity());
+            chunk.clear().limit(n);
+            in.getBytes(chunk.array(), 0, n);
+            device.write(chunk);
+            left -= n;
+        }
+    }
+
+    private void loadConfig(StreamInput in, long at) throws IOException {
+        int len = in.getBe32();
+        if (len < 0 || len > 4096) {
+            throw new StreamFormatException("device " + device.id() + ": configuration of " + len + " bytes", at);
+        }
+        String source = new String(in.getBytes(len), StandardCharsets.UTF_8);
+        if (!source.equals(device.describe())) {
+            throw new StreamFormatException("device " + device.id() + ": configuration differs: source '" + source
+                    + "', here '" + device.describe() + "'", at);
+        }
+    }
+
+    private void expectEnd(StreamInput in, String what) throws IOException {
+        long at = in.position();
+        long marker = in.getBe64();
+        if (marker != DEV_END_OF_STATE) {
+            throw new StreamFormatException(String.format("device %s: %s not closed: expected END_OF_STATE, found "
+                    + "0x%016x", device.id(), what, marker), at);
+        }
+    }
+
+    @Override
+    public boolean switchoverAckNeeded() {
+        return policy == PendingPolicy.SWITCHOVER_ACK;
+    }
+}
