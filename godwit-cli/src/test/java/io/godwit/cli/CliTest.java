@@ -87,6 +87,21 @@ class CliTest {
     }
 
     @Test
+    void benchDevicesJsonHasARowPerPolicy() throws Exception {
+        Ran r = run("bench", "devices", "--ram", "32M", "--ram-dirty", "16M", "--device-size", "16M",
+                "--device-dirty", "1M", "--load-rate", "64M", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode rows = Json.MAPPER.readTree(r.out());
+        assertThat(rows.findValuesAsText("policy")).containsExactly("legacy", "threshold", "switchover-ack", "cost-aware");
+        for (JsonNode row : rows) {
+            assertThat(row.path("downtime-ms").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(row.path("total-time-ms").asLong()).isPositive();
+            assertThat(row.path("verified").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
     void refusesMalformedSizeWithUsageError() {
         Ran r = run("demo", "--ram", "lots");
 
