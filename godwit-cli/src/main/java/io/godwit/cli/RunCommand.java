@@ -29,14 +29,23 @@ final class RunCommand implements Callable<Integer> {
     List<String> ram = new ArrayList<>();
 
     @Option(names = "--workload", description = "ab (full speed), ab:RATE, random:RATE or hotset:RATE (RATE "
-            + "in bytes/s of dirtied pages, K/M/G suffixes), kv:OPS or kv:ID:OPS (mutations/s on a kv device); "
-            + "repeatable.")
+            + "in bytes/s of dirtied pages, K/M/G suffixes), kv:OPS or kv:ID:OPS (mutations/s on a kv device), "
+            + "disk:NAME:RATE[:seq] (bytes/s written to a disk, random or sequential), attrs:OPS (page states "
+            + "flipped per second); repeatable.")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--device", description = "A device: synthetic,id=ID,size=SIZE,dirty-rate=RATE,load-rate=RATE,"
             + "policy=POLICY[,p2p=on] or kv,id=ID,keys=N,value-size=SIZE,policy=POLICY; repeatable. POLICY: legacy, "
             + "threshold, switchover-ack, cost-aware.")
     List<String> devices = new ArrayList<>();
+
+    @Option(names = "--disk", description = "A disk: NAME=PATH[,size=SIZE], a raw image; created with SIZE if it "
+            + "does not exist, else checked against SIZE; repeatable.")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--unused-pages", description = "Give RAM storage attributes and mark this percentage of its "
+            + "pages unused at start (0 for attributes only).")
+    Integer unusedPages;
 
     @Option(names = "--incoming", description = "Wait for a migration on URI (tcp:, unix:, file:, exec:), or "
             + "'defer' to wait for migrate-incoming.")
@@ -74,6 +83,12 @@ final class RunCommand implements Callable<Integer> {
             for (int i = 0; i < devices.size(); i++) {
                 DeviceSpec.add(machine, devices.get(i), seed + 1000 + i);
             }
+            for (String d : disks) {
+                addDisk(machine, d);
+            }
+            if (unusedPages != null) {
+                markUnused(machine.enableStorageAttributes(), unusedPages, seed);
+            }
             for (int i = 0; i < workloads.size(); i++) {
                 machine.addWorkload(WorkloadSpec.parse(workloads.get(i), seed + i, machine));
             }
@@ -105,6 +120,35 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static void addDisk(Machine machine, String spec) throws java.io.IOException {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--disk " + spec + ": expected NAME=PATH[,size=SIZE]");
+        }
+        String[] parts = spec.substring(eq + 1).split(",");
+        long size = -1;
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].startsWith("size=")) {
+                size = Sizes.parse(parts[i].substring(5));
+            } else {
+                throw new IllegalArgumentException("--disk " + spec + ": unknown property '" + parts[i] + "'");
+            }
+        }
+        machine.addDisk(io.godwit.block.BlockDevice.open(spec.substring(0, eq), java.nio.file.Path.of(parts[0]), size));
+    }
+
+    private static void markUnused(io.godwit.stattrib.StorageAttributes attrs, int percent, long seed) {
+        if (percent < 0 || percent > 100) {
+            throw new IllegalArgumentException("--unused-pages must be 0 to 100, not " + percent);
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        for (long g = 0; g < attrs.pages(); g++) {
+            if (r.nextInt(100) < percent) {
+                attrs.set(g, io.godwit.stattrib.PageState.UNUSED);
+            }
+        }
     }
 
     private void addRam(Machine machine) {

@@ -18,6 +18,25 @@ final class WorkloadSpec {
         if (spec.startsWith("kv:")) {
             return kvWriter(spec, seed, machine);
         }
+        if (spec.startsWith("disk:")) {
+            String[] p = spec.split(":");
+            if (p.length < 3 || p.length > 4 || (p.length == 4 && !p[3].equals("seq") && !p[3].equals("random"))) {
+                throw new IllegalArgumentException("workload " + spec + ": expected disk:NAME:RATE[:seq]");
+            }
+            io.godwit.block.BlockDevice d = machine.disk(p[1]);
+            if (d == null) {
+                throw new IllegalArgumentException("workload " + spec + ": no disk '" + p[1] + "' (add it with --disk)");
+            }
+            return new io.godwit.block.DiskWriter(d, rate(spec, p[2]), p.length == 4 && p[3].equals("seq"), seed);
+        }
+        if (spec.startsWith("attrs:")) {
+            if (machine.storageAttributes() == null) {
+                throw new IllegalArgumentException("workload " + spec + ": the machine has no storage attributes "
+                        + "(add --unused-pages)");
+            }
+            return new io.godwit.stattrib.AttributeFlipper(machine.storageAttributes(), rate(spec, spec.substring(6)),
+                    seed);
+        }
         return parse(spec, seed);
     }
 

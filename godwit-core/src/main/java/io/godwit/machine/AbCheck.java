@@ -25,10 +25,15 @@ public final class AbCheck {
     private AbCheck() {}
 
     public static Result check(Machine machine) {
-        return check(machine.ram());
+        return check(machine.ram(), machine.storageAttributes());
     }
 
     public static Result check(List<RamBlock> blocks) {
+        return check(blocks, null);
+    }
+
+    /** Pages the guest marked unused are skipped: they read as zero, whatever the writer did. */
+    public static Result check(List<RamBlock> blocks, io.godwit.stattrib.StorageAttributes unused) {
         long pages = 0;
         long bad = 0;
         boolean edge = false;
@@ -37,6 +42,9 @@ public final class AbCheck {
         List<String> offsets = new ArrayList<>();
         for (RamBlock b : blocks) {
             for (long p = 0; p < b.pages(); p++) {
+                if (unused != null && unused.unused(b, p)) {
+                    continue;
+                }
                 int v = b.getByte(p << RamBlock.PAGE_SHIFT) & 0xff;
                 pages++;
                 if (first < 0) {

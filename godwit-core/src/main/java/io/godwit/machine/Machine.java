@@ -1,5 +1,9 @@
 package io.godwit.machine;
 
+import io.godwit.bitmap.BitmapMigration;
+import io.godwit.block.BlockDevice;
+import io.godwit.block.BlockMigration;
+import io.godwit.block.DiskSizes;
 import io.godwit.clock.Clock;
 import io.godwit.device.DeviceHandler;
 import io.godwit.device.DeviceState;
@@ -8,6 +12,8 @@ import io.godwit.device.PendingPolicy;
 import io.godwit.ram.RamBlock;
 import io.godwit.ram.RamHandler;
 import io.godwit.savevm.HandlerRegistry;
+import io.godwit.stattrib.StattribMigration;
+import io.godwit.stattrib.StorageAttributes;
 import io.godwit.trace.DeviceStateEvent;
 import io.godwit.trace.Trace;
 import java.util.ArrayList;
@@ -31,6 +37,9 @@ public final class Machine implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<Workload> workloads = new CopyOnWriteArrayList<>();
     private final List<DeviceHandler> devices = new CopyOnWriteArrayList<>();
+    private final List<BlockDevice> disks = new CopyOnWriteArrayList<>();
+    private volatile StorageAttributes attributes;
+    private final RamHandler ramHandler;
     private volatile RunState state = RunState.PRELAUNCH;
     private volatile String machineType = MACHINE_TYPE;
     private final List<java.util.function.BiConsumer<RunState, RunState>> stateListeners = new CopyOnWriteArrayList<>();
@@ -42,8 +51,9 @@ public final class Machine implements AutoCloseable {
     public Machine(String name, Clock clock) {
         this.name = name;
         this.clock = clock;
+        ramHandler = new RamHandler(this::ram);
         registry.register(io.godwit.stream.StreamConstants.RAM_IDSTR, 0, RamHandler.VERSION,
-                HandlerRegistry.PRIORITY_DEFAULT, new RamHandler(this::ram));
+                HandlerRegistry.PRIORITY_DEFAULT, ramHandler);
     }
 
     public String name() {
@@ -106,6 +116,66 @@ public final class Machine implements AutoCloseable {
             s += b.size();
         }
         return s;
+    }
+
+    // ---------------------------------------------------------------- disks
+
+    /**
+     * Attaches a disk. The first one registers block migration ("block", active with the block
+     * capability), Godwit's disk size check ("godwit/disks") and dirty-bitmap migration
+     * ("dirty-bitmap", active with the dirty-bitmaps capability).
+     */
+    public synchronized void addDisk(BlockDevice disk) {
+        for (BlockDevice d : disks) {
+            if (d.name().equals(disk.name())) {
+                throw new IllegalArgumentException("disk '" + disk.name() + "' already exists");
+            }
+        }
+        if (disks.isEmpty()) {
+            registry.register(DiskSizes.IDSTR, 0, DiskSizes.VERSION, DiskSizes.PRIORITY, new DiskSizes(this::disks));
+            registry.register(BlockMigration.IDSTR, 0, BlockMigration.VERSION, HandlerRegistry.PRIORITY_DEFAULT,
+                    new BlockMigration(this::disks));
+            registry.register(BitmapMigration.IDSTR, 0, BitmapMigration.VERSION, HandlerRegistry.PRIORITY_DEFAULT,
+                    new BitmapMigration(this::disks));
+        }
+        disks.add(disk);
+    }
+
+    public List<BlockDevice> disks() {
+        return List.copyOf(disks);
+    }
+
+    /** The disk called {@code name}, or null. */
+    public BlockDevice disk(String name) {
+        for (BlockDevice d : disks) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    // --------------------------------------------------- storage attributes
+
+    /** Gives the RAM added so far per-page storage attributes, migrated in their own section. */
+    public synchronized StorageAttributes enableStorageAttributes() {
+        if (attributes != null) {
+            return attributes;
+        }
+        if (ram.isEmpty()) {
+            throw new IllegalStateException("storage attributes need RAM first");
+        }
+        StorageAttributes a = new StorageAttributes(ram());
+        attributes = a;
+        ramHandler.setUnusedPages(a::unused);
+        registry.register(StattribMigration.IDSTR, 0, StattribMigration.VERSION, HandlerRegistry.PRIORITY_DEFAULT,
+                new StattribMigration(this::storageAttributes));
+        return a;
+    }
+
+    /** The machine's storage attributes, or null. */
+    public StorageAttributes storageAttributes() {
+        return attributes;
     }
 
     // -------------------------------------------------------------- devices
@@ -298,6 +368,13 @@ public final class Machine implements AutoCloseable {
         }
         for (RamBlock b : ram) {
             b.close();
+        }
+        for (BlockDevice d : disks) {
+            try {
+                d.close();
+            } catch (java.io.IOException ignored) {
+                // closing anyway
+            }
         }
     }
 }

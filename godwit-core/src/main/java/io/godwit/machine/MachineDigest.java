@@ -1,6 +1,8 @@
 package io.godwit.machine;
 
+import io.godwit.block.BlockDevice;
 import io.godwit.ram.RamBlock;
+import io.godwit.stattrib.StorageAttributes;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,20 +24,24 @@ public final class MachineDigest {
     private static final byte[] ZERO_CHUNK_DIGEST = sha256().digest(new byte[CHUNK]);
 
     /**
-     * @param overall hex SHA-256 over all blocks and devices
+     * @param overall hex SHA-256 over all RAM blocks, devices and disks
      * @param blocks hex SHA-256 per RAM block, in order
      * @param devices hex SHA-256 per device, in order
+     * @param disks hex SHA-256 per disk image, in order
      */
-    public record Digest(String overall, Map<String, String> blocks, Map<String, String> devices) {}
+    public record Digest(String overall, Map<String, String> blocks, Map<String, String> devices,
+            Map<String, String> disks) {}
 
     private MachineDigest() {}
 
     public static Digest of(Machine machine) {
         Map<String, String> perBlock = new LinkedHashMap<>();
         Map<String, String> perDevice = new LinkedHashMap<>();
+        Map<String, String> perDisk = new LinkedHashMap<>();
         MessageDigest all = sha256();
+        StorageAttributes attrs = machine.storageAttributes();
         for (RamBlock b : machine.ram()) {
-            byte[] d = block(b);
+            byte[] d = block(b, attrs);
             perBlock.put(b.name(), HexFormat.of().formatHex(d));
             all.update(d);
         }
@@ -44,13 +50,23 @@ public final class MachineDigest {
             perDevice.put(h.device().id(), HexFormat.of().formatHex(d));
             all.update(d);
         }
-        return new Digest(HexFormat.of().formatHex(all.digest()), perBlock, perDevice);
+        for (BlockDevice disk : machine.disks()) {
+            byte[] d;
+            try {
+                d = disk.digest();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("disk " + disk.name() + ": " + e.getMessage(), e);
+            }
+            perDisk.put(disk.name(), HexFormat.of().formatHex(d));
+            all.update(d);
+        }
+        return new Digest(HexFormat.of().formatHex(all.digest()), perBlock, perDevice, perDisk);
     }
 
-    private static byte[] block(RamBlock b) {
+    private static byte[] block(RamBlock b, StorageAttributes attrs) {
         int chunks = (int) ((b.size() + CHUNK - 1) / CHUNK);
         byte[][] parts = new byte[chunks][];
-        IntStream.range(0, chunks).parallel().forEach(i -> parts[i] = chunk(b, i));
+        IntStream.range(0, chunks).parallel().forEach(i -> parts[i] = chunk(b, i, attrs));
         MessageDigest md = sha256();
         md.update(b.name().getBytes(StandardCharsets.UTF_8));
         md.update(ByteBuffer.allocate(8).putLong(0, b.size()));
@@ -60,7 +76,8 @@ public final class MachineDigest {
         return md.digest();
     }
 
-    private static byte[] chunk(RamBlock b, int i) {
+    /** A chunk's digest; pages the guest marked unused read as zero, whatever they hold. */
+    private static byte[] chunk(RamBlock b, int i, StorageAttributes attrs) {
         long from = (long) i * CHUNK;
         long len = Math.min(CHUNK, b.size() - from);
         long firstPage = from >>> RamBlock.PAGE_SHIFT;
@@ -69,6 +86,21 @@ public final class MachineDigest {
             return ZERO_CHUNK_DIGEST;
         }
         MemorySegment slice = b.segment().asSlice(from, len);
+        if (attrs != null) {
+            MemorySegment copy = null;
+            for (long p = firstPage; p < endPage; p++) {
+                if (attrs.unused(b, p)) {
+                    if (copy == null) {
+                        copy = java.lang.foreign.Arena.ofAuto().allocate(len);
+                        copy.copyFrom(slice);
+                    }
+                    copy.asSlice((p - firstPage) << RamBlock.PAGE_SHIFT, RamBlock.PAGE_SIZE).fill((byte) 0);
+                }
+            }
+            if (copy != null) {
+                slice = copy;
+            }
+        }
         MessageDigest md = sha256();
         md.update(slice.asByteBuffer());
         return md.digest();

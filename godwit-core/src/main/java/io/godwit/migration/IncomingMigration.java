@@ -172,6 +172,6 @@ public final class IncomingMigration {
         MigrationStatus s = status.get();
         long total = startNanos < 0 ? -1 : ((endNanos >= 0 ? endNanos : clock.nanoTime()) - startNanos) / 1_000_000;
         return new MigrationInfo(s, s == FAILED ? error : null, total, -1, -1, -1, 0, null,
-                MigrationInfo.Device.of(machine.devices()));
+                MigrationInfo.Device.of(machine.devices()), null);
     }
 }

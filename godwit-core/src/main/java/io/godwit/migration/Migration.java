@@ -427,7 +427,7 @@ public final class Migration {
         long total = start < 0 ? -1 : ((end >= 0 ? end : clock.nanoTime()) - start) / 1_000_000;
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
                 expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters),
-                MigrationInfo.Device.of(machine.devices()));
+                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters));
     }
 
     /** Thrown inside the migration thread when a cancel is seen. */

@@ -22,7 +22,17 @@ public record MigrationInfo(
         long expectedDowntimeMs,
         long thresholdSize,
         Ram ram,
-        List<Device> devices) {
+        List<Device> devices,
+        Disk disk) {
+
+    /** The "disk" block of query-migrate (block migration), with Godwit's zero-block count. */
+    public record Disk(long transferred, long remaining, long total, long zeroBlocks) {
+        static Disk of(MigrationCounters c) {
+            long total = c.get(Counter.DISK_TOTAL);
+            return total == 0 ? null : new Disk(c.get(Counter.DISK_TRANSFERRED), c.get(Counter.DISK_REMAINING), total,
+                    c.get(Counter.DISK_ZERO_BLOCKS));
+        }
+    }
 
     /** One device's figures (Godwit's "devices" block; QEMU has only the total under "vfio"). */
     public record Device(String id, String state, String policy, long transferred, long initialBytes,
@@ -77,6 +87,15 @@ public record MigrationInfo(
         }
         if (ram != null) {
             m.put("ram", ramMap());
+        }
+        if (disk != null) {
+            Map<String, Object> dm = new LinkedHashMap<>();
+            dm.put("transferred", disk.transferred());
+            dm.put("remaining", disk.remaining());
+            dm.put("total", disk.total());
+            dm.put("zero-blocks", disk.zeroBlocks());
+            dm.put("zero-bytes-saved", disk.zeroBlocks() * (1L << 20));
+            m.put("disk", dm);
         }
         if (devices != null && !devices.isEmpty()) {
             long total = 0;

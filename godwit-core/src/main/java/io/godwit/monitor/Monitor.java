@@ -1,5 +1,7 @@
 package io.godwit.monitor;
 
+import io.godwit.bitmap.BlockDirtyBitmap;
+import io.godwit.block.BlockDevice;
 import io.godwit.clock.Clock;
 import io.godwit.machine.AbCheck;
 import io.godwit.machine.Machine;
@@ -156,7 +158,7 @@ public final class Monitor implements AutoCloseable {
         } else if (incoming != null) {
             r = incoming.info().toQmp();
         } else {
-            r = new MigrationInfo(MigrationStatus.NONE, null, -1, -1, -1, -1, 0, null, List.of()).toQmp();
+            r = new MigrationInfo(MigrationStatus.NONE, null, -1, -1, -1, -1, 0, null, List.of(), null).toQmp();
             if (listener != null) {
                 r.put("status", MigrationStatus.SETUP.qmpName);
             }
@@ -272,6 +274,9 @@ public final class Monitor implements AutoCloseable {
         if (!d.devices().isEmpty()) {
             r.put("devices", d.devices());
         }
+        if (!d.disks().isEmpty()) {
+            r.put("disks", d.disks());
+        }
         r.put("status", machine.state().qmpName);
         return r;
     }
@@ -288,6 +293,85 @@ public final class Monitor implements AutoCloseable {
         r.put("last-value", a.lastValue());
         r.put("status", machine.state().qmpName);
         return r;
+    }
+
+    // ----------------------------------------------------- disks and bitmaps
+
+    private BlockDevice node(String node) {
+        BlockDevice d = machine.disk(node);
+        if (d == null) {
+            throw new MonitorException("DeviceNotFound", "Cannot find device='" + node + "' nor node-name='" + node + "'");
+        }
+        return d;
+    }
+
+    private BlockDirtyBitmap bitmap(String node, String name) {
+        BlockDirtyBitmap b = node(node).bitmap(name);
+        if (b == null) {
+            throw new MonitorException("Dirty bitmap '" + name + "' not found");
+        }
+        return b;
+    }
+
+    /** block-dirty-bitmap-add; granularity 0 means QEMU's default for a raw image, 64 KiB. */
+    public void addBitmap(String node, String name, int granularity, boolean persistent, boolean disabled) {
+        try {
+            node(node).addBitmap(name, granularity == 0 ? 65536 : granularity, !disabled, persistent);
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    public void removeBitmap(String node, String name) {
+        bitmap(node, name);
+        node(node).removeBitmap(name);
+    }
+
+    public void clearBitmap(String node, String name) {
+        bitmap(node, name).clear();
+    }
+
+    public void enableBitmap(String node, String name, boolean on) {
+        bitmap(node, name).setEnabled(on);
+    }
+
+    /** x-debug-block-dirty-bitmap-sha256. */
+    public Map<String, Object> bitmapSha256(String node, String name) {
+        return Map.of("sha256", bitmap(node, name).sha256());
+    }
+
+    /** query-block: the disks, with their dirty bitmaps. */
+    public List<Map<String, Object>> queryBlock() {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (BlockDevice d : machine.disks()) {
+            List<Map<String, Object>> bitmaps = new java.util.ArrayList<>();
+            for (BlockDirtyBitmap b : d.bitmaps()) {
+                Map<String, Object> bm = new LinkedHashMap<>();
+                bm.put("name", b.name());
+                bm.put("count", b.count() * b.granularity());
+                bm.put("granularity", b.granularity());
+                bm.put("recording", b.enabled());
+                bm.put("persistent", b.persistent());
+                bm.put("busy", false);
+                bitmaps.add(bm);
+            }
+            Map<String, Object> image = new LinkedHashMap<>();
+            image.put("virtual-size", d.size());
+            image.put("filename", d.path().toString());
+            image.put("format", "raw");
+            Map<String, Object> inserted = new LinkedHashMap<>();
+            inserted.put("file", d.path().toString());
+            inserted.put("drv", "raw");
+            inserted.put("image", image);
+            inserted.put("dirty-bitmaps", bitmaps);
+            Map<String, Object> dev = new LinkedHashMap<>();
+            dev.put("device", d.name());
+            dev.put("locked", false);
+            dev.put("removable", false);
+            dev.put("inserted", inserted);
+            out.add(dev);
+        }
+        return out;
     }
 
     private volatile boolean closed;

@@ -26,6 +26,7 @@ public final class RamBlock implements AutoCloseable {
     private final MemorySegment segment;
     private final DirtyBitmap dirty;
     private final long[] populated;
+    private volatile java.util.function.LongConsumer onWrite; // storage attributes hear of writes
 
     public RamBlock(String name, long size, boolean prealloc) {
         if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
@@ -66,24 +67,37 @@ public final class RamBlock implements AutoCloseable {
         return dirty;
     }
 
+    /** Hears of every page written through this block (storage attributes use it). */
+    public void onWrite(java.util.function.LongConsumer pageWritten) {
+        this.onWrite = pageWritten;
+    }
+
+    private void written(long page) {
+        dirty.mark(page);
+        java.util.function.LongConsumer l = onWrite;
+        if (l != null) {
+            l.accept(page);
+        }
+    }
+
     // --- writes (tracked) ---
 
     public void putByte(long offset, byte v) {
         segment.set(ValueLayout.JAVA_BYTE, offset, v);
-        dirty.mark(offset >>> PAGE_SHIFT);
+        written(offset >>> PAGE_SHIFT);
     }
 
     /** Adds one to the byte at {@code offset} and returns the new value. */
     public byte incrementByte(long offset) {
         byte v = (byte) (segment.get(ValueLayout.JAVA_BYTE, offset) + 1);
         segment.set(ValueLayout.JAVA_BYTE, offset, v);
-        dirty.mark(offset >>> PAGE_SHIFT);
+        written(offset >>> PAGE_SHIFT);
         return v;
     }
 
     public void putLong(long offset, long v) {
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, v);
-        dirty.mark(offset >>> PAGE_SHIFT);
+        written(offset >>> PAGE_SHIFT);
     }
 
     public void write(long offset, byte[] src, int srcOff, int len) {
@@ -99,7 +113,15 @@ public final class RamBlock implements AutoCloseable {
     /** Marks {@code [offset, offset + len)} dirty after a write through {@link #segment()}. */
     public void markWritten(long offset, long len) {
         if (len > 0) {
-            dirty.markRange(offset >>> PAGE_SHIFT, (offset + len - 1 >>> PAGE_SHIFT) + 1);
+            long from = offset >>> PAGE_SHIFT;
+            long to = (offset + len - 1 >>> PAGE_SHIFT) + 1;
+            dirty.markRange(from, to);
+            java.util.function.LongConsumer l = onWrite;
+            if (l != null) {
+                for (long p = from; p < to; p++) {
+                    l.accept(p);
+                }
+            }
         }
     }
 

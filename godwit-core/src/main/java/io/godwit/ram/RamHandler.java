@@ -35,6 +35,13 @@ public final class RamHandler implements SaveVmHandler {
             | RAM_FLAG_CONTINUE | RAM_FLAG_MULTIFD_FLUSH;
 
     private final Supplier<List<RamBlock>> blocks;
+    private volatile UnusedPages unusedPages;
+
+    /** Says which pages the guest does not use (storage attributes): they are sent as zero, unread. */
+    @FunctionalInterface
+    public interface UnusedPages {
+        boolean unused(RamBlock block, long page);
+    }
 
     // Source state: owned by the migration thread between saveSetup and saveCleanup.
     private SaveContext save;
@@ -46,6 +53,7 @@ public final class RamHandler implements SaveVmHandler {
     private RamBlock lastSent;
     private long normalPages;
     private long zeroPages;
+    private long skippedPages;
     private long periodStart;
     private long periodDirtyPages;
 
@@ -60,6 +68,10 @@ public final class RamHandler implements SaveVmHandler {
     @Override
     public boolean isActive() {
         return !blocks.get().isEmpty();
+    }
+
+    public void setUnusedPages(UnusedPages u) {
+        this.unusedPages = u;
     }
 
     // ---------------------------------------------------------------- source
@@ -178,9 +190,11 @@ public final class RamHandler implements SaveVmHandler {
         MigrationCounters c = save.counters();
         c.add(Counter.NORMAL_PAGES, normalPages);
         c.add(Counter.ZERO_PAGES, zeroPages);
+        c.add(Counter.SKIPPED_PAGES, skippedPages);
         c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
         normalPages = 0;
         zeroPages = 0;
+        skippedPages = 0;
     }
 
     /** Finds the next dirty page from the cursor, wrapping around blocks, and sends it. */
@@ -214,7 +228,12 @@ public final class RamHandler implements SaveVmHandler {
     private void sendPage(StreamOutput out, RamBlock block, long page) throws IOException {
         long offset = page << PAGE_SHIFT;
         MemorySegment seg = block.segment();
-        if (!block.mayBeNonZero(page) || ZeroPages.isZero(seg, offset)) {
+        UnusedPages u = unusedPages;
+        if (u != null && u.unused(block, page)) {
+            header(out, block, offset, RAM_FLAG_ZERO); // the guest gave it up: it reads as zero there
+            out.put8(0);
+            skippedPages++;
+        } else if (!block.mayBeNonZero(page) || ZeroPages.isZero(seg, offset)) {
             header(out, block, offset, RAM_FLAG_ZERO);
             out.put8(0);
             zeroPages++;

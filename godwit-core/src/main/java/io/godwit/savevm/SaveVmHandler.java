@@ -40,6 +40,12 @@ public interface SaveVmHandler {
 
     // --- source ---
 
+    /**
+     * Called on every handler when a migration starts, before {@link #isActive()} is asked
+     * (QEMU's save_prepare): a handler whose activity depends on a capability looks here.
+     */
+    default void savePrepare(SaveContext ctx) throws IOException {}
+
     /** Writes the START section's payload. */
     default void saveSetup(SaveContext ctx) throws IOException {}
 

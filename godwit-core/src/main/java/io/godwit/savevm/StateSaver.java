@@ -40,8 +40,11 @@ public final class StateSaver {
         }
     }
 
-    /** START sections: every active live handler's setup. */
+    /** START sections: every active live handler's setup (after every handler's prepare). */
     public void setup() throws IOException {
+        for (SaveStateEntry e : entries) {
+            e.handler().savePrepare(ctx);
+        }
         for (SaveStateEntry e : entries) {
             if (!e.handler().isLive() || !e.handler().isActive()) {
                 continue;

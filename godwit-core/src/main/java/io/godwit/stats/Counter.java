@@ -27,5 +27,13 @@ public enum Counter {
     /** Post-copy page requests received. */
     POSTCOPY_REQUESTS,
     /** Pages not sent because their storage attribute says unused. */
-    SKIPPED_PAGES
+    SKIPPED_PAGES,
+    /** Disk bytes sent by block migration (chunks, counted at their image size). */
+    DISK_TRANSFERRED,
+    /** Disk bytes still to send. */
+    DISK_REMAINING,
+    /** Bytes of all disks under block migration. */
+    DISK_TOTAL,
+    /** Zero chunks sent as ZERO_BLOCK, without data. */
+    DISK_ZERO_BLOCKS
 }

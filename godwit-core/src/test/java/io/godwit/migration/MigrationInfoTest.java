@@ -21,7 +21,7 @@ class MigrationInfoTest {
             new MigrationInfo.Ram(1, 2, 3, 4, 5, 6, 7.5, 8, 9, 10.9, 11, 12, 13, 14, 15, 4096);
 
     private static MigrationInfo info(MigrationStatus s, long downtime, long expected, String error) {
-        return new MigrationInfo(s, error, 1234, 56, downtime, expected, 777, RAM, java.util.List.of());
+        return new MigrationInfo(s, error, 1234, 56, downtime, expected, 777, RAM, java.util.List.of(), null);
     }
 
     @SuppressWarnings("unchecked")

@@ -38,14 +38,14 @@ class CapabilitiesTest {
     }
 
     @Test
-    void godwitSupportsEventsReturnPathAndSwitchoverAck() {
+    void godwitSupportsTheCapabilitiesItImplements() {
         assertThat(Arrays.stream(Capability.values()).filter(c -> c.supported))
-                .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK);
+                .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK, BLOCK, ZERO_BLOCKS, DIRTY_BITMAPS);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Capability.class, names = {"EVENTS", "RETURN_PATH", "SWITCHOVER_ACK"},
-            mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = Capability.class, names = {"EVENTS", "RETURN_PATH", "SWITCHOVER_ACK", "BLOCK", "ZERO_BLOCKS",
+        "DIRTY_BITMAPS"}, mode = EnumSource.Mode.EXCLUDE)
     void refusesToEnableAnUnsupportedCapabilityNamingIt(Capability cap) {
         String message = "Capability '" + cap.qmpName + "' is not supported by Godwit";
         assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(cap)).withMessage(message);

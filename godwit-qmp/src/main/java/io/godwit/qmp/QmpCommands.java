@@ -69,6 +69,31 @@ final class QmpCommands {
         add("query-status", Set.of(), a -> monitor.queryStatus());
         add("quit", Set.of(), a -> Map.of()); // the server quits once the reply is out
         add("x-query-digest", Set.of(), a -> monitor.digest());
+        add("query-block", Set.of(), a -> monitor.queryBlock());
+        add("block-dirty-bitmap-add", Set.of("node", "name", "granularity", "persistent", "disabled"), a -> {
+            monitor.addBitmap(a.string("node"), a.string("name"),
+                    a.has("granularity") ? (int) a.integer("granularity") : 0, a.bool("persistent", false),
+                    a.bool("disabled", false));
+            return Map.of();
+        });
+        add("block-dirty-bitmap-remove", Set.of("node", "name"), a -> {
+            monitor.removeBitmap(a.string("node"), a.string("name"));
+            return Map.of();
+        });
+        add("block-dirty-bitmap-clear", Set.of("node", "name"), a -> {
+            monitor.clearBitmap(a.string("node"), a.string("name"));
+            return Map.of();
+        });
+        add("block-dirty-bitmap-enable", Set.of("node", "name"), a -> {
+            monitor.enableBitmap(a.string("node"), a.string("name"), true);
+            return Map.of();
+        });
+        add("block-dirty-bitmap-disable", Set.of("node", "name"), a -> {
+            monitor.enableBitmap(a.string("node"), a.string("name"), false);
+            return Map.of();
+        });
+        add("x-debug-block-dirty-bitmap-sha256", Set.of("node", "name"),
+                a -> monitor.bitmapSha256(a.string("node"), a.string("name")));
         add("x-check-ab", Set.of(), a -> monitor.checkAb());
         add("query-version", Set.of(), a -> QmpServer.version());
         add("query-commands", Set.of(), a -> {

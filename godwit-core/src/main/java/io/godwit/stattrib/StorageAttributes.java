@@ -1,0 +1,107 @@
+package io.godwit.stattrib;
+
+import io.godwit.ram.DirtyBitmap;
+import io.godwit.ram.RamBlock;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+
+/**
+ * One state byte per page of a machine's RAM (pages numbered across its blocks in order), with
+ * its own dirty tracking: a change marks the page, and migration sends the marked values. A write
+ * to an UNUSED page through the RAM API makes it STABLE again, as a guest must before reusing a
+ * page it gave up.
+ */
+public final class StorageAttributes {
+    private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
+
+    private final RamBlock[] blocks;
+    private final long[] firstPage;
+    private final java.util.Map<RamBlock, Long> base = new java.util.IdentityHashMap<>();
+    private final byte[] states;
+    private final DirtyBitmap changed;
+
+    public StorageAttributes(List<RamBlock> ram) {
+        blocks = ram.toArray(RamBlock[]::new);
+        firstPage = new long[blocks.length];
+        long n = 0;
+        for (int i = 0; i < blocks.length; i++) {
+            firstPage[i] = n;
+            base.put(blocks[i], n);
+            n += blocks[i].pages();
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("too many pages for storage attributes: " + n);
+        }
+        states = new byte[(int) n];
+        changed = new DirtyBitmap(n);
+        for (int i = 0; i < blocks.length; i++) {
+            long base = firstPage[i];
+            blocks[i].onWrite(page -> written(base + page));
+        }
+    }
+
+    public long pages() {
+        return states.length;
+    }
+
+    /** The global page number of {@code page} of {@code block}. */
+    public long gfn(RamBlock block, long page) {
+        Long b = base.get(block);
+        if (b == null) {
+            throw new IllegalArgumentException("block " + block.name() + " is not covered");
+        }
+        return b + page;
+    }
+
+    /** True when {@code page} of {@code block} is UNUSED. */
+    public boolean unused(RamBlock block, long page) {
+        return unused(gfn(block, page));
+    }
+
+    public PageState get(long gfn) {
+        return PageState.of((byte) BYTES.getVolatile(states, (int) gfn));
+    }
+
+    public boolean unused(long gfn) {
+        return (byte) BYTES.getVolatile(states, (int) gfn) == PageState.UNUSED.value;
+    }
+
+    public void set(long gfn, PageState s) {
+        byte v = (byte) s.value;
+        if ((byte) BYTES.getAndSet(states, (int) gfn, v) != v) {
+            changed.mark(gfn);
+        }
+    }
+
+    private void written(long gfn) {
+        if ((byte) BYTES.getVolatile(states, (int) gfn) == PageState.UNUSED.value) {
+            set(gfn, PageState.STABLE);
+        }
+    }
+
+    /** How many pages are in state {@code s}. */
+    public long count(PageState s) {
+        long n = 0;
+        for (int i = 0; i < states.length; i++) {
+            if ((byte) BYTES.getVolatile(states, i) == s.value) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    DirtyBitmap changed() {
+        return changed;
+    }
+
+    byte raw(long gfn) {
+        return (byte) BYTES.getVolatile(states, (int) gfn);
+    }
+
+    /** Sets a loaded value (the destination): nothing is marked. */
+    void load(long gfn, byte v) {
+        PageState.of(v);
+        BYTES.setVolatile(states, (int) gfn, v);
+    }
+}
