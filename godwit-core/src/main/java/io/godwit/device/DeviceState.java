@@ -87,7 +87,9 @@ public enum DeviceState {
      * The shortest sequence of arcs from {@code from} to {@code to}, excluding {@code from}: how the
      * kernel carries out a request that combines arcs (for example RUNNING to STOP_COPY via STOP).
      * As the uAPI requires, saving states are not interior states of a path, except on a path that
-     * stays in the saving group (PRE_COPY to STOP_COPY via PRE_COPY_P2P keeps its data session).
+     * stays in the saving group (PRE_COPY to STOP_COPY via PRE_COPY_P2P keeps its data session);
+     * a path between two saving states never leaves the group, so STOP_COPY has no way back to
+     * PRE_COPY or PRE_COPY_P2P.
      */
     public static List<DeviceState> path(DeviceState from, DeviceState to, boolean p2p) {
         if (from == to) {
@@ -100,7 +102,7 @@ public enum DeviceState {
         while (!queue.isEmpty()) {
             DeviceState s = queue.poll();
             for (DeviceState n : s.next(p2p)) {
-                if (prev.containsKey(n) || (n.isSaving() && n != to && !withinSaving)) {
+                if (prev.containsKey(n) || (n != to && n.isSaving() != withinSaving)) {
                     continue;
                 }
                 prev.put(n, s);

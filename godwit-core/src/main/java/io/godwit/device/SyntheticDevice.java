@@ -192,7 +192,7 @@ public final class SyntheticDevice extends MigratableDevice {
                 recordOffset = header.getLong(0);
                 recordLeft = header.getInt(8) & 0xffffffffL;
                 header.clear();
-                if (recordOffset < 0 || recordOffset % BLOCK != 0 || recordOffset + recordLeft > size) {
+                if (recordOffset < 0 || recordOffset % BLOCK != 0 || recordLeft > size - recordOffset) {
                     throw new IllegalArgumentException("device " + id() + ": record at " + recordOffset + " of "
                             + recordLeft + " bytes outside the state of " + size + " bytes");
                 }
