@@ -335,6 +335,51 @@ public final class Monitor implements AutoCloseable {
         bitmap(node, name).setEnabled(on);
     }
 
+    /**
+     * x-disk-write: writes {@code length} bytes of a pattern from {@code seed} at {@code offset}, as
+     * the machine would (bitmaps record it). For tests and demonstrations.
+     */
+    public void diskWrite(String node, long offset, long length, long seed) throws java.io.IOException {
+        BlockDevice d = node(node);
+        if (offset < 0 || length <= 0 || offset + length > d.size()) {
+            throw new MonitorException("x-disk-write of " + length + " bytes at " + offset + " outside disk '" + node
+                    + "' of " + d.size() + " bytes");
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(length, 1 << 20));
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(buf.capacity(), length - done);
+            buf.clear().limit(n);
+            r.nextBytes(buf.array());
+            d.write(offset + done, buf);
+            done += n;
+        }
+    }
+
+    /** x-check-unused: pages the guest marked unused, and how many of them hold anything but zero. */
+    public Map<String, Object> checkUnused() {
+        io.godwit.stattrib.StorageAttributes a = machine.storageAttributes();
+        if (a == null) {
+            throw new MonitorException("the machine has no storage attributes");
+        }
+        long unused = 0;
+        long nonZero = 0;
+        for (io.godwit.ram.RamBlock b : machine.ram()) {
+            for (long p = 0; p < b.pages(); p++) {
+                if (a.unused(b, p)) {
+                    unused++;
+                    if (!io.godwit.ram.ZeroPages.isZero(b.segment(), p << io.godwit.ram.RamBlock.PAGE_SHIFT)) {
+                        nonZero++;
+                    }
+                }
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("unused-pages", unused);
+        r.put("non-zero-unused-pages", nonZero);
+        return r;
+    }
+
     /** x-debug-block-dirty-bitmap-sha256. */
     public Map<String, Object> bitmapSha256(String node, String name) {
         return Map.of("sha256", bitmap(node, name).sha256());

@@ -70,6 +70,12 @@ final class QmpCommands {
         add("quit", Set.of(), a -> Map.of()); // the server quits once the reply is out
         add("x-query-digest", Set.of(), a -> monitor.digest());
         add("query-block", Set.of(), a -> monitor.queryBlock());
+        add("x-disk-write", Set.of("node", "offset", "length", "seed"), a -> {
+            monitor.diskWrite(a.string("node"), a.integer("offset"), a.integer("length"),
+                    a.has("seed") ? a.integer("seed") : 1);
+            return Map.of();
+        });
+        add("x-check-unused", Set.of(), a -> monitor.checkUnused());
         add("block-dirty-bitmap-add", Set.of("node", "name", "granularity", "persistent", "disabled"), a -> {
             monitor.addBitmap(a.string("node"), a.string("name"),
                     a.has("granularity") ? (int) a.integer("granularity") : 0, a.bool("persistent", false),
