@@ -1,6 +1,7 @@
 package io.godwit.cli;
 
 import io.godwit.bench.DeviceBench;
+import io.godwit.bench.DiskBench;
 import io.godwit.bench.RamBench;
 import io.godwit.bench.SocketRamBench;
 import java.util.LinkedHashMap;
@@ -12,8 +13,60 @@ import picocli.CommandLine.Option;
 
 /** godwit bench: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {BenchCommand.Ram.class, BenchCommand.Devices.class, BenchCommand.Jmh.class})
+        subcommands = {BenchCommand.Ram.class, BenchCommand.Devices.class, BenchCommand.Disk.class,
+            BenchCommand.Jmh.class})
 final class BenchCommand {
+
+    @Command(name = "disk", mixinStandardHelpOptions = true,
+            description = "Block-migrate a partly zero disk with RAM partly marked unused, in-process; print disk "
+                    + "throughput and the bytes zero chunks and unused pages saved.")
+    static final class Disk implements Callable<Integer> {
+        @Option(names = "--size", converter = Sizes.class, defaultValue = "1G", description = "Disk size (default ${DEFAULT-VALUE}).")
+        long size;
+
+        @Option(names = "--data", defaultValue = "50", description = "Percent of chunks holding data (default ${DEFAULT-VALUE}).")
+        int dataPercent;
+
+        @Option(names = "--ram", converter = Sizes.class, defaultValue = "256M", description = "RAM (default ${DEFAULT-VALUE}).")
+        long ram;
+
+        @Option(names = "--unused", defaultValue = "25", description = "Percent of pages unused (default ${DEFAULT-VALUE}).")
+        int unused;
+
+        @Option(names = "--json", description = "Print the figures as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            DiskBench.Result r = new DiskBench(new DiskBench.Config(size, dataPercent / 100.0, ram, unused),
+                    line -> System.err.println("bench: " + line)).run();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("disk-bytes", r.diskBytes());
+            out.put("disk-mibps", Math.round(r.diskMibps()));
+            out.put("total-time-ms", r.totalMs());
+            out.put("downtime-ms", r.downtimeMs());
+            out.put("zero-blocks", r.zeroBlocks());
+            out.put("zero-bytes-saved", r.zeroBytesSaved());
+            out.put("skipped-pages", r.skippedPages());
+            out.put("skipped-bytes-saved", r.skippedBytesSaved());
+            out.put("stream-bytes", r.streamBytes());
+            out.put("verified", r.verified());
+            if (json) {
+                System.out.println(Json.write(out));
+            } else {
+                System.out.printf("block migration of a %s disk (%d%% data) with %s RAM (%d%% unused), in-process%n",
+                        Sizes.format(size), dataPercent, Sizes.format(ram), unused);
+                System.out.printf("  disk throughput:  %.0f MiB/s (%s in %d ms, downtime %d ms)%n", r.diskMibps(),
+                        Sizes.format(r.diskBytes()), r.totalMs(), r.downtimeMs());
+                System.out.printf("  zero chunks:      %d, %s not sent%n", r.zeroBlocks(), Sizes.format(r.zeroBytesSaved()));
+                System.out.printf("  unused pages:     %d, %s not sent%n", r.skippedPages(),
+                        Sizes.format(r.skippedBytesSaved()));
+                System.out.printf("  stream:           %s%n", Sizes.format(r.streamBytes()));
+                System.out.printf("  verified by digest (RAM and disk): %s%n", r.verified() ? "yes" : "NO");
+            }
+            return r.verified() ? 0 : 1;
+        }
+    }
 
     @Command(name = "devices", mixinStandardHelpOptions = true,
             description = "Migrate a machine with RAM and a slow-to-load device once per pending policy; print "

@@ -237,7 +237,7 @@ public final class BlockMigration implements SaveVmHandler {
     @Override
     public void loadState(LoadContext ctx, int versionId) throws IOException {
         StreamInput in = ctx.in();
-        ByteBuffer buf = ByteBuffer.allocateDirect(BlockDevice.CHUNK);
+        ByteBuffer buf = chunk; // the destination does not save: the buffer is free here
         while (true) {
             long at = in.position();
             long word = in.getBe64();
@@ -259,11 +259,12 @@ public final class BlockMigration implements SaveVmHandler {
                 if ((flags & FLAG_ZERO_BLOCK) == 0) {
                     in.copyTo(java.lang.foreign.MemorySegment.ofBuffer(buf), 0, BlockDevice.CHUNK);
                 }
-                buf.limit(len); // a zero chunk writes zeroes; a data chunk is read whole before anything is written
-                if ((flags & FLAG_ZERO_BLOCK) != 0) {
-                    java.lang.foreign.MemorySegment.ofBuffer(buf).fill((byte) 0);
+                buf.limit(len); // a data chunk is read whole before anything is written
+                if ((flags & FLAG_ZERO_BLOCK) == 0) {
+                    d.writeLoaded(offset, buf);
+                } else {
+                    writeZeroes(d, offset, buf);
                 }
-                d.writeLoaded(offset, buf);
             } else if ((flags & FLAG_PROGRESS) != 0) {
                 // the source's bulk progress, in percent; nothing to do
             } else if ((flags & FLAG_EOS) == 0) {
@@ -273,6 +274,18 @@ public final class BlockMigration implements SaveVmHandler {
             if ((flags & FLAG_EOS) != 0) {
                 return;
             }
+        }
+    }
+
+    /** Zeroes a chunk, unless it reads as zero already (a hole in a sparse image stays a hole). */
+    private static void writeZeroes(BlockDevice d, long offset, ByteBuffer buf) throws IOException {
+        int len = buf.limit();
+        d.read(offset, buf);
+        buf.flip();
+        if (!BlockDevice.isZero(buf)) {
+            buf.clear().limit(len);
+            java.lang.foreign.MemorySegment.ofBuffer(buf).fill((byte) 0);
+            d.writeLoaded(offset, buf);
         }
     }
 
