@@ -196,6 +196,20 @@ class BlockMigrationRoundTripTest {
     }
 
     @Test
+    void pendingCountsAChunkWrittenAheadOfTheBulkCursorOnce() throws IOException {
+        try (BlockDevice a = disk(src, "a", 4 * MIB); BlockDevice b = disk(src, "b", 2 * MIB)) {
+            BlockSource s = new BlockSource(BLOCK, a, b);
+            s.setup();
+            s.iterate(1);
+            fill(a, 2 * MIB, 1, 1); // ahead on the disk being read
+            fill(b, 0, 1, 1); // on a disk not reached yet
+            assertThat(s.pending(0)).as("what the bulk phase has left").isEqualTo(5 * MIB);
+            s.iterate(1); // reads chunk 1 of a and takes the marks of a
+            assertThat(s.pending(0)).isEqualTo(4 * MIB);
+        }
+    }
+
+    @Test
     void pendingAfterTheBulkPhaseIsTheChunksWritten() throws IOException {
         try (BlockDevice a = disk(src, "a", 4 * MIB)) {
             BlockSource s = new BlockSource(BLOCK, a);
