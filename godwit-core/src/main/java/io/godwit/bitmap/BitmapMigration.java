@@ -241,13 +241,16 @@ public final class BitmapMigration implements SaveVmHandler {
         }
     }
 
-    /** Flags are one, two or four bytes: bit 7 of a byte says another follows (QEMU's encoding). */
+    /**
+     * Flags are one, two or four bytes: bit 7 of a byte says another follows (QEMU's encoding).
+     * That bit is framing, not a flag, so it is dropped from the value.
+     */
     private static int readFlags(StreamInput in) throws IOException {
         int flags = in.get8();
         if ((flags & FLAG_EXTRA) != 0) {
-            flags = flags << 8 | in.get8();
+            flags = (flags & ~FLAG_EXTRA) << 8 | in.get8();
             if ((flags & FLAG_EXTRA) != 0) {
-                flags = flags << 16 | in.getBe16();
+                flags = (flags & ~FLAG_EXTRA) << 16 | in.getBe16();
             }
         }
         return flags;

@@ -72,12 +72,16 @@ public final class RamBlock implements AutoCloseable {
         this.onWrite = pageWritten;
     }
 
+    /**
+     * The hook hears of the write before the page is marked: a page the storage attributes had as
+     * UNUSED is STABLE by the time the migration can take the mark, so it is sent with its data.
+     */
     private void written(long page) {
-        dirty.mark(page);
         java.util.function.LongConsumer l = onWrite;
         if (l != null) {
             l.accept(page);
         }
+        dirty.mark(page);
     }
 
     // --- writes (tracked) ---
@@ -115,13 +119,13 @@ public final class RamBlock implements AutoCloseable {
         if (len > 0) {
             long from = offset >>> PAGE_SHIFT;
             long to = (offset + len - 1 >>> PAGE_SHIFT) + 1;
-            dirty.markRange(from, to);
             java.util.function.LongConsumer l = onWrite;
-            if (l != null) {
+            if (l != null) { // before the marks, as in written(long)
                 for (long p = from; p < to; p++) {
                     l.accept(p);
                 }
             }
+            dirty.markRange(from, to);
         }
     }
 
