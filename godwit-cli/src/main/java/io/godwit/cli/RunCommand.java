@@ -25,7 +25,8 @@ final class RunCommand implements Callable<Integer> {
     String qmp;
 
     @Option(names = "--ram", description = "RAM: SIZE for one block named pc.ram, or NAME=SIZE (repeatable). "
-            + "Default: 256M.")
+            + "Default: 256M; with --incoming and nothing else, the RAM blocks the source has (a QEMU guest "
+            + "included: its device state is kept as received).")
     List<String> ram = new ArrayList<>();
 
     @Option(names = "--workload", description = "ab (full speed), ab:RATE, random:RATE or hotset:RATE (RATE "
@@ -152,6 +153,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void addRam(Machine machine) {
+        if (ram.isEmpty() && takesSourceLayout()) {
+            return; // blank: the incoming stream brings the RAM blocks (and a QEMU guest's devices)
+        }
         if (ram.isEmpty()) {
             machine.addRam("pc.ram", 256L << 20, prealloc);
             return;
@@ -164,6 +168,12 @@ final class RunCommand implements Callable<Integer> {
             String blockName = eq < 0 ? "pc.ram" : r.substring(0, eq);
             machine.addRam(blockName, Sizes.parse(eq < 0 ? r : r.substring(eq + 1)), prealloc);
         }
+    }
+
+    // A destination given nothing of its own takes the source's machine as it comes.
+    private boolean takesSourceLayout() {
+        return incoming != null && workloads.isEmpty() && devices.isEmpty() && disks.isEmpty() && unusedPages == null
+                && fill == null && !prealloc;
     }
 
     /** Shows a progress line while an outgoing migration runs, then its outcome. */

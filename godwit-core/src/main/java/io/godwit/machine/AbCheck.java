@@ -34,14 +34,39 @@ public final class AbCheck {
 
     /** Pages the guest marked unused are skipped: they read as zero, whatever the writer did. */
     public static Result check(List<RamBlock> blocks, io.godwit.stattrib.StorageAttributes unused) {
+        List<Range> ranges = new ArrayList<>();
+        for (RamBlock b : blocks) {
+            ranges.add(new Range(b, 0, b.pages()));
+        }
+        return checkRanges(ranges, unused);
+    }
+
+    /**
+     * The check over {@code length} bytes of {@code block} from {@code offset}: the part of a
+     * guest's memory its a-b writer sweeps (a QEMU guest's RAM also holds its code and ROMs).
+     */
+    public static Result check(RamBlock block, long offset, long length) {
+        if (offset < 0 || length <= 0 || offset % RamBlock.PAGE_SIZE != 0 || length % RamBlock.PAGE_SIZE != 0
+                || offset + length > block.size()) {
+            throw new IllegalArgumentException(String.format("range 0x%x+0x%x of block '%s' (0x%x bytes): expected "
+                    + "page-aligned offset and length within the block", offset, length, block.name(), block.size()));
+        }
+        return checkRanges(List.of(new Range(block, offset >>> RamBlock.PAGE_SHIFT, (offset + length) >>> RamBlock.PAGE_SHIFT)),
+                null);
+    }
+
+    private record Range(RamBlock block, long fromPage, long toPage) {}
+
+    private static Result checkRanges(List<Range> ranges, io.godwit.stattrib.StorageAttributes unused) {
         long pages = 0;
         long bad = 0;
         boolean edge = false;
         int first = -1;
         int last = -1;
         List<String> offsets = new ArrayList<>();
-        for (RamBlock b : blocks) {
-            for (long p = 0; p < b.pages(); p++) {
+        for (Range r : ranges) {
+            RamBlock b = r.block();
+            for (long p = r.fromPage(); p < r.toPage(); p++) {
                 if (unused != null && unused.unused(b, p)) {
                     continue;
                 }

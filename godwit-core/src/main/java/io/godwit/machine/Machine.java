@@ -77,6 +77,29 @@ public final class Machine implements AutoCloseable {
         return registry;
     }
 
+    RamHandler ramHandler() {
+        return ramHandler;
+    }
+
+    /**
+     * True while the machine has no RAM, disks, devices or storage attributes of its own: an
+     * incoming migration then gives it the source's (see {@link ForeignState}).
+     */
+    public boolean isBlank() {
+        return ram.isEmpty() && disks.isEmpty() && devices.isEmpty() && attributes == null;
+    }
+
+    private volatile io.godwit.savevm.RawSection.Check rawSectionCheck;
+
+    /** How device state kept raw is checked against the source's trailer (the CLI knows VMState). */
+    public void setRawSectionCheck(io.godwit.savevm.RawSection.Check check) {
+        this.rawSectionCheck = check;
+    }
+
+    public io.godwit.savevm.RawSection.Check rawSectionCheck() {
+        return rawSectionCheck;
+    }
+
     // ------------------------------------------------------------------ RAM
 
     /** Adds a RAM block; {@code prealloc} faults its pages in now (QEMU's -mem-prealloc). */

@@ -3,6 +3,7 @@ package io.godwit.migration;
 import static io.godwit.migration.MigrationStatus.*;
 
 import io.godwit.clock.Clock;
+import io.godwit.machine.ForeignState;
 import io.godwit.machine.Machine;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
@@ -43,6 +44,7 @@ public final class IncomingMigration {
     // Owned by the incoming thread.
     private ReturnPathWriter returnPath;
     private int acksPending;
+    private ForeignState foreign;
 
     public IncomingMigration(Machine machine, Connection conn, Capabilities caps, Clock clock,
             MigrationListener listener) {
@@ -66,16 +68,25 @@ public final class IncomingMigration {
             StreamInput in = new StreamInput(conn.input());
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
+            boolean blank = machine.isBlank();
             StateLoader loader = new StateLoader(machine.registry(), new MigrationStreamReader(in), ctx,
-                    this::onCommand, machine.machineType());
+                    this::onCommand, blank ? null : machine.machineType());
+            foreign = ForeignState.prepare(machine, loader);
             setStatus(ACTIVE);
-            result = loader.load();
+            StateLoader.Result loaded = loader.load();
+            if (foreign != null) {
+                foreign.finish(loaded);
+            }
+            result = loaded;
             machine.start();
             if (returnPath != null) {
                 returnPath.send(ReturnPathMessage.shut(0));
             }
             setStatus(COMPLETED);
         } catch (Throwable t) {
+            if (foreign != null) {
+                foreign.abandon();
+            }
             error = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
             tellSourceWeFailed();
             conn.shutdown();

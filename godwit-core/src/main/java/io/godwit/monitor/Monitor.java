@@ -7,6 +7,7 @@ import io.godwit.machine.AbCheck;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
 import io.godwit.machine.RunState;
+import io.godwit.ram.RamBlock;
 import io.godwit.migration.IncomingMigration;
 import io.godwit.migration.Migration;
 import io.godwit.migration.MigrationInfo;
@@ -283,7 +284,24 @@ public final class Monitor implements AutoCloseable {
 
     /** x-check-ab: the a-b check over all RAM. */
     public Map<String, Object> checkAb() {
-        AbCheck.Result a = AbCheck.check(machine);
+        return abResult(AbCheck.check(machine));
+    }
+
+    /** x-check-ab over part of one block (a QEMU guest's a-b range); length null: to the block's end. */
+    public Map<String, Object> checkAb(String block, long offset, Long length) {
+        RamBlock b = machine.ram(block);
+        if (b == null) {
+            throw new MonitorException("No RAM block '" + block + "'; the machine has "
+                    + machine.ram().stream().map(RamBlock::name).toList());
+        }
+        try {
+            return abResult(AbCheck.check(b, offset, length != null ? length : b.size() - offset));
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    private Map<String, Object> abResult(AbCheck.Result a) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("passed", a.passed());
         r.put("pages", a.pages());

@@ -70,6 +70,19 @@ public final class RamHandler implements SaveVmHandler {
         return !blocks.get().isEmpty();
     }
 
+    /** Creates the RAM blocks a source has and this side lacks (a machine that takes the source's layout). */
+    @FunctionalInterface
+    public interface BlockAdopter {
+        RamBlock adopt(String name, long length);
+    }
+
+    private volatile BlockAdopter adopter;
+
+    /** With an adopter, unknown blocks in the MEM_SIZE record are created instead of refused. */
+    public void setBlockAdopter(BlockAdopter a) {
+        this.adopter = a;
+    }
+
     public void setUnusedPages(UnusedPages u) {
         this.unusedPages = u;
     }
@@ -351,6 +364,15 @@ public final class RamHandler implements SaveVmHandler {
             String name = in.getString8();
             long length = in.getBe64();
             RamBlock b = byName.get(name);
+            BlockAdopter a = adopter;
+            if (b == null && a != null) {
+                if (length <= 0 || length % PAGE_SIZE != 0 || length > left) {
+                    throw new StreamFormatException("RAM block '" + name + "' of " + length
+                            + " bytes; expected a positive multiple of " + PAGE_SIZE + " within the total " + total, at);
+                }
+                b = a.adopt(name, length);
+                byName.put(name, b);
+            }
             if (b == null) {
                 throw new StreamFormatException("unknown RAM block '" + name + "' (" + length
                         + " bytes) on the source: expected one of " + byName.keySet(), at);

@@ -17,7 +17,9 @@ public final class HandlerRegistry {
     public static final int PRIORITY_DEFAULT = 0;
 
     private final List<SaveStateEntry> entries = new CopyOnWriteArrayList<>();
-    private int nextSectionId;
+    // Ids start at 1: QEMU finds the target of a PART or END by its loaded section id, and a
+    // handler not loaded yet has id 0 there, so a live section numbered 0 can reach the wrong one.
+    private int nextSectionId = 1;
 
     public synchronized SaveStateEntry register(String idstr, int instanceId, int versionId, int priority,
             SaveVmHandler handler) {

@@ -8,6 +8,7 @@ public final class LoadContext {
     private final StreamInput in;
     private final Capabilities capabilities;
     private final SwitchoverApproval approval;
+    private int sectionId = -1;
 
     public LoadContext(StreamInput in, Capabilities capabilities, SwitchoverApproval approval) {
         this.in = in;
@@ -17,6 +18,15 @@ public final class LoadContext {
 
     public StreamInput in() {
         return in;
+    }
+
+    /** The id of the section being loaded (its footer repeats it). */
+    public int sectionId() {
+        return sectionId;
+    }
+
+    void setSectionId(int id) {
+        this.sectionId = id;
     }
 
     public Capabilities capabilities() {

@@ -34,6 +34,14 @@ public final class StateLoader {
         void onCommand(Command command, long offset) throws IOException;
     }
 
+    /** Takes on a FULL section no handler is registered for (a foreign machine's device state). */
+    @FunctionalInterface
+    public interface SectionAdopter {
+        SaveStateEntry adopt(SectionHeader header);
+    }
+
+    private SectionAdopter adopter;
+
     /** What a completed load saw. */
     public record Result(Configuration configuration, String vmDescription, int sections, long bytes) {}
 
@@ -45,6 +53,12 @@ public final class StateLoader {
         this.ctx = ctx;
         this.commands = commands;
         this.machineType = machineType;
+    }
+
+    /** Unknown FULL sections go to {@code a} instead of failing the load. */
+    public StateLoader adoptUnknownSections(SectionAdopter a) {
+        this.adopter = a;
+        return this;
     }
 
     public Result load() throws IOException {
@@ -114,6 +128,9 @@ public final class StateLoader {
         SaveStateEntry e;
         if (h.isStartOrFull()) {
             e = registry.find(h.idstr(), h.instanceId());
+            if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL) {
+                e = adopter.adopt(h);
+            }
             if (e == null) {
                 throw new StreamFormatException("unknown section '" + h.idstr() + "' instance " + h.instanceId()
                         + ": expected a handler registered on the destination", at);
@@ -135,6 +152,7 @@ public final class StateLoader {
                         + StreamConstants.sectionTypeName(h.type()) + ": expected the id of a started section", at);
             }
         }
+        ctx.setSectionId(h.sectionId());
         try {
             e.handler().loadState(ctx, versions.get(h.sectionId()));
         } catch (StreamFormatException ex) {

@@ -143,7 +143,12 @@ public final class StateSaver {
     }
 
     // Opaque device state is described as one buffer field, so analyze-migration.py can step over it.
+    // State kept raw from a QEMU source passes on the source's own description of it.
     private static void describe(JsonWriter desc, SaveStateEntry e, long size) {
+        if (e.handler() instanceof RawSection r && r.description() != null) {
+            desc.rawValue(r.description());
+            return;
+        }
         desc.beginObject(null)
                 .value("name", e.idstr())
                 .value("instance_id", e.instanceId())

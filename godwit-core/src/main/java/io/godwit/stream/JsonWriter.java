@@ -55,6 +55,14 @@ public final class JsonWriter {
         return this;
     }
 
+    /** An array element that is already JSON (a description received from a source). */
+    public JsonWriter rawValue(String json) {
+        key(null);
+        sb.append(json);
+        needComma = true;
+        return this;
+    }
+
     /** name is null inside arrays and for the top-level value. */
     private void key(String name) {
         if (needComma) {

@@ -18,6 +18,7 @@ public final class StreamInput implements Closeable {
     private MemorySegment view = MemorySegment.ofBuffer(EMPTY);
     private long before; // bytes of the buffers already consumed
     private boolean ended;
+    private ByteBuffer handBack; // the source's buffer while peeked bytes are read from a copy
 
     public StreamInput(ByteSource source) {
         this.source = source;
@@ -38,7 +39,9 @@ public final class StreamInput implements Closeable {
             return false;
         }
         before += buf.limit();
-        ByteBuffer next = source.next(buf == EMPTY ? null : buf);
+        ByteBuffer consumed = handBack != null ? handBack : buf == EMPTY ? null : buf;
+        handBack = null;
+        ByteBuffer next = source.next(consumed);
         if (next == null) {
             ended = true;
             buf = EMPTY;
@@ -83,6 +86,49 @@ public final class StreamInput implements Closeable {
             return -1;
         }
         return buf.get(buf.position()) & 0xff;
+    }
+
+    /**
+     * Up to {@code max} of the next bytes without consuming them; fewer only at the end of the
+     * stream. For formats that can only be split by looking ahead (device state without a length).
+     */
+    public byte[] peek(int max) throws IOException {
+        if (buf.remaining() >= max) {
+            byte[] b = new byte[max];
+            buf.get(buf.position(), b);
+            return b;
+        }
+        java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream(max);
+        long start = position();
+        while (seen.size() < max && (buf.hasRemaining() || refill())) {
+            int n = Math.min(max - seen.size(), buf.remaining());
+            byte[] part = new byte[n];
+            buf.get(part);
+            seen.writeBytes(part);
+        }
+        byte[] b = seen.toByteArray();
+        unread(b, start);
+        return b;
+    }
+
+    /** Up to {@code max} of the next bytes that are already here; never blocks. */
+    public byte[] peekBuffered(int max) {
+        byte[] b = new byte[Math.min(max, buf.remaining())];
+        buf.get(buf.position(), b);
+        return b;
+    }
+
+    // Puts bytes just read back in front of the current buffer's rest, in a heap copy; the
+    // source's buffer goes back to it at the next refill, as if fully read.
+    private void unread(byte[] bytes, long at) {
+        ByteBuffer copy = ByteBuffer.allocate(bytes.length + buf.remaining());
+        copy.put(bytes).put(buf).flip();
+        if (buf != EMPTY && handBack == null) {
+            handBack = buf;
+        }
+        buf = copy;
+        view = MemorySegment.ofBuffer(copy);
+        before = at;
     }
 
     public int getBe16() throws IOException {

@@ -72,14 +72,16 @@ class LocalMigrationTest {
     @Test
     void keepsIteratingWhileLimitsAreTooTightThenCompletesWhenRaised() throws Exception {
         try (Machine src = new Machine("src"); Machine dst = new Machine("dst")) {
-            src.addRam("pc.ram", 8 * MIB);
-            dst.addRam("pc.ram", 8 * MIB);
+            src.addRam("pc.ram", MIB);
+            dst.addRam("pc.ram", MIB);
             startAb(src);
-            Parameters tight = Parameters.defaults().withMaxBandwidth(32 * MIB).withDowntimeLimitMs(1);
+            // A pass takes 0.5 s, so even a writer starved by a busy machine dirties more than
+            // the threshold (under one page) before each sync.
+            Parameters tight = Parameters.defaults().withMaxBandwidth(2 * MIB).withDowntimeLimitMs(1);
             LocalMigration m = new LocalMigration(src, dst, tight, RP, MigrationListener.NONE).start();
             Migration source = m.source();
 
-            waitFor(() -> source.counters().get(Counter.DIRTY_SYNC_COUNT) >= 5, "five passes");
+            waitFor(() -> source.counters().get(Counter.DIRTY_SYNC_COUNT) >= 4, "four passes");
             assertThat(source.status()).isEqualTo(MigrationStatus.ACTIVE);
             assertThat(src.state()).isEqualTo(RunState.RUNNING);
             assertThat(m.destination().status()).isEqualTo(MigrationStatus.ACTIVE);

@@ -100,7 +100,10 @@ final class QmpCommands {
         });
         add("x-debug-block-dirty-bitmap-sha256", Set.of("node", "name"),
                 a -> monitor.bitmapSha256(a.string("node"), a.string("name")));
-        add("x-check-ab", Set.of(), a -> monitor.checkAb());
+        add("x-check-ab", Set.of("block", "offset", "length"), a -> a.has("block")
+                ? monitor.checkAb(a.string("block"), a.has("offset") ? a.integer("offset") : 0,
+                        a.has("length") ? a.integer("length") : null)
+                : monitor.checkAb());
         add("query-version", Set.of(), a -> QmpServer.version());
         add("query-commands", Set.of(), a -> {
             List<Map<String, Object>> names = new ArrayList<>();
