@@ -61,10 +61,7 @@ public final class SocketRamBench {
         String incoming = transport.equals("tcp") ? "tcp:127.0.0.1:0" : "unix:" + dir.resolve("mig" + i + ".sock");
         try (GodwitProcess dst = GodwitProcess.start(dir, "destination" + i,
                 List.of("--ram", String.valueOf(size), "--prealloc", "--warm-up", "--incoming", incoming), START)) {
-            JsonNode a = dst.qmp().execute("query-migrate").path("socket-address").path(0);
-            String uri = a.path("type").asText().equals("inet")
-                    ? "tcp:" + a.path("host").asText() + ":" + a.path("port").asText()
-                    : "unix:" + a.path("path").asText();
+            String uri = dst.incomingUri();
             src.qmp().execute("migrate", Map.of("uri", uri));
             JsonNode m = waitForEnd(src);
             if (!m.path("status").asText().equals("completed")) {

@@ -99,10 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         try (GodwitProcess dst = GodwitProcess.start(dir, "destination",
                         List.of("--ram", String.valueOf(size), "--prealloc", "--incoming", incoming), startup);
                 GodwitProcess src = GodwitProcess.start(dir, "source", srcArgs, startup)) {
-            JsonNode where = dst.qmp().execute("query-migrate").path("socket-address").path(0);
-            String uri = where.path("type").asText().equals("inet")
-                    ? "tcp:" + where.path("host").asText() + ":" + where.path("port").asText()
-                    : "unix:" + where.path("path").asText();
+            String uri = dst.incomingUri();
             waitForFirstSweep(src);
             log.printf("source: a-b writer at %s%s running; migrating to %s (downtime-limit %d ms, "
                     + "max-bandwidth %s)%n", abRate > 0 ? Sizes.format(abRate) + "/s" : "full speed",

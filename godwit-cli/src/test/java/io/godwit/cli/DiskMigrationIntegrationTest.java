@@ -30,8 +30,7 @@ class DiskMigrationIntegrationTest {
         src.qmp().execute("migrate-set-capabilities", Map.of("capabilities", caps));
         dst.qmp().execute("migrate-set-capabilities", Map.of("capabilities", caps));
         src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0, "downtime-limit", 300));
-        JsonNode a = dst.qmp().execute("query-migrate").path("socket-address").path(0);
-        src.qmp().execute("migrate", Map.of("uri", "tcp:" + a.path("host").asText() + ":" + a.path("port").asText()));
+        src.qmp().execute("migrate", Map.of("uri", dst.incomingUri()));
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         JsonNode m;
         do {

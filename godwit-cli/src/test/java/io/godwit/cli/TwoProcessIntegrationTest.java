@@ -40,9 +40,7 @@ class TwoProcessIntegrationTest {
     }
 
     private static String incomingUri(GodwitProcess dst) throws IOException {
-        JsonNode a = dst.qmp().execute("query-migrate").path("socket-address").path(0);
-        return a.path("type").asText().equals("inet") ? "tcp:" + a.path("host").asText() + ":" + a.path("port").asText()
-                : "unix:" + a.path("path").asText();
+        return dst.incomingUri();
     }
 
     private static void set(QmpClient c, long maxBandwidth, long downtimeMs, boolean returnPath) throws IOException {

@@ -94,6 +94,16 @@ public final class GodwitProcess implements AutoCloseable {
         return qmp;
     }
 
+    /** Where an incoming migration listens, from query-migrate: tcp:HOST:PORT or unix:PATH. */
+    public String incomingUri() throws IOException {
+        com.fasterxml.jackson.databind.JsonNode a = qmp.execute("query-migrate").path("socket-address").path(0);
+        if (a.isMissingNode()) {
+            throw new IOException(name + " is not listening for a migration; query-migrate has no socket-address");
+        }
+        return a.path("type").asText().equals("inet") ? "tcp:" + a.path("host").asText() + ":" + a.path("port").asText()
+                : "unix:" + a.path("path").asText();
+    }
+
     public String qmpAddress() {
         return qmpAddress;
     }
