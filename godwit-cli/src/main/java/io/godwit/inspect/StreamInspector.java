@@ -11,6 +11,7 @@ import io.godwit.stream.SectionHeader;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamRecord;
+import io.godwit.stream.TruncatedStreamException;
 import io.godwit.stream.VmDescription;
 import io.godwit.transport.ChannelSource;
 import java.io.IOException;
@@ -67,6 +68,9 @@ public final class StreamInspector {
             readers = new Sections(report, this::ramPageSize, this::extractor, progress);
             try {
                 walk();
+            } catch (TruncatedStreamException e) {
+                throw new StreamFormatException("truncated: the file ends at " + Hex.of(size) + ", expected " + e.what(),
+                        e.offset());
             } finally {
                 if (extractor != null) {
                     extractor.close();
@@ -107,7 +111,7 @@ public final class StreamInspector {
             progress.at(at);
         }
         if (!report.eofSeen()) {
-            throw new StreamFormatException("truncated stream: it ends without an EOF record (0x00)", in.position());
+            throw new StreamFormatException("truncated: the file ends without an EOF record (0x00)", in.position());
         }
         finish();
     }
