@@ -54,17 +54,12 @@ public final class DeviceDescription {
      */
     public int walk(byte[] payload) throws VmStateException {
         try (StreamInput in = new StreamInput(new ArraySource(payload))) {
-            return (int) walk(in, null);
+            return (int) new VmStateWalker(in).walk(name, body);
         } catch (VmStateException e) {
             throw e;
         } catch (IOException e) {
             throw new VmStateException(name, e.getMessage(), e instanceof StreamFormatException f ? f.offset() : 0);
         }
-    }
-
-    /** Walks from the stream's position; returns the bytes consumed. */
-    long walk(StreamInput in, VmStateWalker.Visitor visitor) throws IOException {
-        return new VmStateWalker(in, visitor).walk(name, body);
     }
 
     @Override

@@ -91,10 +91,6 @@ public final class StreamInspector {
             if (rec == null) {
                 break;
             }
-            if (report.trailerPresent()) {
-                throw new StreamFormatException("unexpected " + describe(rec) + " after the trailer; expected the end "
-                        + "of the file", at);
-            }
             if (report.eofSeen() && !(rec instanceof VmDescription)) {
                 throw new StreamFormatException("unexpected " + describe(rec) + " after EOF; expected the VMDESCRIPTION "
                         + "trailer or the end of the file", at);
@@ -216,7 +212,7 @@ public final class StreamInspector {
             report.warnings.add(String.format("section '%s' at %s has version %d; the trailer describes version %d",
                     s.idstr(), Hex.of(at), s.versionId(), d.version()));
         }
-        VmStateWalker walker = new VmStateWalker(in, null);
+        VmStateWalker walker = new VmStateWalker(in);
         long start = in.position();
         walker.walk(s.idstr(), d.body());
         for (InspectReport.Device dev : report.devices) {

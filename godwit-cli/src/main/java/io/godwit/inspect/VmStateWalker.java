@@ -13,18 +13,11 @@ import java.io.IOException;
  * 0x05, u8 length + name, be32 version. Nothing is skipped without a description.
  */
 final class VmStateWalker {
-    /** Hears every field that is not a struct, in stream order. */
-    interface Visitor {
-        void field(String path, String type, long offset, long size);
-    }
-
     private final StreamInput in;
-    private final Visitor visitor;
     private long leaves;
 
-    VmStateWalker(StreamInput in, Visitor visitor) {
+    VmStateWalker(StreamInput in) {
         this.in = in;
-        this.visitor = visitor;
     }
 
     /** Fields walked so far that are not structs. */
@@ -67,9 +60,6 @@ final class VmStateWalker {
             skip(path, f, at, f.size());
         }
         leaves++;
-        if (visitor != null) {
-            visitor.field(path, f.type(), at, in.position() - at);
-        }
     }
 
     private int readLength(String path, VmStateField f, long at) throws IOException {
