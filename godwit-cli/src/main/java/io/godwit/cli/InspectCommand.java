@@ -8,6 +8,9 @@ import io.godwit.inspect.TextReport;
 import io.godwit.stream.StreamFormatException;
 import java.io.Console;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,6 +36,8 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--extract-ram", paramLabel = "DIR", description = "Write each RAM block to a file in DIR.")
     Path extractDir;
 
+    private boolean showProgress;
+
     @Override
     public Integer call() {
         try {
@@ -50,12 +55,22 @@ final class InspectCommand implements Callable<Integer> {
             return 1;
         } catch (IOException | RuntimeException e) {
             clearProgress();
-            System.err.println("godwit inspect: " + file + ": " + (e.getMessage() != null ? e.getMessage() : e));
+            System.err.println("godwit inspect: " + file + ": " + reason(e));
             return 1;
         }
     }
 
-    private boolean showProgress;
+    /** File system errors carry only a path as their message: say what happened to it. */
+    private String reason(Exception e) {
+        return switch (e) {
+            case NoSuchFileException n -> n.getFile().equals(file.toString()) ? "no such file" : "no such file: "
+                    + n.getFile();
+            case AccessDeniedException a -> "permission denied: " + a.getFile();
+            case FileSystemException f -> f.getFile() + ": " + (f.getReason() != null ? f.getReason()
+                    : f.getClass().getSimpleName());
+            default -> e.getMessage() != null ? e.getMessage() : e.toString();
+        };
+    }
 
     /** A percentage on stderr for large files, and only on a terminal. */
     private Progress progress() throws IOException {

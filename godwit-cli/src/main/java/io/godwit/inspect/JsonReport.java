@@ -95,8 +95,4 @@ public final class JsonReport {
                 .put("trailer-offset", r.trailerPresent() ? r.trailerOffset : null)
                 .put("trailer-bytes", r.trailerPresent() ? r.trailerBytes : null);
     }
-
-    static ObjectMapper mapper() {
-        return MAPPER;
-    }
 }

@@ -29,7 +29,14 @@ final class RamExtractor implements Closeable {
     RamExtractor(Path dir, long pageSize) throws IOException {
         this.dir = dir;
         this.pageSize = pageSize;
-        Files.createDirectories(dir);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException("cannot extract RAM into " + dir + ": it is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create the directory " + dir + " (" + e.getClass().getSimpleName() + ")", e);
+        }
     }
 
     /** Creates (or empties) the block's file; returns its path. */

@@ -147,6 +147,6 @@ class InspectCommandTest {
         assertThat(truncated.err().strip()).isEqualTo("godwit inspect: " + cut + ": truncated: the file ends at 0x64, "
                 + "expected 8 bytes at offset 0x5f (95)");
         assertThat(missing.exit()).isEqualTo(1);
-        assertThat(missing.err()).startsWith("godwit inspect: " + dir.resolve("absent.bin")).doesNotContain("\tat ");
+        assertThat(missing.err().strip()).isEqualTo("godwit inspect: " + dir.resolve("absent.bin") + ": no such file");
     }
 }
