@@ -28,19 +28,21 @@ import java.util.function.Supplier;
 public final class BitmapMigration implements SaveVmHandler {
     public static final String IDSTR = "dirty-bitmap";
     public static final int VERSION = 1;
-    static final int FLAG_EOS = 0x01;
-    static final int FLAG_ZEROES = 0x02;
-    static final int FLAG_BITMAP_NAME = 0x04;
-    static final int FLAG_DEVICE_NAME = 0x08;
-    static final int FLAG_START = 0x10;
-    static final int FLAG_COMPLETE = 0x20;
-    static final int FLAG_BITS = 0x40;
-    static final int FLAG_EXTRA = 0x80;
-    private static final int KNOWN = FLAG_EOS | FLAG_ZEROES | FLAG_BITMAP_NAME | FLAG_DEVICE_NAME | FLAG_START
+    // Record flags (block-dirty-bitmap.c DIRTY_BITMAP_MIG_FLAG_*)
+    public static final int FLAG_EOS = 0x01;
+    public static final int FLAG_ZEROES = 0x02;
+    public static final int FLAG_BITMAP_NAME = 0x04;
+    public static final int FLAG_DEVICE_NAME = 0x08;
+    public static final int FLAG_START = 0x10;
+    public static final int FLAG_COMPLETE = 0x20;
+    public static final int FLAG_BITS = 0x40;
+    public static final int FLAG_EXTRA = 0x80;
+    /** Every flag a record may carry. */
+    public static final int KNOWN = FLAG_EOS | FLAG_ZEROES | FLAG_BITMAP_NAME | FLAG_DEVICE_NAME | FLAG_START
             | FLAG_COMPLETE | FLAG_BITS;
-    static final int START_ENABLED = 0x01;
-    static final int START_PERSISTENT = 0x02;
-    static final int START_RESERVED = 0xf8;
+    public static final int START_ENABLED = 0x01;
+    public static final int START_PERSISTENT = 0x02;
+    public static final int START_RESERVED = 0xf8;
     /** Bits per data chunk: QEMU's CHUNK_SIZE of 1 KiB of bitmap. */
     static final long CHUNK_BITS = 1024 * 8;
     private static final int SECTOR = 512;

@@ -26,11 +26,12 @@ import java.util.function.Supplier;
 public final class BlockMigration implements SaveVmHandler {
     public static final String IDSTR = "block";
     public static final int VERSION = 1;
-    static final long FLAG_DEVICE_BLOCK = 0x01;
-    static final long FLAG_EOS = 0x02;
-    static final long FLAG_PROGRESS = 0x04;
-    static final long FLAG_ZERO_BLOCK = 0x08;
-    private static final int SECTOR_BITS = 9;
+    // Record flags, in the low bits of the be64 that carries the sector (block.c BLK_MIG_FLAG_*)
+    public static final long FLAG_DEVICE_BLOCK = 0x01;
+    public static final long FLAG_EOS = 0x02;
+    public static final long FLAG_PROGRESS = 0x04;
+    public static final long FLAG_ZERO_BLOCK = 0x08;
+    public static final int SECTOR_BITS = 9;
     private static final long MAX_ITERATE_NANOS = 50_000_000L;
 
     private final Supplier<List<BlockDevice>> disks;

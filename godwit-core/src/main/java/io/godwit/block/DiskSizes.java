@@ -22,8 +22,9 @@ public final class DiskSizes implements SaveVmHandler {
     public static final int VERSION = 1;
     /** Saved before "block". */
     public static final int PRIORITY = 1;
-    private static final int LIST = 1;
-    private static final int NONE = 0;
+    /** Record kinds: the disk list (at setup), or nothing (at the end). */
+    public static final int LIST = 1;
+    public static final int NONE = 0;
 
     private final Supplier<List<BlockDevice>> disks;
     private volatile boolean enabled;

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DeviceHandler implements SaveVmHandler {
     public static final int VERSION = 1;
+    /** A device's section is its id followed by this, as QEMU names VFIO sections ("0000:00:02.0/vfio"). */
+    public static final String IDSTR_SUFFIX = "/vfio";
     /** One read of the data stream per iteration, as QEMU's VFIO_MIG_DEFAULT_DATA_BUFFER_SIZE. */
     static final int DATA_BUFFER = 1 << 20;
 

@@ -216,7 +216,7 @@ public final class Machine implements AutoCloseable {
             }
         }
         DeviceHandler h = new DeviceHandler(device, policy);
-        registry.register(device.id() + "/vfio", 0, DeviceHandler.VERSION, HandlerRegistry.PRIORITY_DEFAULT, h);
+        registry.register(device.id() + DeviceHandler.IDSTR_SUFFIX, 0, DeviceHandler.VERSION, HandlerRegistry.PRIORITY_DEFAULT, h);
         devices.add(h);
         device.onStateChange((from, to) -> {
             if (Trace.active()) {

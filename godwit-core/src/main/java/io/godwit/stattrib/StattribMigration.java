@@ -19,12 +19,13 @@ import java.util.function.Supplier;
 public final class StattribMigration implements SaveVmHandler {
     public static final String IDSTR = "s390-storage_attributes";
     public static final int VERSION = 0;
-    static final long FLAG_EOS = 0x01;
-    static final long FLAG_MORE = 0x02;
-    static final long FLAG_ERROR = 0x04;
-    static final long FLAG_DONE = 0x08;
-    static final int MAX_RUN = 512 << 10;
-    private static final int PAGE_BITS = 12;
+    // Record flags, in the low bits of the be64 that carries the first page (s390-stattrib.c STATTR_FLAG_*)
+    public static final long FLAG_EOS = 0x01;
+    public static final long FLAG_MORE = 0x02;
+    public static final long FLAG_ERROR = 0x04;
+    public static final long FLAG_DONE = 0x08;
+    public static final int MAX_RUN = 512 << 10;
+    public static final int PAGE_BITS = 12;
 
     private final Supplier<StorageAttributes> attributes;
 

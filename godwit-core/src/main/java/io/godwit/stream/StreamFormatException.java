@@ -8,19 +8,27 @@ import java.io.IOException;
  */
 public class StreamFormatException extends IOException {
     private final long offset;
+    private final String reason;
 
     public StreamFormatException(String message, long offset) {
         super(message + " at byte offset " + offset);
         this.offset = offset;
+        this.reason = message;
     }
 
     public StreamFormatException(String message, long offset, Throwable cause) {
         super(message + " at byte offset " + offset, cause);
         this.offset = offset;
+        this.reason = message;
     }
 
     /** Offset from the start of the stream of the byte that broke the rule. */
     public long offset() {
         return offset;
+    }
+
+    /** The message without the offset, for callers that show the offset their own way. */
+    public String reason() {
+        return reason;
     }
 }
