@@ -1,6 +1,7 @@
 package io.godwit.cli;
 
 import io.godwit.clock.Clock;
+import io.godwit.inspect.TrailerCheck;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MemoryFill;
 import io.godwit.migration.MigrationListener;
@@ -76,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
         }
         try (Machine machine = new Machine(name)) {
             addRam(machine);
+            machine.setRawSectionCheck(new TrailerCheck(w -> System.err.println(name + ": " + w)));
             if ("random".equals(fill)) {
                 MemoryFill.random(machine, seed);
             } else if (fill != null && !fill.equals("zero")) {

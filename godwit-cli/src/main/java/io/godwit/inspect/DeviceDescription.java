@@ -15,11 +15,18 @@ public final class DeviceDescription {
     private final String name;
     private final int instanceId;
     private final VmStateStruct body;
+    private final String json;
 
-    DeviceDescription(String name, int instanceId, VmStateStruct body) {
+    DeviceDescription(String name, int instanceId, VmStateStruct body, String json) {
         this.name = name;
         this.instanceId = instanceId;
         this.body = body;
+        this.json = json;
+    }
+
+    /** This device's entry of the trailer as JSON text, to pass on in another trailer unchanged. */
+    public String json() {
+        return json;
     }
 
     public String name() {

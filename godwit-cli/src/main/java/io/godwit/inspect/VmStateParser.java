@@ -30,7 +30,7 @@ final class VmStateParser {
             JsonNode d = object(devices.get(i), path);
             String name = text(d, "name", path);
             long instance = number(d, "instance_id", path);
-            list.add(new DeviceDescription(name, (int) instance, struct(d, path, false)));
+            list.add(new DeviceDescription(name, (int) instance, struct(d, path, false), d.toString()));
         }
         return new VmStateDescription(pageSize, list);
     }

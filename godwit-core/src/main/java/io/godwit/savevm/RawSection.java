@@ -41,6 +41,13 @@ public final class RawSection implements SaveVmHandler {
         this.versionId = versionId;
     }
 
+    /** A section already known by its bytes, as if loaded from a stream. */
+    public static RawSection of(String idstr, int instanceId, int versionId, byte[] state) {
+        RawSection s = new RawSection(idstr, instanceId, versionId);
+        s.state = state.clone();
+        return s;
+    }
+
     public String idstr() {
         return idstr;
     }

@@ -1,0 +1,59 @@
+package io.godwit.inspect;
+
+import io.godwit.savevm.RawSection;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Confirms, once a foreign stream has loaded, that each device section kept raw ends where the
+ * source's VMDESCRIPTION trailer says it does: the split at a footer is a guess until the trailer's
+ * description of that device walks its bytes exactly. Each confirmed section keeps its trailer entry,
+ * so a relayed stream describes it the same way.
+ */
+public final class TrailerCheck implements RawSection.Check {
+    private final Consumer<String> warn;
+
+    /** @param warn told when there is no trailer and the sections stay unconfirmed */
+    public TrailerCheck(Consumer<String> warn) {
+        this.warn = warn;
+    }
+
+    @Override
+    public void check(String vmDescription, List<RawSection> sections) throws IOException {
+        if (vmDescription == null) {
+            warn.accept("the source sent no VMDESCRIPTION trailer: " + sections.size()
+                    + " device sections are kept as split at their footers, unconfirmed");
+            return;
+        }
+        VmStateDescription desc;
+        try {
+            desc = VmStateDescription.parse(vmDescription);
+        } catch (VmStateException e) {
+            throw refused("the source's trailer is unusable: " + e.getMessage());
+        }
+        for (RawSection s : sections) {
+            DeviceDescription d = desc.device(s.idstr(), s.instanceId());
+            String which = "device section '" + s.idstr() + "' instance " + s.instanceId();
+            if (d == null) {
+                throw refused(which + " is not described by the source's trailer");
+            }
+            byte[] payload = s.state();
+            int used;
+            try {
+                used = d.walk(payload);
+            } catch (VmStateException e) {
+                throw refused(which + " does not match the source's trailer: " + e.getMessage());
+            }
+            if (used != payload.length) {
+                throw refused(String.format("%s holds %d bytes but the source's trailer describes %d",
+                        which, payload.length, used));
+            }
+            s.setDescription(d.json());
+        }
+    }
+
+    private static IOException refused(String message) {
+        return new IOException(message);
+    }
+}
