@@ -1,37 +1,18 @@
 package io.godwit.cli;
 
+import static io.godwit.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The CLI's commands as a user runs them; stdout is captured and parsed. */
 class CliTest {
 
-    record Ran(int exit, String out, String err) {}
-
-    static synchronized Ran run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Ran(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void demoJsonReportsCompletionAndPassedVerification() throws Exception {
-        Ran r = run("demo", "--json", "--ram", "64M");
+        CliRun r = run("demo", "--json", "--ram", "64M");
 
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -48,7 +29,7 @@ class CliTest {
 
     @Test
     void inProcessDemoTextEndsWithSummaryAndVerification() {
-        Ran r = run("demo", "--in-process", "--ram", "16M");
+        CliRun r = run("demo", "--in-process", "--ram", "16M");
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("migration completed").contains("downtime:").contains("passes:")
@@ -57,7 +38,7 @@ class CliTest {
 
     @Test
     void inProcessDemoJsonHasTheSameKeys() throws Exception {
-        Ran r = run("demo", "--in-process", "--json", "--ram", "32M");
+        CliRun r = run("demo", "--in-process", "--json", "--ram", "32M");
 
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -72,7 +53,7 @@ class CliTest {
 
     @Test
     void benchRamJsonHasTheFigures() throws Exception {
-        Ran r = run("bench", "ram", "--size", "16M", "--runs", "1", "--json");
+        CliRun r = run("bench", "ram", "--size", "16M", "--runs", "1", "--json");
 
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = Json.MAPPER.readTree(r.out());
@@ -88,7 +69,7 @@ class CliTest {
 
     @Test
     void benchDevicesJsonHasARowPerPolicy() throws Exception {
-        Ran r = run("bench", "devices", "--ram", "32M", "--ram-dirty", "16M", "--device-size", "16M",
+        CliRun r = run("bench", "devices", "--ram", "32M", "--ram-dirty", "16M", "--device-size", "16M",
                 "--device-dirty", "1M", "--load-rate", "64M", "--json");
 
         assertThat(r.exit()).as(r.err()).isZero();
@@ -103,7 +84,7 @@ class CliTest {
 
     @Test
     void refusesMalformedSizeWithUsageError() {
-        Ran r = run("demo", "--ram", "lots");
+        CliRun r = run("demo", "--ram", "lots");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("'lots' is not a size");

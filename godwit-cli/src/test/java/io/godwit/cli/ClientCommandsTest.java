@@ -23,37 +23,37 @@ class ClientCommandsTest {
                         Duration.ofMinutes(1))) {
             String qmp = src.qmpAddress();
 
-            assertThat(CliTest.run("set", "--qmp", qmp, "downtime-limit=700", "max-bandwidth=1G", "--cap", "events")
+            assertThat(CliRun.run("set", "--qmp", qmp, "downtime-limit=700", "max-bandwidth=1G", "--cap", "events")
                     .exit()).isZero();
-            JsonNode params = Json.MAPPER.readTree(CliTest.run("query", "--qmp", qmp, "parameters").out());
+            JsonNode params = Json.MAPPER.readTree(CliRun.run("query", "--qmp", qmp, "parameters").out());
             assertThat(params.path("downtime-limit").asLong()).isEqualTo(700);
             assertThat(params.path("max-bandwidth").asLong()).isEqualTo(1L << 30);
-            JsonNode caps = Json.MAPPER.readTree(CliTest.run("query", "--qmp", qmp, "capabilities").out());
+            JsonNode caps = Json.MAPPER.readTree(CliRun.run("query", "--qmp", qmp, "capabilities").out());
             assertThat(caps.findValuesAsText("capability")).contains("events", "return-path", "postcopy-ram");
 
-            CliTest.Ran bad = CliTest.run("set", "--qmp", qmp, "downtime-limit=9999999");
+            CliRun bad = CliRun.run("set", "--qmp", qmp, "downtime-limit=9999999");
             assertThat(bad.exit()).isEqualTo(1);
             assertThat(bad.err()).contains("GenericError").contains("downtime_limit");
 
-            CliTest.Ran migrate = CliTest.run("migrate", "--qmp", qmp, "--cap", "return-path", "--wait",
+            CliRun migrate = CliRun.run("migrate", "--qmp", qmp, "--cap", "return-path", "--wait",
                     "unix:" + dir.resolve("m.sock"));
             assertThat(migrate.exit()).as(migrate.err()).isZero();
             assertThat(migrate.err()).contains("pass ").contains("transferred");
             assertThat(Json.MAPPER.readTree(migrate.out()).path("status").asText()).isEqualTo("completed");
 
-            JsonNode status = Json.MAPPER.readTree(CliTest.run("qmp", "--qmp", qmp, "query-status").out());
+            JsonNode status = Json.MAPPER.readTree(CliRun.run("qmp", "--qmp", qmp, "query-status").out());
             assertThat(status.path("return").path("status").asText()).isEqualTo("postmigrate");
-            JsonNode raw = Json.MAPPER.readTree(CliTest.run("qmp", "--qmp", dst.qmpAddress(),
+            JsonNode raw = Json.MAPPER.readTree(CliRun.run("qmp", "--qmp", dst.qmpAddress(),
                     "{\"execute\": \"x-check-ab\"}").out());
             assertThat(raw.path("return").path("passed").asBoolean()).isTrue();
-            assertThat(CliTest.run("qmp", "--qmp", qmp, "no-such-command").exit()).isEqualTo(1);
-            assertThat(CliTest.run("cancel", "--qmp", qmp).exit()).as("nothing to cancel is not an error").isZero();
+            assertThat(CliRun.run("qmp", "--qmp", qmp, "no-such-command").exit()).isEqualTo(1);
+            assertThat(CliRun.run("cancel", "--qmp", qmp).exit()).as("nothing to cancel is not an error").isZero();
         }
     }
 
     @Test
     void clientCommandsSayWhenThereIsNoMachine() {
-        CliTest.Ran r = CliTest.run("query", "--qmp", "unix:" + dir.resolve("nothing.qmp"));
+        CliRun r = CliRun.run("query", "--qmp", "unix:" + dir.resolve("nothing.qmp"));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("cannot connect to QMP");
     }

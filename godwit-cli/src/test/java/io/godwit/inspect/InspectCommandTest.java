@@ -1,13 +1,11 @@
 package io.godwit.inspect;
 
+import static io.godwit.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.godwit.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.godwit.cli.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,23 +18,6 @@ class InspectCommandTest {
     @TempDir
     Path dir;
 
-    record Ran(int exit, String out, String err) {}
-
-    static synchronized Ran run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Ran(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     Path qemuLike() throws Exception {
         return new QemuLikeStream().b.write(dir.resolve("stream.bin"));
@@ -47,7 +28,7 @@ class InspectCommandTest {
         QemuLikeStream s = new QemuLikeStream();
         Path file = s.b.write(dir.resolve("stream.bin"));
 
-        Ran r = run("inspect", file.toString());
+        CliRun r = run("inspect", file.toString());
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("magic 0x5145564d (QEVM), version 3")
@@ -65,7 +46,7 @@ class InspectCommandTest {
     @Test
     void jsonHasEveryDocumentedKey() throws Exception {
         QemuLikeStream s = new QemuLikeStream();
-        Ran r = run("inspect", "--json", s.b.write(dir.resolve("stream.bin")).toString());
+        CliRun r = run("inspect", "--json", s.b.write(dir.resolve("stream.bin")).toString());
 
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -109,7 +90,7 @@ class InspectCommandTest {
     void extractRamSaysWhereEachBlockWent() throws Exception {
         Path out = dir.resolve("ram");
 
-        Ran r = run("inspect", "--extract-ram", out.toString(), qemuLike().toString());
+        CliRun r = run("inspect", "--extract-ram", out.toString(), qemuLike().toString());
 
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("extracted pc.ram -> " + out.resolve("pc.ram"))
@@ -127,7 +108,7 @@ class InspectCommandTest {
         b[(int) s.cpuSection] = 0x09;
         Path file = Files.write(dir.resolve("bad.bin"), b);
 
-        Ran r = run("inspect", file.toString());
+        CliRun r = run("inspect", file.toString());
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
@@ -140,8 +121,8 @@ class InspectCommandTest {
     void truncatedAndMissingFilesAreRefusedWithoutAStackTrace() throws Exception {
         Path cut = Files.write(dir.resolve("cut.bin"), java.util.Arrays.copyOf(new QemuLikeStream().b.bytes(), 100));
 
-        Ran truncated = run("inspect", "--json", cut.toString());
-        Ran missing = run("inspect", dir.resolve("absent.bin").toString());
+        CliRun truncated = run("inspect", "--json", cut.toString());
+        CliRun missing = run("inspect", dir.resolve("absent.bin").toString());
 
         assertThat(truncated.exit()).isEqualTo(1);
         assertThat(truncated.err().strip()).isEqualTo("godwit inspect: " + cut + ": truncated: the file ends at 0x64, "

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.godwit.cli.Main;
-import java.io.ByteArrayOutputStream;
+import io.godwit.cli.CliRun;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,20 +85,9 @@ class QemuInspectTest {
         }
     }
 
-    private static synchronized String inspect(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            assertThat(exit).as("exit status; stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();
-            return out.toString(StandardCharsets.UTF_8);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static String inspect(String... args) {
+        CliRun r = CliRun.run(args);
+        assertThat(r.exit()).as("exit status; stderr: %s", r.err()).isZero();
+        return r.out();
     }
 }
