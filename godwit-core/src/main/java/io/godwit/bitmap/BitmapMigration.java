@@ -290,9 +290,13 @@ public final class BitmapMigration implements SaveVmHandler {
 
     private BlockDirtyBitmap current(long at) throws StreamFormatException {
         BlockDirtyBitmap b = loadDisk == null || loadBitmapName == null ? null : loading.get(key());
+        if (loadDisk == null || loadBitmapName == null) {
+            throw new StreamFormatException("dirty bitmap record names no " + (loadDisk == null ? "disk" : "bitmap")
+                    + " and none was named before it", at);
+        }
         if (b == null) {
-            throw new StreamFormatException("unknown dirty bitmap '" + loadBitmapName + "'"
-                    + (loadDisk == null ? "" : " on disk '" + loadDisk.name() + "'") + ": expected a START first", at);
+            throw new StreamFormatException("unknown dirty bitmap '" + loadBitmapName + "' on disk '" + loadDisk.name()
+                    + "': expected a START first", at);
         }
         return b;
     }

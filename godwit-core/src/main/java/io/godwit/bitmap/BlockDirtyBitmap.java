@@ -80,6 +80,12 @@ public final class BlockDirtyBitmap {
 
     /** Marks {@code [offset, offset + len)} dirty regardless of recording. */
     public void set(long offset, long len) {
+        if (offset < 0 || len < 0) {
+            throw new IllegalArgumentException("negative range: offset " + offset + ", length " + len);
+        }
+        if (len == 0) {
+            return; // an empty range touches no chunk
+        }
         for (long b = offset / granularity; b <= (offset + len - 1) / granularity && b < bits; b++) {
             WORDS.getAndBitwiseOr(words, (int) (b >>> 6), 1L << b);
         }

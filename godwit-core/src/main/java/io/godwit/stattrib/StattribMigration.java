@@ -164,7 +164,7 @@ public final class StattribMigration implements SaveVmHandler {
                 byte[] values = in.getBytes((int) count);
                 for (int i = 0; i < count; i++) {
                     if (values[i] < 0 || values[i] > 3) {
-                        throw new StreamFormatException("storage attribute " + values[i] + " for page " + (first + i)
+                        throw new StreamFormatException("storage attribute " + (values[i] & 0xff) + " for page " + (first + i)
                                 + "; expected 0 to 3", at);
                     }
                 }

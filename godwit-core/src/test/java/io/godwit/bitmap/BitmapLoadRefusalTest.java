@@ -156,7 +156,8 @@ class BitmapLoadRefusalTest {
     @Test
     void refusesBitsWithoutAnyBitmapNamed() {
         byte[] payload = concat(hex("42"), Bytes.be64(0), Bytes.be32(2048), hex("01"));
-        assertRefused(loading(payload), StreamFormatException.class, 0, "unknown dirty bitmap", "expected a START first");
+        assertRefused(loading(payload), StreamFormatException.class, 0,
+                "dirty bitmap record names no disk and none was named before it");
     }
 
     @Test

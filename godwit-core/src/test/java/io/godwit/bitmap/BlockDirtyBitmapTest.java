@@ -82,6 +82,17 @@ class BlockDirtyBitmapTest {
     }
 
     @Test
+    void emptySetMarksNothingAndANegativeRangeIsRefused() {
+        BlockDirtyBitmap b = bitmap(512, MIB);
+        b.set(0, 0);
+        b.set(4096, 0);
+        assertThat(b.count()).isZero();
+        assertThatThrownBy(() -> b.set(-1, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("negative range: offset -1, length 10");
+        assertThatThrownBy(() -> b.set(0, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void setMarksEveryGranuleTheRangeTouches() {
         BlockDirtyBitmap b = bitmap(512, MIB);
         b.set(1000, 100); // bytes 1000..1099: granules 1 and 2

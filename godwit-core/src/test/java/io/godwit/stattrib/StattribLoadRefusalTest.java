@@ -109,7 +109,8 @@ class StattribLoadRefusalTest {
     @Test
     void refusesStateWithTheHighBitSet() {
         byte[] payload = concat(FIRST, more(5, 3, new byte[] {(byte) 0x80, 1, 1}), EOS);
-        assertRefused(loading(payload), StreamFormatException.class, 18, "for page 5; expected 0 to 3");
+        assertRefused(loading(payload), StreamFormatException.class, 18,
+                "storage attribute 128 for page 5; expected 0 to 3");
         assertUntouchedFromPage2();
     }
 
