@@ -1,32 +1,19 @@
 package io.godwit.bitmap;
 
 import io.godwit.block.BlockDevice;
-import io.godwit.clock.VirtualClock;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
+import io.godwit.savevm.HandlerSource;
 import io.godwit.savevm.LoadContext;
-import io.godwit.savevm.SaveContext;
-import io.godwit.stats.MigrationCounters;
 import io.godwit.stream.Bytes;
 import io.godwit.stream.StreamInput;
-import io.godwit.stream.StreamOutput;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 
 /** Dirty-bitmap migration on the source side writing into memory, and a destination to load into. */
-final class BitmapSource {
-    final BitmapMigration handler;
-    final SaveContext ctx;
-    private final Bytes.Sink sink = Bytes.sink();
-    private final StreamOutput out;
-    private int taken;
-
+final class BitmapSource extends HandlerSource<BitmapMigration> {
     BitmapSource(Capabilities caps, BlockDevice... disks) throws IOException {
-        List<BlockDevice> list = List.of(disks);
-        handler = new BitmapMigration(() -> list);
-        out = new StreamOutput(sink);
-        ctx = new SaveContext(out, new VirtualClock(), caps, new MigrationCounters(), () -> false);
+        super(handlerOf(disks), caps);
         handler.savePrepare(ctx);
     }
 
@@ -34,27 +21,9 @@ final class BitmapSource {
         this(Capabilities.of(Capability.DIRTY_BITMAPS), disks);
     }
 
-    byte[] take() throws IOException {
-        out.flush();
-        byte[] all = sink.toByteArray();
-        byte[] fresh = Arrays.copyOfRange(all, taken, all.length);
-        taken = all.length;
-        return fresh;
-    }
-
-    byte[] setup() throws IOException {
-        handler.saveSetup(ctx);
-        return take();
-    }
-
-    byte[] iterate() throws IOException {
-        handler.saveLiveIterate(ctx);
-        return take();
-    }
-
-    byte[] complete() throws IOException {
-        handler.saveLiveCompletePrecopy(ctx);
-        return take();
+    private static BitmapMigration handlerOf(BlockDevice... disks) {
+        List<BlockDevice> list = List.of(disks);
+        return new BitmapMigration(() -> list);
     }
 
     /** A destination handler over {@code disks}, set up for loading. */
