@@ -10,7 +10,8 @@ import java.util.List;
  * One state byte per page of a machine's RAM (pages numbered across its blocks in order), with
  * its own dirty tracking: a change marks the page, and migration sends the marked values. A write
  * to an UNUSED page through the RAM API makes it STABLE again, as a guest must before reusing a
- * page it gave up.
+ * page it gave up. An UNUSED page reads as zero; when it leaves that state its RAM page is marked
+ * dirty, because the content it now has (whatever the memory held) was never sent.
  */
 public final class StorageAttributes {
     private static final VarHandle BYTES = MethodHandles.arrayElementVarHandle(byte[].class);
@@ -69,9 +70,27 @@ public final class StorageAttributes {
 
     public void set(long gfn, PageState s) {
         byte v = (byte) s.value;
-        if ((byte) BYTES.getAndSet(states, (int) gfn, v) != v) {
+        byte was = (byte) BYTES.getAndSet(states, (int) gfn, v);
+        if (was != v) {
             changed.mark(gfn);
+            if (was == PageState.UNUSED.value) {
+                // it read as zero and was sent as zero; from now on its content counts again
+                int b = blockOf(gfn);
+                blocks[b].dirtyBitmap().mark(gfn - firstPage[b]);
+            }
         }
+    }
+
+    private int blockOf(long gfn) {
+        int b = java.util.Arrays.binarySearch(firstPage, gfn);
+        if (b < 0) {
+            b = -b - 2;
+        }
+        // blocks of no pages share a first page with the next: take the one that holds it
+        while (gfn - firstPage[b] >= blocks[b].pages()) {
+            b++;
+        }
+        return b;
     }
 
     private void written(long gfn) {
@@ -99,9 +118,16 @@ public final class StorageAttributes {
         return (byte) BYTES.getVolatile(states, (int) gfn);
     }
 
-    /** Sets a loaded value (the destination): nothing is marked. */
+    /**
+     * Sets a loaded value (the destination): nothing is marked. A page that arrives UNUSED is
+     * discarded, so it reads as zero here whatever it held before.
+     */
     void load(long gfn, byte v) {
         PageState.of(v);
         BYTES.setVolatile(states, (int) gfn, v);
+        if (v == PageState.UNUSED.value) {
+            int b = blockOf(gfn);
+            blocks[b].segment().asSlice((gfn - firstPage[b]) << RamBlock.PAGE_SHIFT, RamBlock.PAGE_SIZE).fill((byte) 0);
+        }
     }
 }

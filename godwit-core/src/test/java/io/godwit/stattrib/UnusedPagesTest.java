@@ -169,6 +169,35 @@ class UnusedPagesTest {
         assertThat(dst.getByte(4096 + 3)).as("the written byte reached the destination").isEqualTo((byte) 0x5d);
     }
 
+    @Test
+    void aPageTheGuestTakesBackWithoutWritingGoesAgainWithWhatItHolds() throws IOException {
+        src.putByte(4096 + 3, (byte) 0x5a);
+        attrs.set(1, PageState.UNUSED);
+        RamHandler d = destination();
+        handler.saveSetup(ctx);
+        load(d, take());
+        handler.saveLiveIterate(ctx);
+        load(d, take());
+        assertThat(dst.getByte(4096 + 3)).as("sent as zero while unused").isZero();
+
+        attrs.set(1, PageState.STABLE); // no write: the memory still holds 0x5a, and it counts again
+        handler.pendingExact(0, new Pending());
+        handler.saveLiveCompletePrecopy(ctx);
+        load(d, take());
+        assertThat(dst.getByte(4096 + 3)).isEqualTo((byte) 0x5a);
+    }
+
+    @Test
+    void aPageThatArrivesUnusedIsDiscardedOnTheDestination() throws IOException {
+        StorageAttributes there = new StorageAttributes(List.of(dst));
+        dst.putByte(2 * 4096 + 9, (byte) 0x66); // loaded earlier, while it was in use
+        dst.putByte(3 * 4096 + 9, (byte) 0x67);
+        there.load(2, (byte) PageState.UNUSED.value);
+        there.load(3, (byte) PageState.VOLATILE.value);
+        assertThat(dst.getByte(2 * 4096 + 9)).isZero();
+        assertThat(dst.getByte(3 * 4096 + 9)).isEqualTo((byte) 0x67);
+    }
+
     // ------------------------------------------------------------------ machines
 
     /** A machine with 1 MiB + 8 KiB of RAM (a partial last digest chunk) and storage attributes. */
