@@ -83,6 +83,10 @@ class DiskMigrationIntegrationTest {
             JsonNode srcDigest = src.qmp().execute("x-query-digest");
             JsonNode dstDigest = dst.qmp().execute("x-query-digest");
             assertThat(dstDigest.path("disks")).isEqualTo(srcDigest.path("disks"));
+            assertThat(dstDigest.path("dirty-bitmaps").path("data/backup0").asText()).isNotEmpty()
+                    .isEqualTo(srcDigest.path("dirty-bitmaps").path("data/backup0").asText());
+            assertThat(dstDigest.path("storage-attributes").asText()).isNotEmpty()
+                    .isEqualTo(srcDigest.path("storage-attributes").asText());
             assertThat(dstDigest.path("digest").asText()).isEqualTo(srcDigest.path("digest").asText());
             assertThat(dst.qmp().execute("x-check-ab").path("passed").asBoolean()).isTrue();
             assertThat(src.qmp().execute("x-check-unused").path("non-zero-unused-pages").asLong())

@@ -1,5 +1,6 @@
 package io.godwit.machine;
 
+import io.godwit.bitmap.BlockDirtyBitmap;
 import io.godwit.block.BlockDevice;
 import io.godwit.ram.RamBlock;
 import io.godwit.stattrib.StorageAttributes;
@@ -15,7 +16,8 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * A SHA-256 digest of all migrated state, per RAM block and overall. Each block's digest covers
+ * A SHA-256 digest of all migrated state: per RAM block, device, disk image and dirty bitmap,
+ * the storage attributes, and overall. Each block's digest covers
  * its name, size and the SHA-256 of every 1 MiB chunk; chunks are hashed in parallel, and a chunk
  * known to be zero (never written) uses the digest of a zero chunk without being read.
  */
@@ -28,9 +30,11 @@ public final class MachineDigest {
      * @param blocks hex SHA-256 per RAM block, in order
      * @param devices hex SHA-256 per device, in order
      * @param disks hex SHA-256 per disk image, in order
+     * @param bitmaps hex SHA-256 per dirty bitmap ("disk/bitmap": name, granularity, enabled, bits)
+     * @param storageAttributes hex SHA-256 of the page states, or null when the machine has none
      */
     public record Digest(String overall, Map<String, String> blocks, Map<String, String> devices,
-            Map<String, String> disks) {}
+            Map<String, String> disks, Map<String, String> bitmaps, String storageAttributes) {}
 
     private MachineDigest() {}
 
@@ -60,7 +64,29 @@ public final class MachineDigest {
             perDisk.put(disk.name(), HexFormat.of().formatHex(d));
             all.update(d);
         }
-        return new Digest(HexFormat.of().formatHex(all.digest()), perBlock, perDevice, perDisk);
+        Map<String, String> perBitmap = new LinkedHashMap<>();
+        for (BlockDevice disk : machine.disks()) {
+            for (BlockDirtyBitmap bm : disk.bitmaps()) {
+                byte[] d = bitmap(bm);
+                perBitmap.put(disk.name() + "/" + bm.name(), HexFormat.of().formatHex(d));
+                all.update(d);
+            }
+        }
+        String attrDigest = null;
+        if (attrs != null) {
+            byte[] d = attrs.digest();
+            attrDigest = HexFormat.of().formatHex(d);
+            all.update(d);
+        }
+        return new Digest(HexFormat.of().formatHex(all.digest()), perBlock, perDevice, perDisk, perBitmap, attrDigest);
+    }
+
+    private static byte[] bitmap(BlockDirtyBitmap bm) {
+        MessageDigest md = sha256();
+        md.update(bm.name().getBytes(StandardCharsets.UTF_8));
+        md.update(ByteBuffer.allocate(5).putInt(0, bm.granularity()).put(4, (byte) (bm.enabled() ? 1 : 0)));
+        md.update(HexFormat.of().parseHex(bm.sha256()));
+        return md.digest();
     }
 
     private static byte[] block(RamBlock b, StorageAttributes attrs) {

@@ -266,7 +266,7 @@ public final class Monitor implements AutoCloseable {
 
     // -------------------------------------------------------- verification
 
-    /** x-query-digest: SHA-256 of all migrated state, per RAM block and overall. */
+    /** x-query-digest: SHA-256 of all migrated state, per part and overall. */
     public Map<String, Object> digest() {
         MachineDigest.Digest d = MachineDigest.of(machine);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -277,6 +277,12 @@ public final class Monitor implements AutoCloseable {
         }
         if (!d.disks().isEmpty()) {
             r.put("disks", d.disks());
+        }
+        if (!d.bitmaps().isEmpty()) {
+            r.put("dirty-bitmaps", d.bitmaps());
+        }
+        if (d.storageAttributes() != null) {
+            r.put("storage-attributes", d.storageAttributes());
         }
         r.put("status", machine.state().qmpName);
         return r;

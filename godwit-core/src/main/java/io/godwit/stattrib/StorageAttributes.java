@@ -110,6 +110,15 @@ public final class StorageAttributes {
         return n;
     }
 
+    /** SHA-256 of every page's state byte, in page order. */
+    public byte[] digest() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(states);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
     DirtyBitmap changed() {
         return changed;
     }

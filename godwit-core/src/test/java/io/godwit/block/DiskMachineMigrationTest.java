@@ -51,6 +51,8 @@ class DiskMachineMigrationTest {
             assertThat(r.completed()).as("%s", r).isTrue();
             assertThat(from.state()).isEqualTo(RunState.POSTMIGRATE);
             assertThat(MachineDigest.of(to).disks()).isEqualTo(MachineDigest.of(from).disks());
+            assertThat(MachineDigest.of(to).bitmaps()).containsOnlyKeys("vda/inc", "vdb/frozen")
+                    .isEqualTo(MachineDigest.of(from).bitmaps());
             BlockDirtyBitmap inc2 = to.disk("vda").bitmap("inc");
             assertThat(inc2.sha256()).isEqualTo(inc.sha256());
             assertThat(inc2.count()).isGreaterThanOrEqualTo(2);
@@ -60,6 +62,25 @@ class DiskMachineMigrationTest {
             assertThat(frozen2.sha256()).isEqualTo(frozen.sha256());
             assertThat(frozen2.enabled()).isFalse();
             assertThat(r.source().disk().total()).isEqualTo(11 * MIB + 512);
+        }
+    }
+
+    @Test
+    void theDigestCoversEachBitmapsBitsAndWhetherItRecords() throws Exception {
+        try (Machine a = new Machine("a"); Machine b = new Machine("b")) {
+            a.addDisk(disk(src, "vda", MIB));
+            b.addDisk(disk(dst, "vda", MIB));
+            BlockDirtyBitmap x = a.disk("vda").addBitmap("x", 65536, true, false);
+            BlockDirtyBitmap y = b.disk("vda").addBitmap("x", 65536, true, false);
+            assertThat(MachineDigest.of(a)).isEqualTo(MachineDigest.of(b));
+
+            x.set(0, 1);
+            assertThat(MachineDigest.of(a).disks()).isEqualTo(MachineDigest.of(b).disks());
+            assertThat(MachineDigest.of(a).overall()).as("one bit").isNotEqualTo(MachineDigest.of(b).overall());
+            y.set(0, 1);
+            assertThat(MachineDigest.of(a)).isEqualTo(MachineDigest.of(b));
+            y.setEnabled(false);
+            assertThat(MachineDigest.of(a).bitmaps()).as("recording or not").isNotEqualTo(MachineDigest.of(b).bitmaps());
         }
     }
 

@@ -228,6 +228,17 @@ class UnusedPagesTest {
     }
 
     @Test
+    void machineDigestCoversThePageStates() {
+        try (Machine a = machine("a"); Machine b = machine("b")) {
+            assertThat(MachineDigest.of(a).storageAttributes()).isNotNull().isEqualTo(MachineDigest.of(b).storageAttributes());
+            a.storageAttributes().set(9, PageState.VOLATILE); // a state that changes nothing RAM reads
+            assertThat(MachineDigest.of(a).blocks()).isEqualTo(MachineDigest.of(b).blocks());
+            assertThat(MachineDigest.of(a).storageAttributes()).isNotEqualTo(MachineDigest.of(b).storageAttributes());
+            assertThat(MachineDigest.of(a).overall()).isNotEqualTo(MachineDigest.of(b).overall());
+        }
+    }
+
+    @Test
     void machineDigestLeavesTheUnusedPagesContentsAlone() {
         try (Machine a = machine("a")) {
             a.ram("pc.ram").putByte(5 * 4096 + 1, (byte) 0x11);
