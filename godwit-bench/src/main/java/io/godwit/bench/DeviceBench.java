@@ -1,11 +1,11 @@
 package io.godwit.bench;
 
 import io.godwit.device.PendingPolicy;
-import io.godwit.device.SyntheticDevice;
+import io.godwit.reference.device.SyntheticDevice;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
-import io.godwit.machine.MemoryFill;
-import io.godwit.machine.RandomWriter;
+import io.godwit.reference.workload.MemoryFill;
+import io.godwit.reference.workload.RandomWriter;
 import io.godwit.migration.LocalMigration;
 import io.godwit.migration.MigrationInfo;
 import io.godwit.migration.MigrationListener;

@@ -2,7 +2,7 @@ package io.godwit.bench;
 
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
-import io.godwit.machine.MemoryFill;
+import io.godwit.reference.workload.MemoryFill;
 import io.godwit.machine.RunState;
 import io.godwit.migration.LocalMigration;
 import io.godwit.migration.MigrationInfo;

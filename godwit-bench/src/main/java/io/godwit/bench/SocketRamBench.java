@@ -1,7 +1,8 @@
 package io.godwit.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.godwit.qmp.GodwitProcess;
+import io.godwit.launch.GodwitLauncher;
+import io.godwit.launch.GodwitProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +22,17 @@ import java.util.function.Consumer;
 public final class SocketRamBench {
     private static final Duration START = Duration.ofMinutes(3);
 
+    private final GodwitLauncher launcher;
     private final String transport;
     private final long size;
     private final int runs;
     private final Consumer<String> log;
 
-    public SocketRamBench(String transport, long size, int runs, Consumer<String> log) {
+    public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, Consumer<String> log) {
         if (!transport.equals("tcp") && !transport.equals("unix")) {
             throw new IllegalArgumentException("--uri must be tcp or unix, not " + transport);
         }
+        this.launcher = launcher;
         this.transport = transport;
         this.size = size;
         this.runs = runs;
@@ -40,7 +43,7 @@ public final class SocketRamBench {
         Path dir = Files.createTempDirectory("godwit-bench-");
         log.accept("starting a source process with " + (size >> 20) + " MiB of random RAM (logs in " + dir + ")");
         List<RamBench.Run> measured = new ArrayList<>();
-        try (GodwitProcess src = GodwitProcess.start(dir, "source",
+        try (GodwitProcess src = launcher.start(dir, "source",
                 List.of("--ram", String.valueOf(size), "--prealloc", "--fill", "random", "--warm-up"), START)) {
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
                     List.of(Map.of("capability", "return-path", "state", true))));
@@ -59,7 +62,7 @@ public final class SocketRamBench {
 
     private RamBench.Run once(Path dir, GodwitProcess src, int i, boolean verify) throws Exception {
         String incoming = transport.equals("tcp") ? "tcp:127.0.0.1:0" : "unix:" + dir.resolve("mig" + i + ".sock");
-        try (GodwitProcess dst = GodwitProcess.start(dir, "destination" + i,
+        try (GodwitProcess dst = launcher.start(dir, "destination" + i,
                 List.of("--ram", String.valueOf(size), "--prealloc", "--warm-up", "--incoming", incoming), START)) {
             String uri = dst.incomingUri();
             src.qmp().execute("migrate", Map.of("uri", uri));

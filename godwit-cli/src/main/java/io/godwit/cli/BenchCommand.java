@@ -188,7 +188,7 @@ final class BenchCommand {
         }
 
         private int sockets() throws Exception {
-            RamBench.Case c = new SocketRamBench(uri, size, runs, line -> System.err.println("bench: " + line)).run();
+            RamBench.Case c = new SocketRamBench(Main.LAUNCHER, uri, size, runs, line -> System.err.println("bench: " + line)).run();
             RamBench.Run m = c.median();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("uri", uri);

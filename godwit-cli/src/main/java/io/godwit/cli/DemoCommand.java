@@ -2,7 +2,7 @@ package io.godwit.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.machine.AbCheck;
-import io.godwit.machine.AbWorkload;
+import io.godwit.reference.workload.AbWorkload;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
 import io.godwit.migration.LocalMigration;
@@ -10,7 +10,7 @@ import io.godwit.migration.MigrationListener;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
-import io.godwit.qmp.GodwitProcess;
+import io.godwit.launch.GodwitProcess;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,9 +96,9 @@ final class DemoCommand implements Callable<Integer> {
             srcArgs.addAll(List.of("--workload", "random:" + random));
         }
         Duration startup = Duration.ofMinutes(2);
-        try (GodwitProcess dst = GodwitProcess.start(dir, "destination",
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "destination",
                         List.of("--ram", String.valueOf(size), "--prealloc", "--incoming", incoming), startup);
-                GodwitProcess src = GodwitProcess.start(dir, "source", srcArgs, startup)) {
+                GodwitProcess src = Main.LAUNCHER.start(dir, "source", srcArgs, startup)) {
             String uri = dst.incomingUri();
             waitForFirstSweep(src);
             log.printf("source: a-b writer at %s%s running; migrating to %s (downtime-limit %d ms, "

@@ -1,5 +1,6 @@
 package io.godwit.cli;
 
+import io.godwit.launch.GodwitLauncher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,6 +14,9 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
+    /** Starts {@code godwit run} child processes of this command (the demo, benchmarks, tests). */
+    public static final GodwitLauncher LAUNCHER = new GodwitLauncher(Main.class.getName());
+
     public static void main(String[] args) {
         System.exit(run(args));
     }

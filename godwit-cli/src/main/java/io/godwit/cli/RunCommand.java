@@ -1,9 +1,11 @@
 package io.godwit.cli;
 
+import io.godwit.reference.DeviceSpec;
+import io.godwit.reference.WorkloadSpec;
 import io.godwit.clock.Clock;
 import io.godwit.inspect.TrailerCheck;
 import io.godwit.machine.Machine;
-import io.godwit.machine.MemoryFill;
+import io.godwit.reference.workload.MemoryFill;
 import io.godwit.migration.MigrationListener;
 import io.godwit.migration.MigrationStatus;
 import io.godwit.monitor.Monitor;

@@ -2,7 +2,7 @@ package io.godwit.cli;
 
 import io.godwit.clock.Clock;
 import io.godwit.machine.Machine;
-import io.godwit.machine.MemoryFill;
+import io.godwit.reference.workload.MemoryFill;
 import io.godwit.machine.RunState;
 import io.godwit.migration.IncomingMigration;
 import io.godwit.migration.Migration;

@@ -3,7 +3,7 @@ package io.godwit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.godwit.qmp.GodwitProcess;
+import io.godwit.launch.GodwitProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,9 +17,9 @@ class ClientCommandsTest {
 
     @Test
     void setQueryMigrateAndRawQmpDriveARunningMachine() throws Exception {
-        try (GodwitProcess dst = GodwitProcess.start(dir, "dst", List.of("--ram", "32M", "--incoming",
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "dst", List.of("--ram", "32M", "--incoming",
                         "unix:" + dir.resolve("m.sock")), Duration.ofMinutes(1));
-                GodwitProcess src = GodwitProcess.start(dir, "src", List.of("--ram", "32M", "--workload", "ab:32M"),
+                GodwitProcess src = Main.LAUNCHER.start(dir, "src", List.of("--ram", "32M", "--workload", "ab:32M"),
                         Duration.ofMinutes(1))) {
             String qmp = src.qmpAddress();
 

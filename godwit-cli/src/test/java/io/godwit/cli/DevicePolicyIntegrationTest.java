@@ -3,7 +3,7 @@ package io.godwit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.godwit.qmp.GodwitProcess;
+import io.godwit.launch.GodwitProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,9 +32,9 @@ class DevicePolicyIntegrationTest {
         if (policy.equals("switchover-ack")) {
             caps.add(Map.of("capability", "switchover-ack", "state", true));
         }
-        try (GodwitProcess dst = GodwitProcess.start(dir, "dst", List.of("--ram", "64M", "--device", device,
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "dst", List.of("--ram", "64M", "--device", device,
                         "--incoming", "tcp:127.0.0.1:0"), START);
-                GodwitProcess src = GodwitProcess.start(dir, "src", List.of("--ram", "64M", "--device", device,
+                GodwitProcess src = Main.LAUNCHER.start(dir, "src", List.of("--ram", "64M", "--device", device,
                         "--workload", "ab:64M", "--workload", "kv:20000"), START)) {
             dst.qmp().execute("migrate-set-capabilities", Map.of("capabilities", caps));
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities", caps));

@@ -3,7 +3,7 @@ package io.godwit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.godwit.qmp.GodwitProcess;
+import io.godwit.launch.GodwitProcess;
 import io.godwit.qmp.QmpError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +57,10 @@ class DiskMigrationIntegrationTest {
     @Test
     void disksBitmapsAndUnusedPagesArriveAsTheSourceHadThem() throws Exception {
         List<String> common = List.of("--ram", "64M", "--unused-pages", "20");
-        try (GodwitProcess dst = GodwitProcess.start(dir, "dst", concat(common, "--disk",
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "dst", concat(common, "--disk",
                         "drive0=" + dir.resolve("dst0.img") + ",size=1G", "--disk", "data=" + dir.resolve("dst1.img")
                                 + ",size=64M", "--incoming", "tcp:127.0.0.1:0"), START);
-                GodwitProcess src = GodwitProcess.start(dir, "src", concat(common, "--disk",
+                GodwitProcess src = Main.LAUNCHER.start(dir, "src", concat(common, "--disk",
                         "drive0=" + dir.resolve("src0.img") + ",size=1G", "--disk", "data=" + dir.resolve("src1.img")
                                 + ",size=64M", "--workload", "ab:32M", "--workload", "disk:drive0:1M",
                         "--workload", "attrs:2000"), START)) {
@@ -118,9 +118,9 @@ class DiskMigrationIntegrationTest {
     @Test
     void withoutTheBlockCapabilityNoDiskDataIsSent() throws Exception {
         Path shared = dir.resolve("shared.img");
-        try (GodwitProcess dst = GodwitProcess.start(dir, "dst", List.of("--ram", "32M", "--disk",
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "dst", List.of("--ram", "32M", "--disk",
                         "drive0=" + shared + ",size=64M", "--incoming", "tcp:127.0.0.1:0"), START);
-                GodwitProcess src = GodwitProcess.start(dir, "src", List.of("--ram", "32M", "--disk",
+                GodwitProcess src = Main.LAUNCHER.start(dir, "src", List.of("--ram", "32M", "--disk",
                         "drive0=" + shared, "--workload", "disk:drive0:1M"), START)) {
             JsonNode m = migrate(src, dst, false);
 
@@ -133,9 +133,9 @@ class DiskMigrationIntegrationTest {
     @Test
     void aDestinationDiskOfAnotherSizeIsRefusedBeforeAnythingIsWritten() throws Exception {
         Path dstImage = dir.resolve("small.img");
-        try (GodwitProcess dst = GodwitProcess.start(dir, "dst", List.of("--ram", "32M", "--disk",
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "dst", List.of("--ram", "32M", "--disk",
                         "drive0=" + dstImage + ",size=32M", "--incoming", "tcp:127.0.0.1:0"), START);
-                GodwitProcess src = GodwitProcess.start(dir, "src", List.of("--ram", "32M", "--disk",
+                GodwitProcess src = Main.LAUNCHER.start(dir, "src", List.of("--ram", "32M", "--disk",
                         "drive0=" + dir.resolve("big.img") + ",size=64M", "--workload", "disk:drive0:1M"), START)) {
             byte[] before = Files.readAllBytes(dstImage);
 
@@ -153,7 +153,7 @@ class DiskMigrationIntegrationTest {
 
     @Test
     void bitmapCommandsReportQmpErrors() throws Exception {
-        try (GodwitProcess p = GodwitProcess.start(dir, "m", List.of("--ram", "16M", "--disk",
+        try (GodwitProcess p = Main.LAUNCHER.start(dir, "m", List.of("--ram", "16M", "--disk",
                 "drive0=" + dir.resolve("d.img") + ",size=16M"), START)) {
             p.qmp().execute("block-dirty-bitmap-add", Map.of("node", "drive0", "name", "b"));
             assertThat(errorOf(p, "block-dirty-bitmap-add", Map.of("node", "drive0", "name", "b")))

@@ -3,7 +3,7 @@ package io.godwit.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.godwit.qmp.GodwitProcess;
+import io.godwit.launch.GodwitProcess;
 import io.godwit.qmp.QmpClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,12 +31,12 @@ class TwoProcessIntegrationTest {
     Path dir;
 
     private GodwitProcess source() throws Exception {
-        return GodwitProcess.start(dir, "source", List.of("--ram", RAM, "--workload", "ab:64M",
+        return Main.LAUNCHER.start(dir, "source", List.of("--ram", RAM, "--workload", "ab:64M",
                 "--workload", "random:16M"), START);
     }
 
     private GodwitProcess destination(String name, String incoming) throws Exception {
-        return GodwitProcess.start(dir, name, List.of("--ram", RAM, "--incoming", incoming), START);
+        return Main.LAUNCHER.start(dir, name, List.of("--ram", RAM, "--incoming", incoming), START);
     }
 
     private static String incomingUri(GodwitProcess dst) throws IOException {

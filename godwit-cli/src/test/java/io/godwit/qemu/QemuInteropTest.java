@@ -1,9 +1,10 @@
 package io.godwit.qemu;
 
+import io.godwit.cli.Main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.godwit.qmp.GodwitProcess;
+import io.godwit.launch.GodwitProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class QemuInteropTest {
 
     /** A Godwit machine given nothing but --incoming: it takes the guest as it comes. */
     private GodwitProcess blankGodwit(String name) throws Exception {
-        return GodwitProcess.start(dir, name, List.of("--incoming", "tcp:127.0.0.1:0"), START);
+        return Main.LAUNCHER.start(dir, name, List.of("--incoming", "tcp:127.0.0.1:0"), START);
     }
 
     /** Pre-copy cannot shrink what the guest dirties (all its 92 MiB, many times a second): lift the limits. */
@@ -123,7 +124,7 @@ class QemuInteropTest {
     @Test
     void godwitWithMemoryOfItsOwnRefusesAndTheGuestRunsOnInQemu() throws Exception {
         try (QemuGuest src = QemuGuest.start(dir, "qemu");
-                GodwitProcess godwit = GodwitProcess.start(dir, "godwit",
+                GodwitProcess godwit = Main.LAUNCHER.start(dir, "godwit",
                         List.of("--ram", "64M", "--incoming", "tcp:127.0.0.1:0"), START)) {
             src.awaitCounterAbove(2, WAIT);
             liftLimits(src, true);

@@ -1,5 +1,6 @@
 package io.godwit.bitmap;
 
+import io.godwit.block.BlockDirtyBitmap;
 import io.godwit.block.BlockDevice;
 import io.godwit.options.Capability;
 import io.godwit.savevm.LoadContext;

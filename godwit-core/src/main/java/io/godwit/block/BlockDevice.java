@@ -1,7 +1,6 @@
 package io.godwit.block;
 
-import io.godwit.bitmap.BlockDirtyBitmap;
-import io.godwit.ram.DirtyBitmap;
+import io.godwit.util.bitset.AtomicBitSet;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +29,7 @@ public final class BlockDevice implements AutoCloseable {
     private final Path path;
     private final long size;
     private final FileChannel file;
-    private final DirtyBitmap chunksWritten;
+    private final AtomicBitSet chunksWritten;
     private final List<BlockDirtyBitmap> bitmaps = new CopyOnWriteArrayList<>();
 
     private BlockDevice(String name, Path path, long size, FileChannel file) {
@@ -38,7 +37,7 @@ public final class BlockDevice implements AutoCloseable {
         this.path = path;
         this.size = size;
         this.file = file;
-        this.chunksWritten = new DirtyBitmap((size + CHUNK - 1) / CHUNK);
+        this.chunksWritten = new AtomicBitSet((size + CHUNK - 1) / CHUNK);
     }
 
     /**
@@ -86,7 +85,7 @@ public final class BlockDevice implements AutoCloseable {
     }
 
     /** The 1 MiB chunks written since block migration last took them. */
-    public DirtyBitmap chunksWritten() {
+    public AtomicBitSet chunksWritten() {
         return chunksWritten;
     }
 

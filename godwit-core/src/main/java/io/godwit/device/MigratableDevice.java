@@ -1,6 +1,6 @@
 package io.godwit.device;
 
-import io.godwit.machine.Workload;
+import io.godwit.vcpu.Workload;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

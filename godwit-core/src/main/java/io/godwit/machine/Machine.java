@@ -16,7 +16,8 @@ import io.godwit.stattrib.StattribMigration;
 import io.godwit.stattrib.StorageAttributes;
 import io.godwit.trace.DeviceStateEvent;
 import io.godwit.trace.Trace;
-import java.util.ArrayList;
+import io.godwit.vcpu.Vcpus;
+import io.godwit.vcpu.Workload;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,8 +34,7 @@ public final class Machine implements AutoCloseable {
     private final Clock clock;
     private final List<RamBlock> ram = new CopyOnWriteArrayList<>();
     private final HandlerRegistry registry = new HandlerRegistry();
-    private final RunGate gate = new RunGate();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Vcpus vcpus;
     private final List<Workload> workloads = new CopyOnWriteArrayList<>();
     private final List<DeviceHandler> devices = new CopyOnWriteArrayList<>();
     private final List<BlockDevice> disks = new CopyOnWriteArrayList<>();
@@ -51,6 +51,7 @@ public final class Machine implements AutoCloseable {
     public Machine(String name, Clock clock) {
         this.name = name;
         this.clock = clock;
+        this.vcpus = new Vcpus(name, clock);
         ramHandler = new RamHandler(this::ram);
         registry.register(io.godwit.stream.StreamConstants.RAM_IDSTR, 0, RamHandler.VERSION,
                 HandlerRegistry.PRIORITY_DEFAULT, ramHandler);
@@ -279,29 +280,9 @@ public final class Machine implements AutoCloseable {
         if (state == RunState.SHUTDOWN) {
             throw new IllegalStateException("machine " + name + " is shut down");
         }
-        w.attach(this);
+        w.attach(ram());
         workloads.add(w);
-        gate.register();
-        Thread t = Thread.ofPlatform().daemon().name("godwit-vcpu-" + name + "-" + w.name())
-                .unstarted(() -> runWorkload(w));
-        threads.add(t);
-        t.start();
-    }
-
-    private void runWorkload(Workload w) {
-        WorkloadPacer pacer = new WorkloadPacer(clock, gate);
-        int generation = gate.generation();
-        try {
-            while (gate.checkpoint()) {
-                if (gate.generation() != generation) {
-                    generation = gate.generation();
-                    pacer.restart();
-                }
-                w.step(pacer);
-            }
-        } finally {
-            gate.deregister();
-        }
+        vcpus.start(w);
     }
 
     public List<Workload> workloads() {
@@ -336,7 +317,7 @@ public final class Machine implements AutoCloseable {
     public synchronized void start() {
         checkUsable();
         enter(RunState.RUNNING);
-        gate.open();
+        vcpus.resume();
     }
 
     /**
@@ -348,7 +329,7 @@ public final class Machine implements AutoCloseable {
         if (reason == RunState.RUNNING || reason == RunState.SHUTDOWN) {
             throw new IllegalArgumentException("not a stopped state: " + reason);
         }
-        gate.close();
+        vcpus.pause();
         enter(reason);
     }
 
@@ -371,24 +352,14 @@ public final class Machine implements AutoCloseable {
     /** Stops the workloads for good, joins their threads and frees the RAM. */
     @Override
     public void close() {
-        List<Thread> toJoin;
         synchronized (this) {
             if (state == RunState.SHUTDOWN) {
                 return;
             }
-            gate.close(); // every worker parks between steps...
+            vcpus.pause(); // every worker parks between steps...
             enter(RunState.SHUTDOWN);
-            gate.shutdown(); // ...and then leaves its loop
-            toJoin = List.copyOf(threads);
         }
-        for (Thread t : toJoin) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        vcpus.shutdown(); // ...and then leaves its loop
         for (RamBlock b : ram) {
             b.close();
         }

@@ -1,6 +1,6 @@
 package io.godwit.machine;
 
-import io.godwit.bitmap.BlockDirtyBitmap;
+import io.godwit.block.BlockDirtyBitmap;
 import io.godwit.block.BlockDevice;
 import io.godwit.ram.RamBlock;
 import io.godwit.stattrib.StorageAttributes;

@@ -1,6 +1,6 @@
 package io.godwit.monitor;
 
-import io.godwit.bitmap.BlockDirtyBitmap;
+import io.godwit.block.BlockDirtyBitmap;
 import io.godwit.block.BlockDevice;
 import io.godwit.clock.Clock;
 import io.godwit.machine.AbCheck;

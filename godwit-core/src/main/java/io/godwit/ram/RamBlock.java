@@ -1,5 +1,6 @@
 package io.godwit.ram;
 
+import io.godwit.util.bitset.AtomicBitSet;
 import static io.godwit.stream.StreamConstants.TARGET_PAGE_SIZE;
 
 import java.lang.foreign.Arena;
@@ -24,7 +25,7 @@ public final class RamBlock implements AutoCloseable {
     private final long size;
     private final Arena arena;
     private final MemorySegment segment;
-    private final DirtyBitmap dirty;
+    private final AtomicBitSet dirty;
     private final long[] populated;
     private volatile java.util.function.LongConsumer onWrite; // storage attributes hear of writes
 
@@ -42,7 +43,7 @@ public final class RamBlock implements AutoCloseable {
         this.size = size;
         this.arena = Arena.ofShared();
         this.segment = RamMemory.allocate(arena, size, prealloc);
-        this.dirty = new DirtyBitmap(size >>> PAGE_SHIFT);
+        this.dirty = new AtomicBitSet(size >>> PAGE_SHIFT);
         this.populated = new long[(int) ((pages() + 63) >>> 6)];
     }
 
@@ -63,7 +64,7 @@ public final class RamBlock implements AutoCloseable {
         return segment;
     }
 
-    public DirtyBitmap dirtyBitmap() {
+    public AtomicBitSet dirtyBitmap() {
         return dirty;
     }
 

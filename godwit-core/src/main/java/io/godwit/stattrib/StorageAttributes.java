@@ -1,6 +1,6 @@
 package io.godwit.stattrib;
 
-import io.godwit.ram.DirtyBitmap;
+import io.godwit.util.bitset.AtomicBitSet;
 import io.godwit.ram.RamBlock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -20,7 +20,7 @@ public final class StorageAttributes {
     private final long[] firstPage;
     private final java.util.Map<RamBlock, Long> base = new java.util.IdentityHashMap<>();
     private final byte[] states;
-    private final DirtyBitmap changed;
+    private final AtomicBitSet changed;
 
     public StorageAttributes(List<RamBlock> ram) {
         blocks = ram.toArray(RamBlock[]::new);
@@ -35,7 +35,7 @@ public final class StorageAttributes {
             throw new IllegalArgumentException("too many pages for storage attributes: " + n);
         }
         states = new byte[(int) n];
-        changed = new DirtyBitmap(n);
+        changed = new AtomicBitSet(n);
         for (int i = 0; i < blocks.length; i++) {
             long base = firstPage[i];
             blocks[i].onWrite(page -> written(base + page));
@@ -119,7 +119,7 @@ public final class StorageAttributes {
         }
     }
 
-    DirtyBitmap changed() {
+    AtomicBitSet changed() {
         return changed;
     }
 

@@ -1,5 +1,6 @@
 package io.godwit.bitmap;
 
+import io.godwit.block.BlockDirtyBitmap;
 import static io.godwit.stream.Bytes.concat;
 import static io.godwit.stream.Bytes.hex;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package io.godwit.bitmap;
 
+import io.godwit.block.BlockDirtyBitmap;
 import static io.godwit.bitmap.BitmapSource.destination;
 import static io.godwit.bitmap.BitmapSource.load;
 import static io.godwit.stream.Bytes.hex;

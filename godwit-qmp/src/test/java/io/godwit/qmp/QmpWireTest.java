@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.godwit.clock.Clock;
-import io.godwit.machine.AbWorkload;
+import io.godwit.reference.workload.AbWorkload;
 import io.godwit.machine.Machine;
 import io.godwit.monitor.Monitor;
 import java.io.BufferedReader;

@@ -1,6 +1,6 @@
 package io.godwit.bench.jmh;
 
-import io.godwit.ram.DirtyBitmap;
+import io.godwit.util.bitset.AtomicBitSet;
 import io.godwit.ram.RamBlock;
 import io.godwit.ram.ZeroPages;
 import java.lang.foreign.MemorySegment;
@@ -31,7 +31,7 @@ public class PageBenchmarks {
 
     private RamBlock block;
     private MemorySegment seg;
-    private DirtyBitmap bitmap;
+    private AtomicBitSet bitmap;
     private long[] into;
     private int page;
 
@@ -42,7 +42,7 @@ public class PageBenchmarks {
         for (int p = PAGES / 2; p < PAGES; p++) {
             seg.set(ValueLayout.JAVA_LONG, (long) p * RamBlock.PAGE_SIZE + 4088, 1); // non-zero at the end
         }
-        bitmap = new DirtyBitmap(PAGES);
+        bitmap = new AtomicBitSet(PAGES);
         into = new long[PAGES / 64];
     }
 

@@ -1,0 +1,75 @@
+package io.godwit.vcpu;
+
+import io.godwit.clock.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The threads that run a machine's workloads, one per workload, as vCPUs run a guest. They step
+ * only while the gate is open; {@link #pause} returns once every thread has parked between steps,
+ * so whatever the workloads write is stable until {@link #resume}.
+ */
+public final class Vcpus {
+    private final String machineName;
+    private final Clock clock;
+    private final RunGate gate = new RunGate();
+    private final List<Thread> threads = new ArrayList<>(); // guarded by this
+
+    public Vcpus(String machineName, Clock clock) {
+        this.machineName = machineName;
+        this.clock = clock;
+    }
+
+    /** Starts a thread for {@code w}; it steps whenever the gate is open. */
+    public synchronized void start(Workload w) {
+        gate.register();
+        Thread t = Thread.ofPlatform().daemon().name("godwit-vcpu-" + machineName + "-" + w.name())
+                .unstarted(() -> run(w));
+        threads.add(t);
+        t.start();
+    }
+
+    private void run(Workload w) {
+        WorkloadPacer pacer = new WorkloadPacer(clock, gate);
+        int generation = gate.generation();
+        try {
+            while (gate.checkpoint()) {
+                if (gate.generation() != generation) {
+                    generation = gate.generation();
+                    pacer.restart();
+                }
+                w.step(pacer);
+            }
+        } finally {
+            gate.deregister();
+        }
+    }
+
+    /** Lets the workloads run. */
+    public void resume() {
+        gate.open();
+    }
+
+    /** Stops the workloads and waits until every one has parked. */
+    public void pause() {
+        gate.close();
+    }
+
+    /** Parks the workloads for good and joins their threads (at most 10 s each). */
+    public void shutdown() {
+        List<Thread> toJoin;
+        synchronized (this) {
+            gate.close();
+            gate.shutdown();
+            toJoin = List.copyOf(threads);
+        }
+        for (Thread t : toJoin) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
