@@ -9,6 +9,7 @@ import io.godwit.device.DeviceHandler;
 import io.godwit.device.DeviceState;
 import io.godwit.device.MigratableDevice;
 import io.godwit.device.PendingPolicy;
+import io.godwit.ram.DirtyTracker;
 import io.godwit.ram.RamBlock;
 import io.godwit.ram.RamHandler;
 import io.godwit.savevm.HandlerRegistry;
@@ -104,14 +105,19 @@ public final class Machine implements AutoCloseable {
     // ------------------------------------------------------------------ RAM
 
     /** Adds a RAM block; {@code prealloc} faults its pages in now (QEMU's -mem-prealloc). */
-    public synchronized RamBlock addRam(String blockName, long size, boolean prealloc) {
+    public RamBlock addRam(String blockName, long size, boolean prealloc) {
+        return addRam(blockName, size, prealloc, DirtyTracker.EXPLICIT);
+    }
+
+    /** Adds a RAM block whose writes that bypass {@link RamBlock}'s methods {@code tracker} finds. */
+    public synchronized RamBlock addRam(String blockName, long size, boolean prealloc, DirtyTracker tracker) {
         if (ram(blockName) != null) {
             throw new IllegalArgumentException("RAM block '" + blockName + "' already exists");
         }
         if (state != RunState.PRELAUNCH && state != RunState.INMIGRATE) {
             throw new IllegalStateException("RAM can only be added before the machine starts");
         }
-        RamBlock b = new RamBlock(blockName, size, prealloc);
+        RamBlock b = new RamBlock(blockName, size, prealloc, tracker);
         ram.add(b);
         return b;
     }

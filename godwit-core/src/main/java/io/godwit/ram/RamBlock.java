@@ -28,8 +28,14 @@ public final class RamBlock implements AutoCloseable {
     private final AtomicBitSet dirty;
     private final long[] populated;
     private volatile java.util.function.LongConsumer onWrite; // storage attributes hear of writes
+    private final DirtyTracker tracker;
 
     public RamBlock(String name, long size, boolean prealloc) {
+        this(name, size, prealloc, DirtyTracker.EXPLICIT);
+    }
+
+    /** A block whose writes that bypass this class are found by {@code tracker}. */
+    public RamBlock(String name, long size, boolean prealloc, DirtyTracker tracker) {
         if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw new IllegalArgumentException("RAM block name must be 1 to 255 bytes: '" + name + "'");
         }
@@ -41,6 +47,7 @@ public final class RamBlock implements AutoCloseable {
         }
         this.name = name;
         this.size = size;
+        this.tracker = java.util.Objects.requireNonNull(tracker, "tracker");
         this.arena = Arena.ofShared();
         this.segment = RamMemory.allocate(arena, size, prealloc);
         this.dirty = new AtomicBitSet(size >>> PAGE_SHIFT);
@@ -66,6 +73,11 @@ public final class RamBlock implements AutoCloseable {
 
     public AtomicBitSet dirtyBitmap() {
         return dirty;
+    }
+
+    /** What finds the writes that bypass this class ({@link DirtyTracker#EXPLICIT}: none do). */
+    public DirtyTracker tracker() {
+        return tracker;
     }
 
     /** Hears of every page written through this block (storage attributes use it). */

@@ -97,6 +97,7 @@ public final class RamHandler implements SaveVmHandler {
         long total = 0;
         dirtyPages = 0;
         for (int i = 0; i < saving.length; i++) {
+            saving[i].tracker().start(saving[i]); // before the bulk pass reads: no write is missed
             bitmaps[i] = allPages(saving[i].pages());
             dirtyPages += saving[i].pages();
             total += saving[i].size();
@@ -130,6 +131,7 @@ public final class RamHandler implements SaveVmHandler {
     private void sync() {
         long fresh = 0;
         for (int i = 0; i < saving.length; i++) {
+            saving[i].tracker().collect(saving[i]);
             fresh += saving[i].dirtyBitmap().drainInto(bitmaps[i], saving[i].populatedWords());
         }
         dirtyPages += fresh;
@@ -269,6 +271,11 @@ public final class RamHandler implements SaveVmHandler {
 
     @Override
     public void saveCleanup() {
+        if (saving != null) {
+            for (RamBlock b : saving) {
+                b.tracker().stop(b);
+            }
+        }
         bitmaps = null;
         saving = null;
         lastSent = null;
