@@ -1,0 +1,11 @@
+/** End-to-end benchmarks behind {@code godwit bench}, and JMH micro-benchmarks. */
+module io.godwit.bench {
+    requires io.godwit.core;
+    requires io.godwit.machine;
+    requires io.godwit.launch;
+    requires com.fasterxml.jackson.databind;
+    requires jmh.core;
+
+    exports io.godwit.bench;
+    opens io.godwit.bench.jmh to jmh.core;
+}

@@ -1,0 +1,4 @@
+/**
+ * The godwit command (picocli): run, demo, migrate, query, cancel, set, qmp, bench, inspect.
+ */
+package io.godwit.cli;

@@ -1,0 +1,14 @@
+/** The {@code godwit} command (picocli). */
+module io.godwit.cli {
+    requires io.godwit.core;
+    requires io.godwit.machine;
+    requires io.godwit.inspect;
+    requires io.godwit.qmp;
+    requires io.godwit.launch;
+    requires io.godwit.bench;
+    requires jmh.core;
+    requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+
+    opens io.godwit.cli to info.picocli;
+}

@@ -1,0 +1,4 @@
+/**
+ * Migration capabilities and parameters, with QEMU's names and defaults.
+ */
+package io.godwit.options;
