@@ -20,7 +20,6 @@ import io.godwit.transport.Listener;
 import io.godwit.transport.MigrationUri;
 import io.godwit.transport.Transports;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -150,50 +149,30 @@ public final class Monitor implements AutoCloseable {
         return m != null && m.status().isActive() || in != null && in.status().isActive();
     }
 
-    /** query-migrate: the outgoing migration if there was one, else the incoming one. */
-    public Map<String, Object> queryMigrate() {
+    /**
+     * query-migrate: the outgoing migration if there was one, else the incoming one; while a
+     * listener waits for a source with nothing received yet, status setup.
+     */
+    public MigrationInfo queryMigrate() {
         Migration m = outgoing;
-        Map<String, Object> r;
         if (m != null) {
-            r = m.info().toQmp();
-        } else if (incoming != null) {
-            r = incoming.info().toQmp();
-        } else {
-            r = new MigrationInfo(MigrationStatus.NONE, null, -1, -1, -1, -1, 0, null, List.of(), null).toQmp();
-            if (listener != null) {
-                r.put("status", MigrationStatus.SETUP.qmpName);
-            }
+            return m.info();
         }
-        if (listenAddress != null) {
-            r.put("socket-address", List.of(socketAddress(listenAddress)));
+        if (incoming != null) {
+            return incoming.info();
         }
-        return r;
+        MigrationStatus status = listener != null ? MigrationStatus.SETUP : MigrationStatus.NONE;
+        return new MigrationInfo(status, null, -1, -1, -1, -1, 0, null, List.of(), null);
+    }
+
+    /** The URI an incoming migration is listened for on (a tcp port 0 resolved), or null. */
+    public String listenAddress() {
+        return listenAddress;
     }
 
     public MigrationInfo outgoingInfo() {
         Migration m = outgoing;
         return m != null ? m.info() : null;
-    }
-
-    private static Map<String, Object> socketAddress(String address) {
-        MigrationUri u = MigrationUri.parse(address);
-        Map<String, Object> a = new LinkedHashMap<>();
-        switch (u.scheme()) {
-            case TCP -> {
-                a.put("type", "inet");
-                a.put("host", u.host());
-                a.put("port", String.valueOf(u.port()));
-            }
-            case UNIX -> {
-                a.put("type", "unix");
-                a.put("path", u.path().toString());
-            }
-            default -> {
-                a.put("type", u.scheme().name().toLowerCase(java.util.Locale.ROOT));
-                a.put("uri", address);
-            }
-        }
-        return a;
     }
 
     // ------------------------------------------------- capabilities, params
@@ -255,68 +234,35 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    public Map<String, Object> queryStatus() {
-        RunState s = machine.state();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("running", s.running());
-        r.put("singlestep", false);
-        r.put("status", s.qmpName);
-        return r;
+    /** query-status: the machine's run state. */
+    public RunState status() {
+        return machine.state();
     }
 
     // -------------------------------------------------------- verification
 
     /** x-query-digest: SHA-256 of all migrated state, per part and overall. */
-    public Map<String, Object> digest() {
-        MachineDigest.Digest d = MachineDigest.of(machine);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("digest", d.overall());
-        r.put("blocks", d.blocks());
-        if (!d.devices().isEmpty()) {
-            r.put("devices", d.devices());
-        }
-        if (!d.disks().isEmpty()) {
-            r.put("disks", d.disks());
-        }
-        if (!d.bitmaps().isEmpty()) {
-            r.put("dirty-bitmaps", d.bitmaps());
-        }
-        if (d.storageAttributes() != null) {
-            r.put("storage-attributes", d.storageAttributes());
-        }
-        r.put("status", machine.state().qmpName);
-        return r;
+    public MachineDigest.Digest digest() {
+        return MachineDigest.of(machine);
     }
 
     /** x-check-ab: the a-b check over all RAM. */
-    public Map<String, Object> checkAb() {
-        return abResult(AbCheck.check(machine));
+    public AbCheck.Result checkAb() {
+        return AbCheck.check(machine);
     }
 
     /** x-check-ab over part of one block (a QEMU guest's a-b range); length null: to the block's end. */
-    public Map<String, Object> checkAb(String block, long offset, Long length) {
+    public AbCheck.Result checkAb(String block, long offset, Long length) {
         RamBlock b = machine.ram(block);
         if (b == null) {
             throw new MonitorException("No RAM block '" + block + "'; the machine has "
                     + machine.ram().stream().map(RamBlock::name).toList());
         }
         try {
-            return abResult(AbCheck.check(b, offset, length != null ? length : b.size() - offset));
+            return AbCheck.check(b, offset, length != null ? length : b.size() - offset);
         } catch (IllegalArgumentException e) {
             throw new MonitorException(e.getMessage());
         }
-    }
-
-    private Map<String, Object> abResult(AbCheck.Result a) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("passed", a.passed());
-        r.put("pages", a.pages());
-        r.put("bad-pages", a.badPages());
-        r.put("first-bad", a.badOffsets());
-        r.put("value", a.value());
-        r.put("last-value", a.lastValue());
-        r.put("status", machine.state().qmpName);
-        return r;
     }
 
     // ----------------------------------------------------- disks and bitmaps
@@ -380,67 +326,38 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    /** x-check-unused: pages the guest marked unused, and how many of them hold anything but zero. */
-    public Map<String, Object> checkUnused() {
+    /** Pages the guest marked unused, and how many of them hold anything but zero. */
+    public record UnusedPages(long unused, long nonZero) {}
+
+    /** x-check-unused. */
+    public UnusedPages checkUnused() {
         io.godwit.stattrib.StorageAttributes a = machine.storageAttributes();
         if (a == null) {
             throw new MonitorException("the machine has no storage attributes");
         }
         long unused = 0;
         long nonZero = 0;
-        for (io.godwit.ram.RamBlock b : machine.ram()) {
+        for (RamBlock b : machine.ram()) {
             for (long p = 0; p < b.pages(); p++) {
                 if (a.unused(b, p)) {
                     unused++;
-                    if (!io.godwit.ram.ZeroPages.isZero(b.segment(), p << io.godwit.ram.RamBlock.PAGE_SHIFT)) {
+                    if (!io.godwit.ram.ZeroPages.isZero(b.segment(), p << RamBlock.PAGE_SHIFT)) {
                         nonZero++;
                     }
                 }
             }
         }
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("unused-pages", unused);
-        r.put("non-zero-unused-pages", nonZero);
-        return r;
+        return new UnusedPages(unused, nonZero);
     }
 
     /** x-debug-block-dirty-bitmap-sha256. */
-    public Map<String, Object> bitmapSha256(String node, String name) {
-        return Map.of("sha256", bitmap(node, name).sha256());
+    public String bitmapSha256(String node, String name) {
+        return bitmap(node, name).sha256();
     }
 
     /** query-block: the disks, with their dirty bitmaps. */
-    public List<Map<String, Object>> queryBlock() {
-        List<Map<String, Object>> out = new java.util.ArrayList<>();
-        for (BlockDevice d : machine.disks()) {
-            List<Map<String, Object>> bitmaps = new java.util.ArrayList<>();
-            for (BlockDirtyBitmap b : d.bitmaps()) {
-                Map<String, Object> bm = new LinkedHashMap<>();
-                bm.put("name", b.name());
-                bm.put("count", b.count() * b.granularity());
-                bm.put("granularity", b.granularity());
-                bm.put("recording", b.enabled());
-                bm.put("persistent", b.persistent());
-                bm.put("busy", false);
-                bitmaps.add(bm);
-            }
-            Map<String, Object> image = new LinkedHashMap<>();
-            image.put("virtual-size", d.size());
-            image.put("filename", d.path().toString());
-            image.put("format", "raw");
-            Map<String, Object> inserted = new LinkedHashMap<>();
-            inserted.put("file", d.path().toString());
-            inserted.put("drv", "raw");
-            inserted.put("image", image);
-            inserted.put("dirty-bitmaps", bitmaps);
-            Map<String, Object> dev = new LinkedHashMap<>();
-            dev.put("device", d.name());
-            dev.put("locked", false);
-            dev.put("removable", false);
-            dev.put("inserted", inserted);
-            out.add(dev);
-        }
-        return out;
+    public List<BlockDevice> disks() {
+        return machine.disks();
     }
 
     private volatile boolean closed;

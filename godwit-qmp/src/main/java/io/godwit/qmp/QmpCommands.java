@@ -43,7 +43,7 @@ final class QmpCommands {
         add("migrate-set-parameters", Set.of(Parameters.DOWNTIME_LIMIT, Parameters.MAX_BANDWIDTH,
                 Parameters.AVAIL_SWITCHOVER_BANDWIDTH), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
-        add("query-migrate", Set.of(), a -> monitor.queryMigrate());
+        add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         add("migrate-start-postcopy", Set.of(), a -> {
             throw QmpError.generic("Enable postcopy with migrate_set_capability before the start of migration");
         });
@@ -66,16 +66,16 @@ final class QmpCommands {
             monitor.cont();
             return Map.of();
         });
-        add("query-status", Set.of(), a -> monitor.queryStatus());
+        add("query-status", Set.of(), a -> QmpReplies.status(monitor.status()));
         add("quit", Set.of(), a -> Map.of()); // the server quits once the reply is out
-        add("x-query-digest", Set.of(), a -> monitor.digest());
-        add("query-block", Set.of(), a -> monitor.queryBlock());
+        add("x-query-digest", Set.of(), a -> QmpReplies.digest(monitor.digest(), monitor.status()));
+        add("query-block", Set.of(), a -> QmpReplies.queryBlock(monitor.disks()));
         add("x-disk-write", Set.of("node", "offset", "length", "seed"), a -> {
             monitor.diskWrite(a.string("node"), a.integer("offset"), a.integer("length"),
                     a.has("seed") ? a.integer("seed") : 1);
             return Map.of();
         });
-        add("x-check-unused", Set.of(), a -> monitor.checkUnused());
+        add("x-check-unused", Set.of(), a -> QmpReplies.unused(monitor.checkUnused()));
         add("block-dirty-bitmap-add", Set.of("node", "name", "granularity", "persistent", "disabled"), a -> {
             monitor.addBitmap(a.string("node"), a.string("name"),
                     a.has("granularity") ? (int) a.integer("granularity") : 0, a.bool("persistent", false),
@@ -99,11 +99,11 @@ final class QmpCommands {
             return Map.of();
         });
         add("x-debug-block-dirty-bitmap-sha256", Set.of("node", "name"),
-                a -> monitor.bitmapSha256(a.string("node"), a.string("name")));
-        add("x-check-ab", Set.of("block", "offset", "length"), a -> a.has("block")
+                a -> Map.of("sha256", monitor.bitmapSha256(a.string("node"), a.string("name"))));
+        add("x-check-ab", Set.of("block", "offset", "length"), a -> QmpReplies.ab(a.has("block")
                 ? monitor.checkAb(a.string("block"), a.has("offset") ? a.integer("offset") : 0,
                         a.has("length") ? a.integer("length") : null)
-                : monitor.checkAb());
+                : monitor.checkAb(), monitor.status()));
         add("query-version", Set.of(), a -> QmpServer.version());
         add("query-commands", Set.of(), a -> {
             List<Map<String, Object>> names = new ArrayList<>();
