@@ -172,9 +172,9 @@ public final class QmpServer implements AutoCloseable {
         private void handle(String line) {
             JsonNode req;
             try {
-                req = JSON.readTree(line);
-            } catch (IOException e) {
-                reply(null, null, QmpError.generic("JSON parse error, " + firstLine(e.getMessage())));
+                req = QmpRequestParser.parse(line.getBytes(StandardCharsets.UTF_8));
+            } catch (QmpError e) {
+                reply(null, null, e);
                 return;
             }
             JsonNode id = req != null && req.isObject() ? req.get("id") : null;
@@ -266,13 +266,5 @@ public final class QmpServer implements AutoCloseable {
                 // already gone
             }
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "malformed input";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
