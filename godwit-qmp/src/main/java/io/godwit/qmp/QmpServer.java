@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.godwit.monitor.Monitor;
 import io.godwit.transport.MigrationUri;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -15,7 +13,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -153,15 +150,16 @@ public final class QmpServer implements AutoCloseable {
         }
 
         void serve() {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
+            QmpLineReader in = new QmpLineReader(Channels.newInputStream(channel), QmpLineReader.MAX_COMMAND_BYTES);
+            try {
                 send(Map.of("QMP", Map.of("version", version(), "capabilities", java.util.List.of("oob"))));
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        handle(line);
-                    }
+                byte[] line;
+                while ((line = in.next()) != null) {
+                    handle(line);
                 }
+            } catch (QmpLineReader.TooLongException e) {
+                // the rest of the line cannot be told from the next command: answer, then hang up
+                reply(null, null, QmpError.generic(e.getMessage()));
             } catch (IOException e) {
                 // the client went away
             } finally {
@@ -169,13 +167,16 @@ public final class QmpServer implements AutoCloseable {
             }
         }
 
-        private void handle(String line) {
+        private void handle(byte[] line) {
             JsonNode req;
             try {
-                req = QmpRequestParser.parse(line.getBytes(StandardCharsets.UTF_8));
+                req = QmpRequestParser.parse(line);
             } catch (QmpError e) {
                 reply(null, null, e);
                 return;
+            }
+            if (req == null) {
+                return; // a blank line
             }
             JsonNode id = req != null && req.isObject() ? req.get("id") : null;
             try {

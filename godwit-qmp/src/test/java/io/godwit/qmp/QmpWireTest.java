@@ -93,6 +93,19 @@ class QmpWireTest {
             }
         }
 
+        /** Reads until the server closes the connection; returns how many lines came before. */
+        long linesUntilClosed() {
+            long lines = 0;
+            try {
+                while (in.readLine() != null) {
+                    lines++;
+                }
+            } catch (IOException e) {
+                // a reset is a close too
+            }
+            return lines;
+        }
+
         @Override
         public void close() throws IOException {
             ch.close();
