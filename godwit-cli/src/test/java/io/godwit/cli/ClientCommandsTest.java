@@ -7,6 +7,9 @@ import io.godwit.launch.GodwitProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +38,16 @@ class ClientCommandsTest {
             assertThat(bad.exit()).isEqualTo(1);
             assertThat(bad.err()).contains("GenericError").contains("downtime_limit");
 
-            CliRun migrate = CliRun.run("migrate", "--qmp", qmp, "--cap", "return-path", "--wait",
-                    "unix:" + dir.resolve("m.sock"));
+            // At 1 MiB/s against a workload dirtying 32 MiB/s the migration cannot finish, so
+            // --wait surely sees it running and prints progress; then the limit goes and it ends.
+            LiveText err = new LiveText();
+            CompletableFuture<CliRun> migrating = CompletableFuture.supplyAsync(() -> CliRun.run(err, "migrate",
+                    "--qmp", qmp, "--cap", "return-path", "--set", "max-bandwidth=1M", "--wait",
+                    "unix:" + dir.resolve("m.sock")));
+            assertThat(err.await(" | transferred ", Duration.ofMinutes(1))).as("a progress line while throttled")
+                    .isTrue();
+            src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
+            CliRun migrate = migrating.get(2, TimeUnit.MINUTES);
             assertThat(migrate.exit()).as(migrate.err()).isZero();
             assertThat(migrate.err()).contains("pass ").contains("transferred");
             assertThat(Json.MAPPER.readTree(migrate.out()).path("status").asText()).isEqualTo("completed");

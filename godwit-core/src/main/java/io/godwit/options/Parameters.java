@@ -19,17 +19,30 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
 
     public Parameters {
         if (downtimeLimitMs < 0 || downtimeLimitMs > MAX_DOWNTIME_LIMIT_MS) {
-            throw new IllegalArgumentException("Parameter 'downtime_limit' expects an integer in the range of 0 to "
-                    + MAX_DOWNTIME_LIMIT_MS + " milliseconds");
+            throw new IllegalArgumentException(outOfRange(DOWNTIME_LIMIT));
         }
         if (maxBandwidth < 0) {
-            throw new IllegalArgumentException(
-                    "Parameter 'max_bandwidth' expects an integer in the range of 0 to " + Long.MAX_VALUE + " bytes/second");
+            throw new IllegalArgumentException(outOfRange(MAX_BANDWIDTH));
         }
         if (availSwitchoverBandwidth < 0) {
-            throw new IllegalArgumentException("Parameter 'avail_switchover_bandwidth' expects an integer in the range"
-                    + " of 0 to " + Long.MAX_VALUE + " bytes/second");
+            throw new IllegalArgumentException(outOfRange(AVAIL_SWITCHOVER_BANDWIDTH));
         }
+    }
+
+    /**
+     * The error for a value outside the range of the parameter named {@code name} (its QMP name),
+     * in QEMU's words. QEMU takes bandwidths up to 2^64-1; Godwit holds them in a long.
+     */
+    public static String outOfRange(String name) {
+        return switch (name) {
+            case DOWNTIME_LIMIT -> "Parameter 'downtime_limit' expects an integer in the range of 0 to "
+                    + MAX_DOWNTIME_LIMIT_MS + " milliseconds";
+            case MAX_BANDWIDTH -> "Parameter 'max_bandwidth' expects an integer in the range of 0 to "
+                    + Long.MAX_VALUE + " bytes/second";
+            case AVAIL_SWITCHOVER_BANDWIDTH -> "Parameter 'avail_switchover_bandwidth' expects an integer in the range"
+                    + " of 0 to " + Long.MAX_VALUE + " bytes/second";
+            default -> throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
+        };
     }
 
     public static Parameters defaults() {

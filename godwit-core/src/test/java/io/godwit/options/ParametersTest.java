@@ -77,6 +77,15 @@ class ParametersTest {
     }
 
     @Test
+    void outOfRangeMessagesAreTheOnesTheChecksGive() {
+        assertThat(Parameters.outOfRange("downtime-limit")).isEqualTo(DOWNTIME_MESSAGE);
+        assertThat(Parameters.outOfRange("max-bandwidth")).isEqualTo(MAX_BANDWIDTH_MESSAGE);
+        assertThat(Parameters.outOfRange("avail-switchover-bandwidth")).isEqualTo(AVAIL_MESSAGE);
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.outOfRange("multifd-channels"))
+                .withMessage("Parameter 'multifd-channels' is unexpected");
+    }
+
+    @Test
     void refusesUnknownNames() {
         assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().with("downtime_limit", 5))
                 .withMessage("Parameter 'downtime_limit' is unexpected");

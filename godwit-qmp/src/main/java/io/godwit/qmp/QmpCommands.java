@@ -196,6 +196,11 @@ final class QmpCommands {
         Map<String, Long> changes = new LinkedHashMap<>();
         for (Iterator<String> it = a.raw().fieldNames(); it.hasNext(); ) {
             String name = it.next();
+            JsonNode v = a.raw().get(name);
+            if (v.isIntegralNumber() && !v.canConvertToLong()) {
+                // an integer QEMU might take (its parameters are uint64) but past what Godwit holds
+                throw QmpError.generic(Parameters.outOfRange(name));
+            }
             changes.put(name, a.integer(name));
         }
         monitor.setParameters(changes);

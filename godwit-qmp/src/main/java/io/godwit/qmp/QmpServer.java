@@ -1,47 +1,40 @@
 package io.godwit.qmp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.godwit.monitor.Monitor;
 import io.godwit.transport.MigrationUri;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A QMP server on a unix or tcp socket, one JSON object per line each way. Clients get the
  * greeting, must negotiate with qmp_capabilities, then may run commands; every client that has
- * negotiated receives the events. Bad input gets an error reply, never a dropped connection.
+ * negotiated receives the events. Bad input gets an error reply and the session goes on, except
+ * for a command over {@link QmpLineReader#MAX_COMMAND_BYTES}, which is answered and then hung up
+ * on. Each client has its own threads ({@link ClientConnection}); nothing waits for a client
+ * that does not read, and one that leaves too much unread is disconnected.
  */
 public final class QmpServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> REQUEST_KEYS = Set.of("execute", "arguments", "id", "exec-oob");
 
     private final Runnable onQuit;
-    private final CopyOnWriteArrayList<Client> clients = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<ClientConnection> clients = new CopyOnWriteArrayList<>();
     private ServerSocketChannel server;
     private Path socketPath;
     private QmpCommands commands;
     private String address;
     private volatile boolean closed;
 
-    /** @param onQuit run after the reply to "quit" has been sent */
+    /** @param onQuit run after the reply to "quit" has been written (or could not be in time) */
     public QmpServer(Runnable onQuit) {
         this.onQuit = onQuit;
     }
@@ -84,9 +77,12 @@ public final class QmpServer implements AutoCloseable {
         while (!closed) {
             try {
                 SocketChannel ch = server.accept();
-                Client c = new Client(ch);
+                ClientConnection c = new ClientConnection(ch, commands, onQuit, clients::remove);
                 clients.add(c);
-                Thread.ofVirtual().name("godwit-qmp-client").start(c::serve);
+                c.start();
+                if (closed) {
+                    c.close(); // close() ran between accept and add, and missed this one
+                }
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("godwit: QMP accept failed: " + e.getMessage());
@@ -96,7 +92,10 @@ public final class QmpServer implements AutoCloseable {
         }
     }
 
-    /** Sends an event to every client that has negotiated capabilities. */
+    /**
+     * Sends an event to every client that has negotiated capabilities. Only queues it: safe to
+     * call from the migration thread, it never waits for a client.
+     */
     public void emit(String name, Map<String, Object> data) {
         java.time.Instant now = java.time.Instant.now();
         Map<String, Object> ev = new LinkedHashMap<>();
@@ -105,11 +104,17 @@ public final class QmpServer implements AutoCloseable {
             ev.put("data", data);
         }
         ev.put("timestamp", Map.of("seconds", now.getEpochSecond(), "microseconds", now.getNano() / 1000));
-        for (Client c : clients) {
-            if (c.negotiated) {
-                c.send(ev);
+        byte[] frame = QmpSession.frame(ev);
+        for (ClientConnection c : clients) {
+            if (c.negotiated()) {
+                c.send(frame);
             }
         }
+    }
+
+    /** Clients connected now (for tests). */
+    int clientCount() {
+        return clients.size();
     }
 
     static Map<String, Object> version() {
@@ -137,142 +142,8 @@ public final class QmpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // shutting down
         }
-        for (Client c : clients) {
+        for (ClientConnection c : clients) {
             c.close();
         }
-    }
-
-    private final class Client {
-        private final SocketChannel channel;
-        private final OutputStream out;
-        private volatile boolean negotiated;
-
-        Client(SocketChannel channel) {
-            this.channel = channel;
-            this.out = Channels.newOutputStream(channel);
-        }
-
-        void serve() {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
-                send(Map.of("QMP", Map.of("version", version(), "capabilities", java.util.List.of("oob"))));
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        handle(line);
-                    }
-                }
-            } catch (IOException e) {
-                // the client went away
-            } finally {
-                close();
-            }
-        }
-
-        private void handle(String line) {
-            JsonNode req;
-            try {
-                req = JSON.readTree(line);
-            } catch (IOException e) {
-                reply(null, null, QmpError.generic("JSON parse error, " + firstLine(e.getMessage())));
-                return;
-            }
-            JsonNode id = req != null && req.isObject() ? req.get("id") : null;
-            try {
-                reply(id, run(req), null);
-            } catch (QmpError e) {
-                reply(id, null, e);
-            } catch (RuntimeException e) {
-                reply(id, null, QmpError.generic(e.getMessage() != null ? e.getMessage() : e.toString()));
-            }
-        }
-
-        private Object run(JsonNode req) {
-            if (req == null || !req.isObject()) {
-                throw QmpError.generic("QMP input must be a JSON object");
-            }
-            for (Iterator<String> it = req.fieldNames(); it.hasNext(); ) {
-                String k = it.next();
-                if (!REQUEST_KEYS.contains(k)) {
-                    throw QmpError.generic("QMP input member '" + k + "' is unexpected");
-                }
-            }
-            if (req.has("exec-oob")) {
-                throw QmpError.generic("Out-of-band execution is not supported");
-            }
-            JsonNode exec = req.get("execute");
-            if (exec == null) {
-                throw QmpError.generic("QMP input lacks member 'execute'");
-            }
-            if (!exec.isTextual()) {
-                throw QmpError.generic("QMP input member 'execute' must be a string");
-            }
-            String name = exec.asText();
-            if (name.equals("qmp_capabilities")) {
-                if (negotiated) {
-                    throw new QmpError("CommandNotFound", "Capabilities negotiation is already complete, command ignored");
-                }
-                Args.of(req.get("arguments"), Set.of("enable"));
-                negotiated = true;
-                return Map.of();
-            }
-            if (!negotiated) {
-                throw new QmpError("CommandNotFound", "Expecting capabilities negotiation with 'qmp_capabilities'");
-            }
-            Object r = commands.execute(name, req.get("arguments"));
-            if (name.equals("quit")) {
-                quitAfterReply = true;
-            }
-            return r;
-        }
-
-        private boolean quitAfterReply;
-
-        private void reply(JsonNode id, Object result, QmpError error) {
-            ObjectNode r = JSON.createObjectNode();
-            if (error != null) {
-                ObjectNode e = r.putObject("error");
-                e.put("class", error.errorClass());
-                e.put("desc", error.getMessage());
-            } else {
-                r.set("return", JSON.valueToTree(result));
-            }
-            if (id != null) {
-                r.set("id", id);
-            }
-            send(r);
-            if (quitAfterReply) {
-                quitAfterReply = false;
-                onQuit.run();
-            }
-        }
-
-        synchronized void send(Object message) {
-            try {
-                out.write(JSON.writeValueAsBytes(message));
-                out.write('\r');
-                out.write('\n');
-                out.flush();
-            } catch (IOException e) {
-                close();
-            }
-        }
-
-        void close() {
-            clients.remove(this);
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "malformed input";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

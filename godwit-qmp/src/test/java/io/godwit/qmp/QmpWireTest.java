@@ -93,6 +93,19 @@ class QmpWireTest {
             }
         }
 
+        /** Reads until the server closes the connection; returns how many lines came before. */
+        long linesUntilClosed() {
+            long lines = 0;
+            try {
+                while (in.readLine() != null) {
+                    lines++;
+                }
+            } catch (IOException e) {
+                // a reset is a close too
+            }
+            return lines;
+        }
+
         @Override
         public void close() throws IOException {
             ch.close();
@@ -202,5 +215,42 @@ class QmpWireTest {
             assertThat(s.call("{\"execute\": \"query-status\"}").path("return").path("status").asText())
                     .as("the session survives every error").isEqualTo("running");
         }
+    }
+
+    @Test
+    void refusesParametersOutsideTheirRangesAndChangesNothing() throws Exception {
+        String maxBandwidth = "Parameter 'max_bandwidth' expects an integer in the range of 0 to "
+                + Long.MAX_VALUE + " bytes/second";
+        try (Session s = new Session(dir.resolve("src.qmp"))) {
+            s.read();
+            s.call("{\"execute\": \"qmp_capabilities\"}");
+            assertThat(setParameter(s, "downtime-limit", "2000001"))
+                    .isEqualTo("Parameter 'downtime_limit' expects an integer in the range of 0 to 2000000 milliseconds");
+            assertThat(setParameter(s, "downtime-limit", "18446744073709551615")).contains("downtime_limit");
+            assertThat(setParameter(s, "max-bandwidth", "-1")).isEqualTo(maxBandwidth);
+            // QEMU takes up to 2^64-1 here; a value Godwit cannot hold is out of range, not of the wrong type
+            assertThat(setParameter(s, "max-bandwidth", "9223372036854775808")).isEqualTo(maxBandwidth);
+            assertThat(setParameter(s, "avail-switchover-bandwidth", "18446744073709551616"))
+                    .contains("avail_switchover_bandwidth").contains("range");
+            assertThat(setParameter(s, "max-bandwidth", "1.5"))
+                    .isEqualTo("Invalid parameter type for 'max-bandwidth', expected: integer");
+            assertThat(setParameter(s, "multifd-channels", "2")).isEqualTo("Parameter 'multifd-channels' is unexpected");
+
+            JsonNode mixed = s.call("{\"execute\": \"migrate-set-parameters\", \"arguments\": "
+                    + "{\"downtime-limit\": 400, \"max-bandwidth\": -1}}");
+            assertThat(mixed.path("error").path("desc").asText()).isEqualTo(maxBandwidth);
+            JsonNode params = s.call("{\"execute\": \"query-migrate-parameters\"}").path("return");
+            assertThat(params.path("downtime-limit").asLong()).as("a refused set changes nothing").isEqualTo(300);
+
+            assertThat(setParameter(s, "max-bandwidth", String.valueOf(Long.MAX_VALUE))).isEmpty();
+            assertThat(s.call("{\"execute\": \"query-migrate-parameters\"}").path("return").path("max-bandwidth")
+                    .asLong()).isEqualTo(Long.MAX_VALUE);
+        }
+    }
+
+    /** Sets one parameter from raw JSON text; returns the error desc, or "" when it was accepted. */
+    private static String setParameter(Session s, String name, String json) throws IOException {
+        JsonNode r = s.call("{\"execute\": \"migrate-set-parameters\", \"arguments\": {\"" + name + "\": " + json + "}}");
+        return r.has("error") ? r.path("error").path("desc").asText() : "";
     }
 }
