@@ -1,7 +1,7 @@
 package io.godwit.qmp;
 
 import io.godwit.clock.Clock;
-import io.godwit.machine.AbWorkload;
+import io.godwit.reference.workload.AbWorkload;
 import io.godwit.machine.Machine;
 import io.godwit.monitor.Monitor;
 import java.io.IOException;
