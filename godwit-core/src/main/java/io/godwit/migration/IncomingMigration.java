@@ -133,6 +133,9 @@ public final class IncomingMigration {
                 }
                 returnPath.send(ReturnPathMessage.pong(c.intValue()));
             }
+            case SWITCHOVER_START -> {
+                // QEMU 10 tells the destination the source is about to stop; no handler here prepares for it
+            }
             default -> throw new StreamFormatException("command " + c.type() + " is not supported here", offset);
         }
     }

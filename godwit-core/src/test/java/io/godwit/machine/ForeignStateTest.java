@@ -77,6 +77,21 @@ class ForeignStateTest {
         return in;
     }
 
+    /** QEMU 10 sends SWITCHOVER_START (command 11, no data) just before its stop-copy. */
+    @Test
+    void takesQemu10sSwitchoverStartBeforeTheDeviceState() throws IOException {
+        byte[] stream = qemuStream();
+        int timerAt = indexOf(stream, concat(hex("04 00000003"), str8("timer")));
+        byte[] withCommand = concat(Arrays.copyOf(stream, timerAt), hex("08 000b 0000"),
+                Arrays.copyOfRange(stream, timerAt, stream.length));
+        try (Machine m = new Machine("dst")) {
+            m.setRawSectionCheck((json, sections) -> {});
+            IncomingMigration in = receive(m, withCommand);
+            assertThat(in.status()).as("%s", in.error()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(m.ram("pc.ram").getByte(0x1000)).isEqualTo((byte) 0xab);
+        }
+    }
+
     @Test
     void blankMachineTakesTheGuestAsItComes() throws IOException {
         try (Machine m = new Machine("dst")) {
