@@ -7,6 +7,7 @@ import io.godwit.device.DeviceHandler;
 import io.godwit.stattrib.StattribMigration;
 import io.godwit.stream.StreamConstants;
 import java.io.IOException;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,6 +25,7 @@ final class Sections {
     private final LongSupplier pageSize;
     private final ExtractorFactory extractor;
     private final Progress progress;
+    private final DiskNames disks;
     private boolean ignoreShared;
     private boolean postcopyAdvised;
 
@@ -32,6 +34,7 @@ final class Sections {
         this.pageSize = pageSize;
         this.extractor = extractor;
         this.progress = progress;
+        this.disks = new DiskNames(() -> report.diskList == null ? Map.of() : report.diskList.sizes());
     }
 
     void ignoreShared(boolean on) {
@@ -68,7 +71,7 @@ final class Sections {
             }
             case BitmapMigration.IDSTR -> {
                 if (report.bitmaps == null) {
-                    report.bitmaps = new BitmapReader();
+                    report.bitmaps = new BitmapReader(disks);
                 }
                 return report.bitmaps;
             }
