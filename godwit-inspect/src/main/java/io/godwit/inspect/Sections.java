@@ -65,7 +65,7 @@ final class Sections {
             }
             case BlockMigration.IDSTR -> {
                 if (report.block == null) {
-                    report.block = new BlockReader();
+                    report.block = new BlockReader(disks);
                 }
                 return report.block;
             }
