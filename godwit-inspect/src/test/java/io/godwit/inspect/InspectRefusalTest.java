@@ -115,7 +115,7 @@ class InspectRefusalTest {
         StreamFormatException e = refusal(b.bytes());
 
         assertThat(e.offset()).isEqualTo(at);
-        assertThat(e.reason()).contains("unknown RAM flags 0x400");
+        assertThat(e.reason()).contains("unsupported RAM flags 0x400");
     }
 
     @Test
@@ -131,11 +131,11 @@ class InspectRefusalTest {
         cont.ramZero(null, 0);
 
         assertThat(refusal(beyond.bytes()).offset()).isEqualTo(beyondAt);
-        assertThat(refusal(beyond.bytes()).reason()).contains("RAM offset 0x2000 beyond block 'pc.ram' of 0x2000 bytes");
+        assertThat(refusal(beyond.bytes()).reason()).contains("RAM offset 0x2000 beyond block 'pc.ram' of 8192 bytes");
         assertThat(refusal(unknown.bytes()).offset()).isEqualTo(unknownAt);
         assertThat(refusal(unknown.bytes()).reason()).contains("block 'pc.rom', which the MEM_SIZE list did not name");
         assertThat(refusal(cont.bytes()).offset()).isEqualTo(contAt);
-        assertThat(refusal(cont.bytes()).reason()).contains("continues a block, but no block was named before");
+        assertThat(refusal(cont.bytes()).reason()).contains("continues a block but no block was named before");
     }
 
     @Test
