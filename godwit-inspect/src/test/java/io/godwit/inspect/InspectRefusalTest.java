@@ -85,7 +85,8 @@ class InspectRefusalTest {
         StreamFormatException e = refusal(b);
 
         assertThat(e.offset()).isEqualTo(footer);
-        assertThat(e.reason()).contains("section 'cpu' (id 5").contains("the footer that follows is for section id 9");
+        assertThat(e.reason()).contains("section 'cpu' (id 5").contains("its description ended here")
+                .contains("mismatched section id in footer for 'cpu': expected 5, found 9");
     }
 
     @Test
@@ -100,8 +101,8 @@ class InspectRefusalTest {
         StreamFormatException under = refusal(new QemuLikeStream(shorter, QemuLikeStream.cpuPayload()).b.bytes());
 
         assertThat(over.offset()).isEqualTo(end + 4);
-        assertThat(over.reason()).contains("its description ended here, where the section footer (0x7e) must follow; "
-                + "found 0x05");
+        assertThat(over.reason()).contains("its description ended here; missing section footer for 'cpu': expected "
+                + "0x7e, found 0x05");
         assertThat(under.offset()).isEqualTo(end - 2);
         assertThat(under.reason()).contains("found 0x55");
     }
