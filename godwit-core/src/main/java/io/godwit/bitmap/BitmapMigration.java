@@ -198,32 +198,14 @@ public final class BitmapMigration implements SaveVmHandler {
 
     @Override
     public void loadSetup(LoadContext ctx) {
-        reader = new BitmapRecordReader<>(new LocalDisks());
+        Map<String, BlockDevice> here = new HashMap<>();
+        for (BlockDevice d : disks.get()) {
+            here.put(d.name(), d);
+        }
+        reader = new BitmapRecordReader<>(new NamedTargets<>(here::get, BlockDevice::name, BlockDevice::size,
+                name -> "dirty bitmap on unknown disk '" + name + "'"));
         loading.clear();
         enableAfter.clear();
-    }
-
-    /** The disks of this side: a record naming another is refused. */
-    private final class LocalDisks implements NamedTargets<BlockDevice> {
-        @Override
-        public BlockDevice named(String name, long at) throws StreamFormatException {
-            for (BlockDevice d : disks.get()) {
-                if (d.name().equals(name)) {
-                    return d;
-                }
-            }
-            throw new StreamFormatException("dirty bitmap on unknown disk '" + name + "'", at);
-        }
-
-        @Override
-        public String name(BlockDevice disk) {
-            return disk.name();
-        }
-
-        @Override
-        public long size(BlockDevice disk) {
-            return disk.size();
-        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.godwit.block.BlockDirtyBitmap;
 import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
+import io.godwit.stream.UnreadData;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,8 +49,7 @@ public final class BitmapRecordReader<D> {
     private final Map<String, Integer> started = new HashMap<>(); // disk NUL bitmap -> granularity
     private D disk;
     private String bitmap;
-    private StreamInput dataIn; // where the last BITS record's words are, until they are read
-    private long dataEnd;
+    private final UnreadData data = new UnreadData("bits");
 
     public BitmapRecordReader(NamedTargets<D> disks) {
         this.disks = disks;
@@ -64,11 +64,7 @@ public final class BitmapRecordReader<D> {
 
     /** The next record of {@code in}, verified; the data of a BITS record before it must have been read. */
     public BitmapRecord<D> next(StreamInput in) throws IOException {
-        if (in == dataIn && in.position() != dataEnd) {
-            throw new IllegalStateException("the bits of the previous record were not read: expected to be at "
-                    + dataEnd + ", at " + in.position());
-        }
-        dataIn = null;
+        data.checkRead(in);
         long at = in.position();
         int flags = readFlags(in);
         if ((flags & ~KNOWN) != 0) {
@@ -155,8 +151,7 @@ public final class BitmapRecordReader<D> {
         if (first % 64 != 0) {
             throw new StreamFormatException("dirty bitmap '" + bitmap + "' chunk does not start on a word", at);
         }
-        dataIn = in;
-        dataEnd = in.position() + bytes;
+        data.follow(in, bytes);
         return new BitmapRecord.Bits<>(at, disk, bitmap, startSector, sectors, first, n, false, bytes, last);
     }
 

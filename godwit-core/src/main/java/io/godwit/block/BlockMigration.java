@@ -50,7 +50,6 @@ public final class BlockMigration implements SaveVmHandler {
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(BlockDevice.CHUNK);
 
     // Destination state.
-    private Map<String, BlockDevice> byName;
     private BlockRecordReader<BlockDevice> reader;
 
     public BlockMigration(Supplier<List<BlockDevice>> disks) {
@@ -232,34 +231,12 @@ public final class BlockMigration implements SaveVmHandler {
 
     @Override
     public void loadSetup(LoadContext ctx) {
-        byName = new LinkedHashMap<>();
+        Map<String, BlockDevice> here = new LinkedHashMap<>();
         for (BlockDevice d : disks.get()) {
-            byName.put(d.name(), d);
+            here.put(d.name(), d);
         }
-        reader = new BlockRecordReader<>(new LocalDisks());
-    }
-
-    /** The disks of this side: a chunk of another is refused. */
-    private final class LocalDisks implements NamedTargets<BlockDevice> {
-        @Override
-        public BlockDevice named(String name, long at) throws StreamFormatException {
-            BlockDevice d = byName.get(name);
-            if (d == null) {
-                throw new StreamFormatException("unknown block device '" + name + "': expected one of "
-                        + byName.keySet(), at);
-            }
-            return d;
-        }
-
-        @Override
-        public String name(BlockDevice disk) {
-            return disk.name();
-        }
-
-        @Override
-        public long size(BlockDevice disk) {
-            return disk.size();
-        }
+        reader = new BlockRecordReader<>(new NamedTargets<>(here::get, BlockDevice::name, BlockDevice::size,
+                name -> "unknown block device '" + name + "': expected one of " + here.keySet()));
     }
 
     @Override
@@ -302,6 +279,6 @@ public final class BlockMigration implements SaveVmHandler {
 
     @Override
     public void loadCleanup() {
-        byName = null;
+        reader = null;
     }
 }

@@ -5,6 +5,7 @@ import static io.godwit.block.BlockMigration.*;
 import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
+import io.godwit.stream.UnreadData;
 import java.io.IOException;
 
 /**
@@ -29,8 +30,7 @@ import java.io.IOException;
  */
 public final class BlockRecordReader<D> {
     private final NamedTargets<D> disks;
-    private StreamInput dataIn; // where the last chunk's data is, until it is read
-    private long dataEnd;
+    private final UnreadData data = new UnreadData("chunk data");
 
     public BlockRecordReader(NamedTargets<D> disks) {
         this.disks = disks;
@@ -45,11 +45,7 @@ public final class BlockRecordReader<D> {
 
     /** The next record of {@code in}, verified; the data of a chunk before it must have been read. */
     public BlockRecord<D> next(StreamInput in) throws IOException {
-        if (in == dataIn && in.position() != dataEnd) {
-            throw new IllegalStateException("the data of the previous chunk was not read: expected to be at "
-                    + dataEnd + ", at " + in.position());
-        }
-        dataIn = null;
+        data.checkRead(in);
         long at = in.position();
         long word = in.getBe64();
         long flags = word & (BlockDevice.SECTOR - 1);
@@ -69,8 +65,7 @@ public final class BlockRecordReader<D> {
             }
             boolean zero = (flags & FLAG_ZERO_BLOCK) != 0;
             if (!zero) {
-                dataIn = in;
-                dataEnd = in.position() + BlockDevice.CHUNK;
+                data.follow(in, BlockDevice.CHUNK);
             }
             return new BlockRecord.Chunk<>(at, disk, offset, zero, last);
         } else if ((flags & FLAG_PROGRESS) != 0) {

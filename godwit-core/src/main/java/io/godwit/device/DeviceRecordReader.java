@@ -4,6 +4,7 @@ import static io.godwit.stream.StreamConstants.*;
 
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
+import io.godwit.stream.UnreadData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -31,8 +32,7 @@ public final class DeviceRecordReader {
     public static final int MAX_CONFIG = 4096;
 
     private final String device;
-    private StreamInput dataIn; // where the last DATA record's bytes are, until they are read
-    private long dataEnd;
+    private final UnreadData data = new UnreadData("data");
 
     /** @param device how messages name the device, such as "device dev0" */
     public DeviceRecordReader(String device) {
@@ -41,11 +41,7 @@ public final class DeviceRecordReader {
 
     /** The next record of {@code in}, verified; the bytes of a DATA record before it must have been read. */
     public DeviceRecord next(StreamInput in) throws IOException {
-        if (in == dataIn && in.position() != dataEnd) {
-            throw new IllegalStateException("the data of the previous record was not read: expected to be at "
-                    + dataEnd + ", at " + in.position());
-        }
-        dataIn = null;
+        data.checkRead(in);
         long at = in.position();
         long marker = in.getBe64();
         if (marker == DEV_END_OF_STATE) {
@@ -56,8 +52,7 @@ public final class DeviceRecordReader {
                 throw new StreamFormatException(device + ": data record of " + size + " bytes; expected at most 1 GiB",
                         at);
             }
-            dataIn = in;
-            dataEnd = in.position() + size;
+            data.follow(in, size);
             return new DeviceRecord.Data(at, size);
         } else if (marker == DEV_SETUP_STATE) {
             expectEnd(in, "SETUP STATE");

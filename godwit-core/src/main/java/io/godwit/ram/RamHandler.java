@@ -289,30 +289,10 @@ public final class RamHandler implements SaveVmHandler {
         for (RamBlock b : blocks.get()) {
             byName.put(b.name(), b);
         }
-        reader = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE, new LocalBlocks());
-    }
-
-    /** The blocks of this side (and those the MEM_SIZE list made): a record naming another is refused. */
-    private final class LocalBlocks implements NamedTargets<RamBlock> {
-        @Override
-        public RamBlock named(String name, long at) throws StreamFormatException {
-            RamBlock b = byName.get(name);
-            if (b == null) {
-                throw new StreamFormatException("unknown RAM block '" + name + "': expected one of " + byName.keySet(),
-                        at);
-            }
-            return b;
-        }
-
-        @Override
-        public String name(RamBlock block) {
-            return block.name();
-        }
-
-        @Override
-        public long size(RamBlock block) {
-            return block.size();
-        }
+        Map<String, RamBlock> here = byName; // grows with the blocks an adopter makes
+        reader = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE, new NamedTargets<>(here::get,
+                RamBlock::name, RamBlock::size, name -> "unknown RAM block '" + name + "': expected one of "
+                        + here.keySet()));
     }
 
     @Override

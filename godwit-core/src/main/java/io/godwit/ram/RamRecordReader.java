@@ -5,6 +5,7 @@ import static io.godwit.stream.StreamConstants.*;
 import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
+import io.godwit.stream.UnreadData;
 import java.io.IOException;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -70,8 +71,7 @@ public final class RamRecordReader<B> {
     private long listTotal;
     private long listLeft; // of the MEM_SIZE total, what the blocks listed so far leave
     private boolean inList;
-    private StreamInput dataIn; // where the last PAGE record's bytes are, until they are read
-    private long dataEnd;
+    private final UnreadData data = new UnreadData("page");
     private Inflater inflater;
 
     public RamRecordReader(long pageSize, Accepts accepts, NamedTargets<B> blocks) {
@@ -99,11 +99,7 @@ public final class RamRecordReader<B> {
 
     /** The next record of {@code in}, verified; the bytes of a PAGE record before it must have been read. */
     public RamRecord<B> next(StreamInput in) throws IOException {
-        if (in == dataIn && in.position() != dataEnd) {
-            throw new IllegalStateException("the page of the previous record was not read: expected to be at "
-                    + dataEnd + ", at " + in.position());
-        }
-        dataIn = null;
+        data.checkRead(in);
         if (inList) {
             return listedBlock(in);
         }
@@ -162,8 +158,7 @@ public final class RamRecordReader<B> {
             }
             return new RamRecord.Zero<>(at, block, addr, fill);
         } else if (kind == RAM_FLAG_PAGE) {
-            dataIn = in;
-            dataEnd = in.position() + pageSize;
+            data.follow(in, pageSize);
             return new RamRecord.Page<>(at, block, addr);
         } else if (kind == RAM_FLAG_XBZRLE) {
             return new RamRecord.Xbzrle<>(at, block, addr, xbzrle(in, block, at));

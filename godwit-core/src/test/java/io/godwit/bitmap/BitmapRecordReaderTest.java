@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,27 +25,6 @@ class BitmapRecordReaderTest {
 
     @TempDir
     Path dir;
-
-    /** Disks by name with the given sizes; any other name is refused. */
-    record Disks(Map<String, Long> sizes) implements NamedTargets<String> {
-        @Override
-        public String named(String name, long at) throws StreamFormatException {
-            if (!sizes.containsKey(name)) {
-                throw new StreamFormatException("no disk '" + name + "'", at);
-            }
-            return name;
-        }
-
-        @Override
-        public String name(String disk) {
-            return disk;
-        }
-
-        @Override
-        public long size(String disk) {
-            return sizes.get(disk);
-        }
-    }
 
     static List<BitmapRecord<String>> readAll(BitmapRecordReader<String> reader, byte[] payload) throws IOException {
         StreamInput in = Bytes.chopped(payload, 5);
@@ -63,8 +41,10 @@ class BitmapRecordReaderTest {
         return out;
     }
 
+    /** Disk d0 of {@code d0Size} bytes (-1: not known); other names are refused. */
     static BitmapRecordReader<String> reader(long d0Size) {
-        return new BitmapRecordReader<>(new Disks(Map.of("d0", d0Size)));
+        return new BitmapRecordReader<>(new NamedTargets<>(name -> name.equals("d0") ? name : null, name -> name,
+                name -> d0Size, name -> "no disk '" + name + "'"));
     }
 
     @Test
@@ -138,7 +118,7 @@ class BitmapRecordReaderTest {
         reader.next(in);
         reader.next(in);
         assertThatThrownBy(() -> reader.next(in)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("bits of the previous record were not read");
+                .hasMessageContaining("bits after the previous record must be read first");
     }
 
     @Test

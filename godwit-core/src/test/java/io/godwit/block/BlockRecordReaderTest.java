@@ -45,25 +45,8 @@ class BlockRecordReaderTest {
     }
 
     static NamedTargets<String> disk(String only, long size) {
-        return new NamedTargets<>() {
-            @Override
-            public String named(String name, long at) throws StreamFormatException {
-                if (!name.equals(only)) {
-                    throw new StreamFormatException("no disk '" + name + "'", at);
-                }
-                return name;
-            }
-
-            @Override
-            public String name(String disk) {
-                return disk;
-            }
-
-            @Override
-            public long size(String disk) {
-                return size;
-            }
-        };
+        return new NamedTargets<>(name -> name.equals(only) ? name : null, name -> name, name -> size,
+                name -> "no disk '" + name + "'");
     }
 
     @Test
@@ -118,7 +101,7 @@ class BlockRecordReaderTest {
         BlockRecordReader<String> reader = new BlockRecordReader<>(anyDisk());
         reader.next(in);
         assertThatThrownBy(() -> reader.next(in)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("data of the previous chunk was not read");
+                .hasMessageContaining("chunk data after the previous record must be read first");
     }
 
     @Test

@@ -99,21 +99,6 @@ final class BlockStreams {
 
     /** Disks of any name and of unknown size. */
     static NamedTargets<String> anyDisk() {
-        return new NamedTargets<>() {
-            @Override
-            public String named(String name, long at) {
-                return name;
-            }
-
-            @Override
-            public String name(String disk) {
-                return disk;
-            }
-
-            @Override
-            public long size(String disk) {
-                return -1;
-            }
-        };
+        return NamedTargets.anyName(name -> -1);
     }
 }

@@ -64,7 +64,7 @@ class DeviceRecordReaderTest {
         DeviceRecordReader reader = new DeviceRecordReader("device d");
         reader.next(in);
         assertThatThrownBy(() -> reader.next(in)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("data of the previous record was not read");
+                .hasMessageContaining("data after the previous record must be read first");
     }
 
     @Test

@@ -27,29 +27,10 @@ class RamRecordReaderTest {
     static final byte[] EOS = hex("00000000 00000010");
     static final byte[] PC_RAM = concat(hex("06"), ascii("pc.ram"));
 
-    /** Blocks by name with their lengths; any other name is refused. */
-    record Blocks(Map<String, Long> lengths) implements NamedTargets<String> {
-        @Override
-        public String named(String name, long at) throws StreamFormatException {
-            if (!lengths.containsKey(name)) {
-                throw new StreamFormatException("no block '" + name + "'", at);
-            }
-            return name;
-        }
-
-        @Override
-        public String name(String block) {
-            return block;
-        }
-
-        @Override
-        public long size(String block) {
-            return lengths.get(block);
-        }
-    }
-
     static RamRecordReader<String> reader(RamRecordReader.Accepts accepts) {
-        return new RamRecordReader<>(4096, accepts, new Blocks(Map.of("pc.ram", 0x4000L, "rom", 0x1000L)));
+        Map<String, Long> lengths = Map.of("pc.ram", 0x4000L, "rom", 0x1000L);
+        return new RamRecordReader<>(4096, accepts, new NamedTargets<>(name -> lengths.containsKey(name) ? name : null,
+                name -> name, lengths::get, name -> "no block '" + name + "'"));
     }
 
     /** The records up to EOS; each PAGE's bytes are read and kept in {@code pages}. */
@@ -169,7 +150,7 @@ class RamRecordReaderTest {
         RamRecordReader<String> reader = reader(RamRecordReader.Accepts.LOADABLE);
         reader.next(in);
         assertThatThrownBy(() -> reader.next(in)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("page of the previous record was not read");
+                .hasMessageContaining("page after the previous record must be read first");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.godwit.inspect;
 
 import io.godwit.bitmap.BitmapRecord;
 import io.godwit.bitmap.BitmapRecordReader;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class BitmapReader implements SectionReader {
     private final Map<String, Bitmap> bitmaps = new LinkedHashMap<>();
     private final BitmapRecordReader<String> reader;
 
-    BitmapReader(DiskNames disks) {
+    BitmapReader(NamedTargets<String> disks) {
         reader = new BitmapRecordReader<>(disks);
     }
 

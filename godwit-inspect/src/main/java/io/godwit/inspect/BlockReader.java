@@ -3,6 +3,7 @@ package io.godwit.inspect;
 import io.godwit.block.BlockDevice;
 import io.godwit.block.BlockRecord;
 import io.godwit.block.BlockRecordReader;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ final class BlockReader implements SectionReader {
     private final BlockRecordReader<String> reader;
     private int progress = -1;
 
-    BlockReader(DiskNames names) {
+    BlockReader(NamedTargets<String> names) {
         reader = new BlockRecordReader<>(names);
     }
 

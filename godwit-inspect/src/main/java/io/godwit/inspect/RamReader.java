@@ -27,30 +27,9 @@ final class RamReader implements SectionReader {
         this.pageSize = pageSize;
         this.extractor = extractor;
         this.progress = progress;
-        this.reader = new RamRecordReader<>(pageSize, RamRecordReader.Accepts.ANY, new Listed());
-    }
-
-    /** Blocks are those of the MEM_SIZE list. */
-    private final class Listed implements NamedTargets<RamBlockStats> {
-        @Override
-        public RamBlockStats named(String name, long at) throws StreamFormatException {
-            RamBlockStats b = blocks.get(name);
-            if (b == null) {
-                throw new StreamFormatException("RAM record for block '" + name + "', which the MEM_SIZE list did not "
-                        + "name; expected one of " + blocks.keySet(), at);
-            }
-            return b;
-        }
-
-        @Override
-        public String name(RamBlockStats block) {
-            return block.name();
-        }
-
-        @Override
-        public long size(RamBlockStats block) {
-            return block.length();
-        }
+        this.reader = new RamRecordReader<>(pageSize, RamRecordReader.Accepts.ANY, new NamedTargets<>(blocks::get,
+                RamBlockStats::name, RamBlockStats::length, name -> "RAM record for block '" + name + "', which the "
+                        + "MEM_SIZE list did not name; expected one of " + blocks.keySet()));
     }
 
     /** With x-ignore-shared, each block in the list also carries its guest address. */

@@ -5,9 +5,9 @@ import io.godwit.block.BlockMigration;
 import io.godwit.block.DiskSizes;
 import io.godwit.device.DeviceHandler;
 import io.godwit.stattrib.StattribMigration;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamConstants;
 import java.io.IOException;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,7 +25,8 @@ final class Sections {
     private final LongSupplier pageSize;
     private final ExtractorFactory extractor;
     private final Progress progress;
-    private final DiskNames disks;
+    /** Disks of any name, of the sizes "godwit/disks" gave (a QEMU stream has none). */
+    private final NamedTargets<String> disks;
     private boolean ignoreShared;
     private boolean postcopyAdvised;
 
@@ -34,7 +35,8 @@ final class Sections {
         this.pageSize = pageSize;
         this.extractor = extractor;
         this.progress = progress;
-        this.disks = new DiskNames(() -> report.diskList == null ? Map.of() : report.diskList.sizes());
+        this.disks = NamedTargets.anyName(name -> report.diskList == null ? -1
+                : report.diskList.sizes().getOrDefault(name, -1L));
     }
 
     void ignoreShared(boolean on) {
