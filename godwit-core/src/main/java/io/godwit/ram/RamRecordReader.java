@@ -41,6 +41,8 @@ import java.util.zip.Inflater;
 public final class RamRecordReader<B> {
     private static final long KINDS = RAM_FLAG_ZERO | RAM_FLAG_PAGE | RAM_FLAG_XBZRLE | RAM_FLAG_COMPRESS_PAGE;
     private static final int XBZRLE_ENCODING = 1; // QEMU's ENCODING_FLAG_XBZRLE
+    private static final long MIN_PAGE_SIZE = 1 << 10;
+    private static final long MAX_PAGE_SIZE = 1 << 16;
 
     /** The records a reader takes; others are refused at their word. */
     public enum Accepts {
@@ -74,7 +76,11 @@ public final class RamRecordReader<B> {
     private final UnreadData data = new UnreadData("page");
     private Inflater inflater;
 
+    /** @param pageSize the source's target page size; see {@link #checkPageSize} */
     public RamRecordReader(long pageSize, Accepts accepts, NamedTargets<B> blocks) {
+        if (pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE || Long.bitCount(pageSize) != 1) {
+            throw new IllegalArgumentException("page size " + pageSize);
+        }
         this.pageSize = pageSize;
         this.accepts = accepts;
         this.blocks = blocks;
@@ -94,6 +100,14 @@ public final class RamRecordReader<B> {
     public static void checkVersion(int version, long at) throws StreamFormatException {
         if (version != RAM_VERSION) {
             throw new StreamFormatException("ram section version " + version + "; expected " + RAM_VERSION, at);
+        }
+    }
+
+    /** Refuses a target page size a stream claims that no QEMU target has (1 KiB to 64 KiB). */
+    public static void checkPageSize(long pageSize, long at) throws StreamFormatException {
+        if (pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE || Long.bitCount(pageSize) != 1) {
+            throw new StreamFormatException("RAM page size " + pageSize + " on the source; expected a power of two "
+                    + "from " + MIN_PAGE_SIZE + " to " + MAX_PAGE_SIZE, at);
         }
     }
 

@@ -154,6 +154,17 @@ class RamRecordReaderTest {
     }
 
     @Test
+    void refusesPageSizesNoTargetHas() throws StreamFormatException {
+        for (long ok : new long[] {1024, 4096, 65536}) {
+            RamRecordReader.checkPageSize(ok, 0);
+        }
+        for (long bad : new long[] {0, 512, 3000, 1 << 17, -4096}) {
+            assertRefused(() -> RamRecordReader.checkPageSize(bad, 5), StreamFormatException.class, 5,
+                    "RAM page size " + bad + " on the source; expected a power of two from 1024 to 65536");
+        }
+    }
+
+    @Test
     void refusesASectionOfAnotherVersion() {
         assertRefused(() -> RamRecordReader.checkVersion(3, 2), StreamFormatException.class, 2,
                 "ram section version 3; expected 4");

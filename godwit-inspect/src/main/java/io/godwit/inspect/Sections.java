@@ -4,6 +4,7 @@ import io.godwit.bitmap.BitmapMigration;
 import io.godwit.block.BlockMigration;
 import io.godwit.block.DiskSizes;
 import io.godwit.device.DeviceHandler;
+import io.godwit.ram.RamRecordReader;
 import io.godwit.stattrib.StattribMigration;
 import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamConstants;
@@ -53,12 +54,13 @@ final class Sections {
         }
     }
 
-    /** The reader for sections called {@code idstr}, or null when the format is not known. */
-    SectionReader reader(String idstr) throws IOException {
+    /** The reader for sections called {@code idstr} (the first at {@code at}), or null when the format is not known. */
+    SectionReader reader(String idstr, long at) throws IOException {
         switch (idstr) {
             case StreamConstants.RAM_IDSTR -> {
                 if (report.ram == null) {
                     long ps = pageSize.getAsLong();
+                    RamRecordReader.checkPageSize(ps, at);
                     report.ram = new RamReader(ps, extractor.get(ps), progress);
                     report.ram.ignoreShared(ignoreShared);
                     report.ram.hugePageSizes(postcopyAdvised);

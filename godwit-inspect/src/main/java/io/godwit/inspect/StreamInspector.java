@@ -181,7 +181,7 @@ public final class StreamInspector {
         if (h.type() == SECTION_FULL) {
             full(s, at);
         } else {
-            SectionReader r = readers.reader(s.idstr());
+            SectionReader r = readers.reader(s.idstr(), at);
             if (r == null) {
                 throw new StreamFormatException(String.format("%s section '%s' (id %d, instance %d, version %d): "
                         + "inspect does not know its format, and a trailer describes FULL sections only",
@@ -199,7 +199,7 @@ public final class StreamInspector {
     private void full(SectionHeader s, long at) throws IOException {
         DeviceDescription d = description == null ? null : description.device(s.idstr(), s.instanceId());
         if (d == null) {
-            SectionReader r = readers.reader(s.idstr());
+            SectionReader r = readers.reader(s.idstr(), at);
             if (r == null) {
                 throw new StreamFormatException(String.format("FULL section '%s' (id %d, instance %d): %s, and "
                         + "inspect does not know its format", s.idstr(), s.sectionId(), s.instanceId(),
