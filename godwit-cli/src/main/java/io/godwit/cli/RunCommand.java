@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
         DirtyTracker tracker = DirtyTracking.create(DirtyTracking.Mode.parse(dirtyTracking));
         try (Machine machine = new Machine(name)) {
             addRam(machine, tracker);
-            machine.setRawSectionCheck(new TrailerCheck(w -> System.err.println(name + ": " + w)));
+            machine.setRawSectionCheck(TrailerCheck.forRelay(w -> System.err.println(name + ": " + w)));
             if ("random".equals(fill)) {
                 MemoryFill.random(machine, seed);
             } else if (fill != null && !fill.equals("zero")) {
