@@ -60,21 +60,22 @@ final class Listeners {
     }
 
     void progress(MigrationInfo info) {
-        eachLogged("progress", l -> l.progress(info));
+        each(logged("progress", l -> l.progress(info)));
     }
 
+    /** On the node's own thread once the migration's thread has ended: nothing to guard against there. */
     void finished(MigrationInfo info) {
-        eachLogged("finished", l -> l.finished(info));
+        all.forEach(logged("finished", l -> l.finished(info)));
     }
 
     /** For callbacks whose failure must not disturb the migration: logged, then the next listener. */
-    private void eachLogged(String what, Consumer<NodeListener> call) {
-        each(l -> {
+    private Consumer<NodeListener> logged(String what, Consumer<NodeListener> call) {
+        return l -> {
             try {
                 call.accept(l);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "node " + node + ": a listener's " + what + " threw", e);
             }
-        });
+        };
     }
 }

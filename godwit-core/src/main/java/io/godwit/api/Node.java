@@ -50,8 +50,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Thread-safe: every method may be called from any thread. Misuse is refused at once with
  * {@link IllegalStateException} (wrong moment) or {@link IllegalArgumentException} (bad value).
- * Do not call {@link #close()}, {@link #migrateTo} or {@link #listen} from a {@link NodeListener}
- * callback.
+ * {@link #close()}, {@link #migrateTo} and {@link #listen} are refused inside the callbacks that
+ * run on a migration's thread (see {@link NodeListener}).
  */
 public final class Node implements AutoCloseable {
     private final Machine machine;

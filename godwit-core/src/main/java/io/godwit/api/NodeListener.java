@@ -17,7 +17,10 @@ import io.godwit.migration.MigrationInfo;
  * migration's own thread (or, for a stop or continue asked over QMP, on that client's thread);
  * {@link #finished} runs on a thread of the node once the migration's thread has ended. Return
  * quickly from all but {@link #stopped}: the time spent there is downtime. An exception thrown
- * from {@link #progress} or {@link #finished} is logged and ignored.
+ * from {@link #progress} or {@link #finished} is logged and ignored. {@link #finished} may call
+ * any method of the node (listen again, migrate again, close); the others must not call
+ * {@link Node#migrateTo}, {@link Node#listen} or {@link Node#close}, which would wait for the
+ * thread they run on.
  */
 public interface NodeListener {
 
