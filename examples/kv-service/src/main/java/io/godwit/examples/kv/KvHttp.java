@@ -23,7 +23,7 @@ import java.util.Map;
  *     307 with the destination's URL in {@code Location}.</li>
  * <li>{@code GET /health}: role, serving state, run state, keys.</li>
  * <li>{@code GET /digest}: SHA-256 of the table's region now, and on a destination started with a
- *     snapshot, of the table as it went live.</li>
+ *     snapshot, of the table as it went live (exact while writes go on).</li>
  * <li>{@code POST /admin/migrate?uri=URI&redirect=URL[&downtime-limit=MS][&max-bandwidth=BYTES]},
  *     {@code GET /admin/migration} (query-migrate's figures), {@code POST /admin/cancel}.</li>
  * </ul>
@@ -152,10 +152,10 @@ final class KvHttp {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", service.node().state().qmpName);
         m.put("digest", KvTable.sha256(service.node().region(KvService.REGION).segment()));
-        var snap = service.snapshotAtLive();
-        if (snap != null) {
-            m.put("live-digest", KvTable.sha256(snap));
-            m.put("live-snapshot-ms", service.snapshotMillis());
+        String live = service.table().snapshotSha256();
+        if (live != null) {
+            m.put("live-digest", live);
+            m.put("pages-written-since-live", service.table().snapshotPagesCopied());
         }
         json(ex, 200, m);
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class KvMain {
     static final String USAGE = "usage: KvMain [--listen-http HOST:PORT] [--incoming URI] [--size BYTES[K|M|G]] "
-            + "[--name NAME] [--qmp unix:PATH|tcp:HOST:PORT] [--snapshot-at-live]";
+            + "[--name NAME] [--qmp unix:PATH|tcp:HOST:PORT] [--snapshot-at-live] [--prefill KEYS]";
 
     private KvMain() {}
 
@@ -60,6 +60,7 @@ public final class KvMain {
         InetSocketAddress http = new InetSocketAddress("127.0.0.1", 0);
         long size = 64L << 20;
         boolean snapshot = false;
+        long prefill = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -69,12 +70,25 @@ public final class KvMain {
                 case "--name" -> name = value(args, ++i, a);
                 case "--qmp" -> qmp = value(args, ++i, a);
                 case "--snapshot-at-live" -> snapshot = true;
+                case "--prefill" -> prefill = count(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
         }
         String n = name != null ? name : incoming != null ? "kv-destination" : "kv-source";
         return KvService.Config.source(n, size).withHttp(http).withIncoming(incoming).withQmp(qmp)
-                .withSnapshotAtLive(snapshot);
+                .withSnapshotAtLive(snapshot).withPrefill(prefill);
+    }
+
+    private static long count(String s) {
+        try {
+            long n = Long.parseLong(s);
+            if (n < 0) {
+                throw new IllegalArgumentException("expected a count of keys, not " + s);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a count of keys, not '" + s + "'");
+        }
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -34,35 +34,42 @@ public final class KvService implements AutoCloseable {
      * @param incoming null for a source; else the URI to wait on for the table
      * @param size the region's size in bytes, equal on both sides
      * @param qmp null, or where to serve the node's monitor over QMP ({@code unix:PATH}, {@code tcp:HOST:PORT})
-     * @param snapshotAtLive copy the table when it goes live, so its digest can be compared with the
-     *     source's later while clients write (costs one memory copy inside the downtime)
+     * @param snapshotAtLive keep the table as it went live (pages are copied aside before their
+     *     first write, see {@link PageSnapshot}), so its digest can be compared with the source's
+     *     later while clients write
      * @param region how the region is made (its tracker)
+     * @param prefill a source writes this many keys ("fill-N", 100-byte values) before it serves,
+     *     so the table has data to move (keys whose bucket is full are skipped)
      */
     public record Config(String name, InetSocketAddress http, String incoming, long size, String qmp,
-            boolean snapshotAtLive, RegionOptions region) {
+            boolean snapshotAtLive, RegionOptions region, long prefill) {
         public static Config source(String name, long size) {
             return new Config(name, new InetSocketAddress("127.0.0.1", 0), null, size, null, false,
-                    RegionOptions.defaults());
+                    RegionOptions.defaults(), 0);
+        }
+
+        public Config withPrefill(long keys) {
+            return new Config(name, http, incoming, size, qmp, snapshotAtLive, region, keys);
         }
 
         public Config withIncoming(String uri) {
-            return new Config(name, http, uri, size, qmp, snapshotAtLive, region);
+            return new Config(name, http, uri, size, qmp, snapshotAtLive, region, prefill);
         }
 
         public Config withSnapshotAtLive(boolean on) {
-            return new Config(name, http, incoming, size, qmp, on, region);
+            return new Config(name, http, incoming, size, qmp, on, region, prefill);
         }
 
         public Config withHttp(InetSocketAddress a) {
-            return new Config(name, a, incoming, size, qmp, snapshotAtLive, region);
+            return new Config(name, a, incoming, size, qmp, snapshotAtLive, region, prefill);
         }
 
         public Config withQmp(String address) {
-            return new Config(name, http, incoming, size, address, snapshotAtLive, region);
+            return new Config(name, http, incoming, size, address, snapshotAtLive, region, prefill);
         }
 
         public Config withRegion(RegionOptions o) {
-            return new Config(name, http, incoming, size, qmp, snapshotAtLive, o);
+            return new Config(name, http, incoming, size, qmp, snapshotAtLive, o, prefill);
         }
     }
 
@@ -79,8 +86,7 @@ public final class KvService implements AutoCloseable {
     private QmpServer qmp;
     private volatile URI redirectTo;
     private volatile String incomingAddress;
-    private volatile MemorySegment snapshot;
-    private volatile long snapshotNanos;
+    private volatile MemorySegment snapshotBuffer;
     private volatile boolean closing;
 
     private KvService(Config config, PrintStream log) {
@@ -114,8 +120,14 @@ public final class KvService implements AutoCloseable {
         }
         if (config.incoming() == null) {
             table.format();
+            prefill(config.prefill());
             node.start();
         } else {
+            if (config.snapshotAtLive()) {
+                // Allocated and written now: a first write to a page can cost microseconds, which
+                // would otherwise land on the clients' first writes.
+                snapshotBuffer = snapshotArena.allocate(region.size(), 4096).fill((byte) 1);
+            }
             incomingAddress = node.listen(config.incoming()).target();
         }
         http = HttpServer.create(config.http(), 128);
@@ -125,6 +137,17 @@ public final class KvService implements AutoCloseable {
         log.printf("%s: serving http://%s, table of %d buckets in %d bytes (%s tracking), %s%n", config.name(),
                 hostPort(http.getAddress()), table.buckets(), region.size(), region.tracking(),
                 incomingAddress != null ? "waiting for its state on " + incomingAddress : "running");
+    }
+
+    /** Fills the table with content, leaving a quarter of every bucket free for the clients' keys. */
+    private void prefill(long keys) {
+        byte[] value = KvTable.utf8("x".repeat(100));
+        for (long i = 0; i < keys; i++) {
+            byte[] key = KvTable.utf8("fill-" + i);
+            if (table.freeSlots(key) > KvTable.SLOTS_PER_BUCKET / 4) {
+                table.put(key, value);
+            }
+        }
     }
 
     private static String hostPort(InetSocketAddress a) {
@@ -174,20 +197,17 @@ public final class KvService implements AutoCloseable {
         return h;
     }
 
-    /** The table as it was when this destination went live, or null (no snapshot asked, or not live yet). */
-    MemorySegment snapshotAtLive() {
-        return snapshot;
-    }
-
-    long snapshotMillis() {
-        return snapshotNanos / 1_000_000;
-    }
-
     /** What the node tells the service, and what the service does then. */
     private final class Lifecycle implements NodeListener {
+        private volatile long stoppedAt;
+        private volatile long quiescedAt;
+        private volatile long liveAt;
+
         @Override
         public void stopped() {
+            stoppedAt = System.currentTimeMillis();
             gate.stop(); // returns once no request is using the table: the region is stable
+            quiescedAt = System.currentTimeMillis();
         }
 
         @Override
@@ -197,28 +217,39 @@ public final class KvService implements AutoCloseable {
 
         @Override
         public void live() {
-            if (config.snapshotAtLive()) {
-                long t0 = System.nanoTime();
-                MemorySegment copy = snapshotArena.allocate(region.size(), 4096);
-                MemorySegment.copy(region.segment(), 0, copy, 0, region.size());
-                snapshotNanos = System.nanoTime() - t0;
-                snapshot = copy;
+            if (snapshotBuffer != null) {
+                table.startSnapshot(snapshotBuffer); // no request runs yet: the loaded state
             }
             gate.serve();
+            liveAt = System.currentTimeMillis();
         }
 
         @Override
         public void finished(MigrationInfo info) {
+            if (stoppedAt > 0) {
+                log.printf("%s: stopped at %s, requests quiesced in %d ms%n", config.name(), clock(stoppedAt),
+                        quiescedAt - stoppedAt);
+            }
+            if (liveAt > 0) {
+                log.printf("%s: live at %s%n", config.name(), clock(liveAt));
+            }
             MigrationHandle h = node.currentMigration();
             boolean incoming = h != null && h.direction() == MigrationHandle.Direction.INCOMING;
             log.printf("%s: %s migration %s%s%n", config.name(), incoming ? "incoming" : "outgoing",
                     info.status().qmpName, info.errorDesc() != null ? ": " + info.errorDesc() : "");
             if (!incoming && info.status() == MigrationStatus.COMPLETED) {
                 gate.moved(redirectTo);
+                log.printf("%s: sending requests to %s from %s%n", config.name(), redirectTo,
+                        clock(System.currentTimeMillis()));
             } else if (incoming && info.status() != MigrationStatus.COMPLETED && !closing) {
                 listenAgain();
             }
         }
+    }
+
+    private static String clock(long epochMillis) {
+        return java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(epochMillis), java.time.ZoneId.systemDefault())
+                .toString();
     }
 
     private void listenAgain() {
@@ -244,7 +275,6 @@ public final class KvService implements AutoCloseable {
         }
         node.close();
         executor.shutdownNow();
-        snapshot = null;
         snapshotArena.close();
     }
 }

@@ -23,7 +23,7 @@ public final class KvTable {
     public static final int MAX_VALUE = 192;
     static final int PAGE = 4096;
     static final int SLOT = 256;
-    static final int SLOTS_PER_BUCKET = PAGE / SLOT;
+    public static final int SLOTS_PER_BUCKET = PAGE / SLOT;
     private static final long MAGIC = 0x4b56544257444f47L; // "GODWBTVK": a table lives here
     private static final int KEY_OFF = 16;
     private static final int VALUE_OFF = KEY_OFF + MAX_KEY;
@@ -36,6 +36,7 @@ public final class KvTable {
     private final int buckets;
     private final Object[] locks;
     private final boolean markWrites;
+    private volatile PageSnapshot snapshot;
 
     /** A table over {@code region}; {@link #format()} it on the node that starts with it. */
     public KvTable(Region region) {
@@ -103,6 +104,10 @@ public final class KvTable {
         int hash = hash(key);
         long bucket = bucketOffset(hash);
         synchronized (lock(hash)) {
+            PageSnapshot snap = snapshot;
+            if (snap != null) {
+                snap.beforeWrite(bucket / PAGE); // under the bucket's lock, before any store
+            }
             long slot = find(bucket, key, hash);
             long version;
             if (slot >= 0) {
@@ -119,6 +124,56 @@ public final class KvTable {
             seg.set(U64, slot + 8, version);
             written(slot, SLOT);
             return version;
+        }
+    }
+
+    /**
+     * From now on, keeps the table as it is now (see {@link PageSnapshot}) in {@code buffer}, as
+     * large as the region. Call it while no writer runs.
+     */
+    public void startSnapshot(MemorySegment buffer) {
+        snapshot = new PageSnapshot(seg, buffer);
+    }
+
+    /** SHA-256 of the table as it was at {@link #startSnapshot}, or null without one; writers may run. */
+    public String snapshotSha256() {
+        PageSnapshot snap = snapshot;
+        if (snap == null) {
+            return null;
+        }
+        MessageDigest md = sha256();
+        md.update(snap.page(0).asByteBuffer()); // the header: written only by format()
+        for (int b = 0; b < buckets; b++) {
+            synchronized (locks[b % locks.length]) {
+                md.update(snap.page(b + 1L).asByteBuffer());
+            }
+        }
+        long end = PAGE + (long) buckets * PAGE; // a region's tail that holds no whole bucket
+        if (end < seg.byteSize()) {
+            md.update(seg.asSlice(end).asByteBuffer());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Pages written since {@link #startSnapshot} (0 without one). */
+    public long snapshotPagesCopied() {
+        PageSnapshot snap = snapshot;
+        return snap == null ? 0 : snap.pagesCopied();
+    }
+
+    /** Free slots in the bucket of {@code key}. */
+    public int freeSlots(byte[] key) {
+        checkKey(key);
+        int hash = hash(key);
+        long bucket = bucketOffset(hash);
+        synchronized (lock(hash)) {
+            int n = 0;
+            for (int i = 0; i < SLOTS_PER_BUCKET; i++) {
+                if (seg.get(U16, bucket + (long) i * SLOT) == 0) {
+                    n++;
+                }
+            }
+            return n;
         }
     }
 
@@ -202,12 +257,16 @@ public final class KvTable {
 
     /** SHA-256 of a whole segment, hex: what the demo compares between source and destination. */
     public static String sha256(MemorySegment s) {
+        MessageDigest md = sha256();
+        for (long off = 0; off < s.byteSize(); off += 1 << 20) {
+            md.update(s.asSlice(off, Math.min(1 << 20, s.byteSize() - off)).asByteBuffer());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (long off = 0; off < s.byteSize(); off += 1 << 20) {
-                md.update(s.asSlice(off, Math.min(1 << 20, s.byteSize() - off)).asByteBuffer());
-            }
-            return HexFormat.of().formatHex(md.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

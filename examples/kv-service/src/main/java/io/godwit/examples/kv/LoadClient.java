@@ -40,7 +40,7 @@ final class LoadClient {
     private volatile long redirects;
     private volatile long maxPauseNanos;
     private volatile long answeredSinceSwitch;
-    private long lastAnswer;
+    private long lastAnswer = -1; // no answer yet: the first one starts the clock
     private long seq;
 
     LoadClient(int id, HttpClient http, URI base, int keyCount, double writeRatio, int valueSize, long seed) {
@@ -56,10 +56,6 @@ final class LoadClient {
         this.random = new SplittableRandom(seed);
         this.writeRatio = writeRatio;
         this.valueSize = valueSize;
-    }
-
-    void begin() {
-        lastAnswer = System.nanoTime();
     }
 
     /** One request on a random key of this client: a write or a read. */
@@ -134,9 +130,8 @@ final class LoadClient {
 
     private void answered() {
         long now = System.nanoTime();
-        long gap = now - lastAnswer;
-        if (gap > maxPauseNanos) {
-            maxPauseNanos = gap;
+        if (lastAnswer >= 0 && now - lastAnswer > maxPauseNanos) {
+            maxPauseNanos = now - lastAnswer;
         }
         lastAnswer = now;
         requests++;
@@ -174,6 +169,14 @@ final class LoadClient {
 
     int keyCount() {
         return keys.length;
+    }
+
+    /** Reads every key once and checks it; the pause clock restarts, as the load has stopped. */
+    void verifyAllKeys() throws InterruptedException {
+        lastAnswer = -1;
+        for (int k = 0; k < keys.length; k++) {
+            read(k);
+        }
     }
 
     /** Keys this client has written (an acknowledged write). Read after the client's thread ended. */

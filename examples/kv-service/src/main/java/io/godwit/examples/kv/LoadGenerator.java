@@ -52,7 +52,6 @@ public final class LoadGenerator implements AutoCloseable {
     /** Starts every client's thread. */
     public void start() {
         for (LoadClient c : clients) {
-            c.begin();
             threads.add(Thread.ofPlatform().daemon().name("kv-load-" + threads.size()).start(() -> run(c)));
         }
     }
@@ -103,15 +102,16 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    /** After {@link #stop()}: every client reads each of its keys once more and checks it. */
+    /**
+     * After {@link #stop()}: every client reads each of its keys once more and checks it. These
+     * reads count as requests, but not into the longest pause: one client waits for the others here.
+     */
     public void verifyAllKeys() throws InterruptedException {
         if (!stop) {
             throw new IllegalStateException("stop() the clients first");
         }
         for (LoadClient c : clients) {
-            for (int k = 0; k < c.keyCount(); k++) {
-                c.read(k);
-            }
+            c.verifyAllKeys();
         }
     }
 
