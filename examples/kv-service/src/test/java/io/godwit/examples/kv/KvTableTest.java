@@ -38,6 +38,30 @@ class KvTableTest {
     }
 
     @Test
+    void aSnapshotKeepsTheTableAsItWasWhileWritesGoOn() {
+        try (Node node = Node.create("t"); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            Region r = node.addRegion("kv.table", 65 * 4096);
+            KvTable t = new KvTable(r);
+            t.format();
+            for (int i = 0; i < 200; i++) {
+                t.put(utf8("k" + i), utf8("v" + i));
+            }
+            String before = KvTable.sha256(r.segment());
+            assertThat(t.snapshotSha256()).as("no snapshot yet").isNull();
+
+            t.startSnapshot(arena.allocate(r.size()));
+            for (int i = 0; i < 300; i += 3) {
+                t.put(utf8("k" + i), utf8("changed"));
+            }
+
+            assertThat(KvTable.sha256(r.segment())).isNotEqualTo(before);
+            assertThat(t.snapshotSha256()).isEqualTo(before);
+            assertThat(t.snapshotPagesCopied()).isPositive().isLessThanOrEqualTo(t.buckets());
+            assertThat(new String(t.get(utf8("k0")).value())).isEqualTo("changed");
+        }
+    }
+
+    @Test
     void aFullBucketIsRefusedWithAClearMessage() {
         try (Node node = Node.create("t")) {
             KvTable t = new KvTable(node.addRegion("kv.table", 2 * 4096)); // one bucket of 16 slots
