@@ -190,9 +190,16 @@ public final class KvService implements AutoCloseable {
     }
 
     /** Starts migrating this service to {@code uri}; requests are sent to {@code redirect} once it completed. */
-    MigrationHandle migrate(String uri, URI redirect) {
-        MigrationHandle h = node.migrateTo(uri);
-        redirectTo = redirect;
+    synchronized MigrationHandle migrate(String uri, URI redirect) {
+        URI before = redirectTo;
+        redirectTo = redirect; // before the start: a fast migration may complete at once
+        MigrationHandle h;
+        try {
+            h = node.migrateTo(uri);
+        } catch (RuntimeException e) {
+            redirectTo = before;
+            throw e;
+        }
         log.printf("%s: migrating to %s (clients will be sent to %s)%n", config.name(), uri, redirect);
         return h;
     }
