@@ -9,6 +9,8 @@ import io.godwit.reference.workload.MemoryFill;
 import io.godwit.migration.MigrationListener;
 import io.godwit.migration.MigrationStatus;
 import io.godwit.monitor.Monitor;
+import io.godwit.ram.DirtyTracker;
+import io.godwit.ram.DirtyTracking;
 import io.godwit.qmp.QmpServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prealloc", description = "Write every RAM page at start-up (like -mem-prealloc).")
     boolean prealloc;
 
+    @Option(names = "--dirty-tracking", defaultValue = "explicit", description = "How writes to RAM are found: "
+            + "explicit (writes through the RAM API; the reference workloads use it), kernel (userfaultfd "
+            + "write-protection with PAGEMAP_SCAN, Linux 6.7+: any store is found), hash (page contents compared "
+            + "at each sync, anywhere), or auto (kernel where it works, else hash). Default: ${DEFAULT-VALUE}.")
+    String dirtyTracking;
+
     @Option(names = "--fill", description = "Initial RAM content: 'random' (default: zero).")
     String fill;
 
@@ -77,8 +85,9 @@ final class RunCommand implements Callable<Integer> {
         if (warmUp) {
             WarmUp.run(System.err);
         }
+        DirtyTracker tracker = DirtyTracking.create(DirtyTracking.Mode.parse(dirtyTracking));
         try (Machine machine = new Machine(name)) {
-            addRam(machine);
+            addRam(machine, tracker);
             machine.setRawSectionCheck(new TrailerCheck(w -> System.err.println(name + ": " + w)));
             if ("random".equals(fill)) {
                 MemoryFill.random(machine, seed);
@@ -156,12 +165,12 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void addRam(Machine machine) {
+    private void addRam(Machine machine, DirtyTracker tracker) {
         if (ram.isEmpty() && takesSourceLayout()) {
             return; // blank: the incoming stream brings the RAM blocks (and a QEMU guest's devices)
         }
         if (ram.isEmpty()) {
-            machine.addRam("pc.ram", 256L << 20, prealloc);
+            machine.addRam("pc.ram", 256L << 20, prealloc, tracker);
             return;
         }
         for (String r : ram) {
@@ -170,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--ram " + r + ": name each block (NAME=SIZE) when there are several");
             }
             String blockName = eq < 0 ? "pc.ram" : r.substring(0, eq);
-            machine.addRam(blockName, Sizes.parse(eq < 0 ? r : r.substring(eq + 1)), prealloc);
+            machine.addRam(blockName, Sizes.parse(eq < 0 ? r : r.substring(eq + 1)), prealloc, tracker);
         }
     }
 
@@ -192,6 +201,11 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public synchronized void statusChanged(MigrationStatus from, MigrationStatus to) {
             var info = monitor.outgoingInfo();
+            if (to == MigrationStatus.SETUP && info != null && !monitor.machine().ram().isEmpty()) {
+                System.err.println("godwit: dirty tracking: " + monitor.machine().ram().stream()
+                        .map(io.godwit.ram.RamBlock::tracker).distinct().map(DirtyTracker::description)
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
             if (to == MigrationStatus.ACTIVE && info != null && progress == null) {
                 progress = new Progress(monitor::outgoingInfo, System.err, 500);
             }

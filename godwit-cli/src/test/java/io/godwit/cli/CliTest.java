@@ -68,6 +68,14 @@ class CliTest {
     }
 
     @Test
+    void runRefusesAnUnknownDirtyTrackingBackend() {
+        CliRun r = run("run", "--dirty-tracking", "soft-dirty");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("dirty tracking must be auto, kernel, hash or explicit, not 'soft-dirty'");
+    }
+
+    @Test
     void benchDevicesJsonHasARowPerPolicy() throws Exception {
         CliRun r = run("bench", "devices", "--ram", "32M", "--ram-dirty", "16M", "--device-size", "16M",
                 "--device-dirty", "1M", "--load-rate", "64M", "--json");

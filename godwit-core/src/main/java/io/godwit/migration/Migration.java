@@ -426,8 +426,15 @@ public final class Migration {
         long end = endNanos;
         long total = start < 0 ? -1 : ((end >= 0 ? end : clock.nanoTime()) - start) / 1_000_000;
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
-                expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters),
+                expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters, dirtyTracking(machine)),
                 MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters));
+    }
+
+    /** The RAM blocks' dirty tracking backends, in block order without repeats; null without RAM. */
+    static String dirtyTracking(Machine machine) {
+        String names = machine.ram().stream().map(b -> b.tracker().name()).distinct()
+                .collect(java.util.stream.Collectors.joining(","));
+        return names.isEmpty() ? null : names;
     }
 
     /** Thrown inside the migration thread when a cancel is seen. */

@@ -56,6 +56,7 @@ public final class RamHandler implements SaveVmHandler {
     private long skippedPages;
     private long periodStart;
     private long periodDirtyPages;
+    private final MemorySegment sentCopy = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
 
     // Destination state: owned by the incoming thread.
     private Map<String, RamBlock> byName;
@@ -244,6 +245,8 @@ public final class RamHandler implements SaveVmHandler {
         long offset = page << PAGE_SHIFT;
         MemorySegment seg = block.segment();
         UnusedPages u = unusedPages;
+        DirtyTracker tracker = block.tracker();
+        boolean tell = tracker.wantsSentPages();
         if (u != null && u.unused(block, page)) {
             header(out, block, offset, RAM_FLAG_ZERO); // the guest gave it up: it reads as zero there
             out.put8(0);
@@ -254,8 +257,18 @@ public final class RamHandler implements SaveVmHandler {
             zeroPages++;
         } else {
             header(out, block, offset, RAM_FLAG_PAGE);
-            out.putSegment(seg, offset, PAGE_SIZE);
+            if (tell) { // the tracker hears of the very bytes that go out, not a later read of the page
+                MemorySegment.copy(seg, offset, sentCopy, 0, PAGE_SIZE);
+                out.putSegment(sentCopy, 0, PAGE_SIZE);
+                tracker.sent(block, page, sentCopy);
+            } else {
+                out.putSegment(seg, offset, PAGE_SIZE);
+            }
             normalPages++;
+            return;
+        }
+        if (tell) {
+            tracker.sent(block, page, ZeroPages.page());
         }
     }
 
