@@ -73,6 +73,10 @@ final class DemoCommand implements Callable<Integer> {
             + "HTTP clients read and write it and follow it to the destination; --ram sizes its table (default 64M).")
     boolean service;
 
+    @Option(names = "--tracking", defaultValue = "auto", description = "With --service: how the service's region "
+            + "finds its writes: auto, kernel, hash or explicit (default: ${DEFAULT-VALUE}).")
+    String tracking;
+
     @Option(names = "--clients", defaultValue = "8",
             description = "With --service: client threads, each with its own keys (default: ${DEFAULT-VALUE}).")
     int clients;
@@ -105,8 +109,9 @@ final class DemoCommand implements Callable<Integer> {
         if (!transport.equals("tcp") && !transport.equals("unix")) {
             throw new IllegalArgumentException("--transport must be tcp or unix, not " + transport);
         }
-        Map<String, Object> out = new ServiceDemo(ram != null ? ram : 64L << 20, clients, transport, downtimeLimitMs,
-                maxBandwidth, timeoutSeconds, log).run();
+        io.godwit.ram.DirtyTracking.Mode.parse(tracking); // refused here, not in a child process
+        Map<String, Object> out = new ServiceDemo(ram != null ? ram : 64L << 20, clients, transport, tracking,
+                downtimeLimitMs, maxBandwidth, timeoutSeconds, log).run();
         if (json) {
             System.out.println(Json.write(out));
         } else {

@@ -36,20 +36,22 @@ final class ServiceDemo {
     private final long size;
     private final int clients;
     private final String transport;
+    private final String tracking;
     private final long downtimeLimitMs;
     private final long maxBandwidth;
     private final long timeoutSeconds;
     private final PrintStream log;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    ServiceDemo(long size, int clients, String transport, long downtimeLimitMs, long maxBandwidth, long timeoutSeconds,
-            PrintStream log) {
+    ServiceDemo(long size, int clients, String transport, String tracking, long downtimeLimitMs, long maxBandwidth,
+            long timeoutSeconds, PrintStream log) {
         if (clients < 1) {
             throw new IllegalArgumentException("--clients must be at least 1");
         }
         this.size = size;
         this.clients = clients;
         this.transport = transport;
+        this.tracking = tracking;
         this.downtimeLimitMs = downtimeLimitMs;
         this.maxBandwidth = maxBandwidth;
         this.timeoutSeconds = timeoutSeconds;
@@ -87,6 +89,7 @@ final class ServiceDemo {
                 load.verifyAllKeys();
                 out.put("client", clientReport(load.report()));
                 out.put("verification", verification(completed, srcHttp, dstHttp));
+                out.put("tracking", get(srcHttp.resolve("/health")).path("tracking").asText());
                 out.put("source", srcHttp.toString());
                 out.put("destination", dstHttp.toString());
                 return out;
@@ -106,7 +109,7 @@ final class ServiceDemo {
 
     private ChildJvm service(Path dir, String name, List<String> extra) throws IOException, InterruptedException {
         List<String> args = new java.util.ArrayList<>(List.of("--name", name, "--listen-http", "127.0.0.1:0",
-                "--size", String.valueOf(size)));
+                "--size", String.valueOf(size), "--tracking", tracking));
         args.addAll(extra);
         return ChildJvm.start(dir, name, KvMain.class.getName(), args, "READY", STARTUP);
     }
@@ -219,6 +222,7 @@ final class ServiceDemo {
         o.printf("  passes:         %d (dirty-sync-count)%n", s.path("dirty-sync-count").asLong());
         o.printf("  transferred:    %s (%d pages, %d zero pages)%n", Sizes.format(s.path("ram").path("transferred").asLong()),
                 s.path("ram").path("normal").asLong(), s.path("ram").path("duplicate").asLong());
+        o.printf("  dirty tracking: %s%n", s.path("tracking").asText());
         o.printf("clients%n");
         o.printf("  requests:       %d (errors %d, stale reads %d)%n", c.path("requests").asLong(),
                 c.path("errors").asLong(), c.path("stale-reads").asLong());

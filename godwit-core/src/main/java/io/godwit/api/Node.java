@@ -14,6 +14,8 @@ import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.ram.DirtyTracker;
+import io.godwit.ram.DirtyTracking;
 import io.godwit.savevm.HandlerRegistry;
 import io.godwit.savevm.SaveVmHandler;
 import io.godwit.transport.MigrationUri;
@@ -31,7 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <pre>{@code
  * try (Node node = Node.create("cache")) {
- *     Region table = node.addRegion("cache.table", 64 << 20);
+ *     Region table = node.addRegion("cache.table", 64 << 20); // plain stores found by the kernel (or hashes)
  *     node.addListener(new NodeListener() {
  *         public void stopped() { writers.quiesce(); }   // before returning: no more stores
  *         public void resumed() { writers.release(); }
@@ -63,6 +65,7 @@ public final class Node implements AutoCloseable {
     private boolean sealed; // guarded by lock: start() or listen() was called, no more state
     private volatile boolean closed;
     private volatile MigrationHandle current;
+    private volatile DirtyTracking.Mode defaultTracking = DirtyTracking.Mode.AUTO;
 
     private Node(String name) {
         machine = new Machine(name);
@@ -95,9 +98,17 @@ public final class Node implements AutoCloseable {
 
     // ----------------------------------------------------------------- state
 
-    /** Adds a region of {@code size} bytes (a multiple of 4096) with explicit tracking. */
+    /** Adds a region of {@code size} bytes (a multiple of 4096) with the node's default tracking. */
     public Region addRegion(String name, long size) {
         return addRegion(name, size, RegionOptions.defaults());
+    }
+
+    /**
+     * How regions added from now on find their changed pages, unless their options say otherwise;
+     * {@code auto} (kernel where it works, else hash) at first.
+     */
+    public void setDefaultTracking(DirtyTracking.Mode mode) {
+        defaultTracking = Objects.requireNonNull(mode, "mode");
     }
 
     /**
@@ -105,7 +116,8 @@ public final class Node implements AutoCloseable {
      * the migration stream calls it (1 to 255 bytes).
      *
      * @throws IllegalArgumentException for a name used twice, or a bad name or size
-     * @throws IllegalStateException after {@link #start()} or {@link #listen}
+     * @throws IllegalStateException after {@link #start()} or {@link #listen}, or for kernel
+     *     tracking where it cannot work (the message says why)
      */
     public Region addRegion(String name, long size, RegionOptions options) {
         Objects.requireNonNull(options, "options");
@@ -114,10 +126,9 @@ public final class Node implements AutoCloseable {
             if (machine.ram(name) != null) {
                 throw new IllegalArgumentException("node " + name() + " already has a region '" + name + "'");
             }
-            Region r = new Region(machine.addRam(name, size, options.prealloc(), options.tracker()));
-            // Stores that bypass the block leave no mark until a tracker starts: count every page
-            // as possibly written, so the first pass reads them all instead of taking them for zero.
-            r.block().markWritten(0, size);
+            DirtyTracker tracker = options.tracker() != null ? options.tracker()
+                    : DirtyTracking.create(options.tracking() != null ? options.tracking() : defaultTracking);
+            Region r = new Region(machine.addRam(name, size, options.prealloc(), tracker));
             regions.add(r);
             return r;
         }

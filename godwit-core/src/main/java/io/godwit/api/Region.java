@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * A region of off-heap memory that migrates with its node: a RAM block in the migration stream,
  * under its name. The service reads and writes {@link #segment()} with plain stores; the region's
- * tracker (see {@link RegionOptions#tracker()}) finds the pages that changed, or, with explicit
+ * tracker (see {@link RegionOptions#tracking()}) finds the pages that changed, or, with explicit
  * tracking, the service says so with {@link #markWritten}. The destination's region of the same
  * name and size receives the bytes.
  *
@@ -35,9 +35,19 @@ public final class Region {
         return block.segment();
     }
 
-    /** The tracker's name: "explicit", "kernel" or "hash". */
+    /** The tracker's name: "explicit", "kernel" or "hash" ({@code auto} has become one of the last two). */
     public String tracking() {
         return block.tracker().name();
+    }
+
+    /** The tracker's name and how it works, for logs. */
+    public String trackingDescription() {
+        return block.tracker().description();
+    }
+
+    /** True when only {@link #markWritten} reports changes: plain stores must be followed by it. */
+    public boolean needsMarks() {
+        return block.tracker() == io.godwit.ram.DirtyTracker.EXPLICIT;
     }
 
     /**

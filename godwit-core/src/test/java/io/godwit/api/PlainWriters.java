@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writer threads that store longs at random places of a region with plain segment stores, as a
- * service's own code would, and the listener that quiesces them: stopped() closes the gate and
- * returns once no writer is inside; resumed() opens it again.
+ * service's own code would (reporting them only under explicit tracking), and the listener that
+ * quiesces them: stopped() closes the gate and returns once no writer is inside; resumed() opens
+ * it again.
  */
 final class PlainWriters implements NodeListener, AutoCloseable {
     private final Region region;
+    private final boolean marks;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong writes = new AtomicLong();
     private final Object gate = new Object();
@@ -23,6 +25,7 @@ final class PlainWriters implements NodeListener, AutoCloseable {
 
     PlainWriters(Region region, int count, long seed) {
         this.region = region;
+        this.marks = region.needsMarks();
         for (int i = 0; i < count; i++) {
             SplittableRandom r = new SplittableRandom(seed + i);
             threads.add(Thread.ofPlatform().daemon().name("plain-writer-" + i).start(() -> run(r)));
@@ -39,7 +42,9 @@ final class PlainWriters implements NodeListener, AutoCloseable {
             try {
                 long off = r.nextLong(words) * 8;
                 seg.set(ValueLayout.JAVA_LONG, off, r.nextLong());
-                region.markWritten(off, 8); // explicit tracking: the store is ours to report
+                if (marks) {
+                    region.markWritten(off, 8); // explicit tracking: the store is ours to report
+                }
             } finally {
                 exit();
             }

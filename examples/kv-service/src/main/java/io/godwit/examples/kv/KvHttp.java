@@ -142,6 +142,7 @@ final class KvHttp {
         m.put("name", service.name());
         m.put("serving", service.gate().state().name().toLowerCase(java.util.Locale.ROOT));
         m.put("node", service.node().state().qmpName);
+        m.put("tracking", service.region().tracking());
         m.put("keys", service.table().formatted() ? service.table().entries() : 0);
         m.put("puts", service.meta().puts.get());
         m.put("gets", service.meta().gets.get());

@@ -1,5 +1,7 @@
 package io.godwit.examples.kv;
 
+import io.godwit.api.RegionOptions;
+import io.godwit.ram.DirtyTracking;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -19,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class KvMain {
     static final String USAGE = "usage: KvMain [--listen-http HOST:PORT] [--incoming URI] [--size BYTES[K|M|G]] "
-            + "[--name NAME] [--qmp unix:PATH|tcp:HOST:PORT] [--snapshot-at-live] [--prefill KEYS]";
+            + "[--name NAME] [--qmp unix:PATH|tcp:HOST:PORT] [--snapshot-at-live] [--prefill KEYS] "
+            + "[--tracking auto|kernel|hash|explicit]";
 
     private KvMain() {}
 
@@ -61,6 +64,7 @@ public final class KvMain {
         long size = 64L << 20;
         boolean snapshot = false;
         long prefill = 0;
+        RegionOptions region = RegionOptions.defaults();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -71,12 +75,13 @@ public final class KvMain {
                 case "--qmp" -> qmp = value(args, ++i, a);
                 case "--snapshot-at-live" -> snapshot = true;
                 case "--prefill" -> prefill = count(value(args, ++i, a));
+                case "--tracking" -> region = region.withTracking(DirtyTracking.Mode.parse(value(args, ++i, a)));
                 default -> throw new IllegalArgumentException("unknown argument '" + a + "'");
             }
         }
         String n = name != null ? name : incoming != null ? "kv-destination" : "kv-source";
         return KvService.Config.source(n, size).withHttp(http).withIncoming(incoming).withQmp(qmp)
-                .withSnapshotAtLive(snapshot).withPrefill(prefill);
+                .withSnapshotAtLive(snapshot).withPrefill(prefill).withRegion(region);
     }
 
     private static long count(String s) {

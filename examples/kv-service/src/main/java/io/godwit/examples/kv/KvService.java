@@ -37,7 +37,7 @@ public final class KvService implements AutoCloseable {
      * @param snapshotAtLive keep the table as it went live (pages are copied aside before their
      *     first write, see {@link PageSnapshot}), so its digest can be compared with the source's
      *     later while clients write
-     * @param region how the region is made (its tracker)
+     * @param region how the region is made (its tracking: auto by default)
      * @param prefill a source writes this many keys ("fill-N", 100-byte values) before it serves,
      *     so the table has data to move (keys whose bucket is full are skipped)
      */
@@ -134,8 +134,8 @@ public final class KvService implements AutoCloseable {
         http.setExecutor(executor);
         new KvHttp(this).install(http);
         http.start();
-        log.printf("%s: serving http://%s, table of %d buckets in %d bytes (%s tracking), %s%n", config.name(),
-                hostPort(http.getAddress()), table.buckets(), region.size(), region.tracking(),
+        log.printf("%s: serving http://%s, table of %d buckets in %d bytes, dirty tracking %s, %s%n", config.name(),
+                hostPort(http.getAddress()), table.buckets(), region.size(), region.trackingDescription(),
                 incomingAddress != null ? "waiting for its state on " + incomingAddress : "running");
     }
 
@@ -171,6 +171,10 @@ public final class KvService implements AutoCloseable {
     /** Where QMP is served, or null. */
     public String qmpAddress() {
         return qmp != null ? qmp.address() : null;
+    }
+
+    Region region() {
+        return region;
     }
 
     KvTable table() {

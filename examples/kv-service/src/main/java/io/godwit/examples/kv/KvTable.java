@@ -51,7 +51,7 @@ public final class KvTable {
             locks[i] = new Object();
         }
         // Only explicit tracking needs to be told of stores; the kernel and hash trackers find them.
-        this.markWrites = region.tracking().equals("explicit");
+        this.markWrites = region.needsMarks();
     }
 
     /** Writes the header of an empty table (a new region is zero: every slot is free). */
