@@ -9,7 +9,11 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import io.godwit.api.RegionOptions;
+import io.godwit.ram.DirtyTracking;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -23,7 +27,12 @@ class KvServiceMigrationTest {
     static final Duration WAIT = Duration.ofSeconds(60);
 
     static KvService source() throws Exception {
-        return KvService.start(KvService.Config.source("src", SIZE), System.err);
+        return source(DirtyTracking.Mode.AUTO);
+    }
+
+    static KvService source(DirtyTracking.Mode tracking) throws Exception {
+        return KvService.start(KvService.Config.source("src", SIZE)
+                .withRegion(RegionOptions.defaults().withTracking(tracking)), System.err);
     }
 
     static KvService destination() throws Exception {
@@ -40,9 +49,10 @@ class KvServiceMigrationTest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    @Test
-    void migratesUnderLoadAndTheClientsFollowWithoutStaleReads() throws Exception {
-        try (KvService src = source(); KvService dst = destination();
+    @ParameterizedTest
+    @EnumSource(value = DirtyTracking.Mode.class, names = {"AUTO", "HASH", "EXPLICIT"})
+    void migratesUnderLoadAndTheClientsFollowWithoutStaleReads(DirtyTracking.Mode tracking) throws Exception {
+        try (KvService src = source(tracking); KvService dst = destination();
                 LoadGenerator load = new LoadGenerator(src.httpUri(), 4, 64, 0.5, 100, 1)) {
             assertThat(Http.json("GET", dst.httpUri().resolve("/health")).path("serving").asText()).isEqualTo("incoming");
             load.start();
