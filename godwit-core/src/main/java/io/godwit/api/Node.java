@@ -4,9 +4,7 @@ import io.godwit.clock.Clock;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
 import io.godwit.machine.RunState;
-import io.godwit.migration.IncomingMigration;
 import io.godwit.migration.Migration;
-import io.godwit.migration.MigrationListener;
 import io.godwit.migration.MigrationStatus;
 import io.godwit.monitor.Monitor;
 import io.godwit.monitor.MonitorEvents;
@@ -64,7 +62,7 @@ public final class Node implements AutoCloseable {
     private final Object lock = new Object();
     private boolean sealed; // guarded by lock: start() or listen() was called, no more state
     private volatile boolean closed;
-    private volatile MigrationHandle current;
+    private final Handles handles;
     private volatile DirtyTracking.Mode defaultTracking = DirtyTracking.Mode.AUTO;
 
     private Node(String name) {
@@ -73,7 +71,8 @@ public final class Node implements AutoCloseable {
         monitor = new Monitor(machine, Clock.system(), (event, data) -> eventSinks.forEach(s -> s.emit(event, data)));
         monitor.setCapabilities(Map.of(Capability.RETURN_PATH, true));
         machine.onStateChange(listeners::runStateChanged);
-        monitor.addMigrationListener(new EngineListener());
+        handles = new Handles(name, monitor, listeners, lock);
+        monitor.addMigrationListener(handles.engineListener());
     }
 
     /** A new node with no state, not running. */
@@ -231,9 +230,7 @@ public final class Node implements AutoCloseable {
             } catch (MonitorException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-            MigrationHandle h = MigrationHandle.incoming(address);
-            current = h;
-            return h;
+            return handles.listening(address);
         }
     }
 
@@ -260,7 +257,7 @@ public final class Node implements AutoCloseable {
             } catch (MonitorException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-            return adoptOutgoing(m, uri);
+            return handles.adoptOutgoing(m, uri);
         }
     }
 
@@ -276,7 +273,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void checkNoMigration() {
-        MigrationHandle h = current;
+        MigrationHandle h = handles.current();
         if (h != null && !h.isDone()) {
             throw new IllegalStateException("node " + name() + " has a migration under way (" + h.direction()
                     .name().toLowerCase(java.util.Locale.ROOT) + ", " + h.status().qmpName + "); cancel it or "
@@ -293,7 +290,7 @@ public final class Node implements AutoCloseable {
 
     /** The latest migration, in or out (also one started over QMP), or null. */
     public MigrationHandle currentMigration() {
-        return current;
+        return handles.current();
     }
 
     /**
@@ -391,7 +388,7 @@ public final class Node implements AutoCloseable {
             closed = true;
         }
         monitor.close();
-        MigrationHandle h = current;
+        MigrationHandle h = handles.current();
         if (h != null) {
             try {
                 h.completion().get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -410,86 +407,5 @@ public final class Node implements AutoCloseable {
     @Override
     public String toString() {
         return "Node[" + name() + ", " + state().qmpName + "]";
-    }
-
-    // ------------------------------------------------------- engine events
-
-    private MigrationHandle adoptOutgoing(Migration m, String uri) {
-        synchronized (lock) {
-            MigrationHandle h = current;
-            if (h != null && h.engineOutgoing() == m) {
-                return h;
-            }
-            h = MigrationHandle.outgoing(m, uri);
-            current = h;
-            watch(h);
-            return h;
-        }
-    }
-
-    private void adoptIncoming(IncomingMigration in) {
-        synchronized (lock) {
-            MigrationHandle h = current;
-            if (h == null || h.direction() != MigrationHandle.Direction.INCOMING || h.engineIncoming() != null) {
-                h = MigrationHandle.incoming(null); // started over QMP
-                current = h;
-            }
-            h.bind(in);
-            watch(h);
-        }
-    }
-
-    private void watch(MigrationHandle h) {
-        Thread.ofVirtual().name("godwit-node-" + name()).start(() -> {
-            try {
-                h.awaitEngine();
-            } catch (InterruptedException e) {
-                return;
-            }
-            var info = h.finalInfo();
-            if (h.finish(info)) {
-                listeners.finished(info);
-            }
-        });
-    }
-
-    /** Binds the engine's migrations to handles and turns their events into progress callbacks. */
-    private final class EngineListener implements MigrationListener {
-        @Override
-        public void statusChanged(MigrationStatus from, MigrationStatus to) {
-            if (from == MigrationStatus.NONE && to == MigrationStatus.SETUP) {
-                Migration m = monitor.outgoing();
-                IncomingMigration in = monitor.incoming();
-                if (m != null && m.status() == MigrationStatus.SETUP) {
-                    adoptOutgoing(m, null);
-                } else if (in != null && in.status() == MigrationStatus.SETUP) {
-                    adoptIncoming(in);
-                }
-            }
-            progress();
-        }
-
-        @Override
-        public void passCompleted(long count) {
-            progress();
-        }
-
-        @Override
-        public void incomingFailed(String address, String reason) {
-            MigrationHandle h = current;
-            if (h != null && h.direction() == MigrationHandle.Direction.INCOMING && h.engineIncoming() == null) {
-                var info = MigrationHandle.waiting(MigrationStatus.FAILED, address + ": " + reason);
-                if (h.finish(info)) {
-                    listeners.finished(info);
-                }
-            }
-        }
-
-        private void progress() {
-            MigrationHandle h = current;
-            if (h != null) {
-                listeners.progress(h.info());
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writer threads that store longs at random places of a region with plain segment stores, as a
@@ -49,6 +50,9 @@ final class PlainWriters implements NodeListener, AutoCloseable {
                 exit();
             }
             writes.incrementAndGet();
+            // Tens of thousands of stores a second: enough to dirty pages all through the
+            // migration, not so many that pre-copy cannot converge on a loaded machine.
+            LockSupport.parkNanos(20_000);
         }
     }
 

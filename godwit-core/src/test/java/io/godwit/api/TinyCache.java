@@ -6,6 +6,7 @@ import io.godwit.migration.MigrationInfo;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The example of docs/embedding.md ("the API in ten minutes"), kept here so it compiles and runs:
@@ -15,7 +16,10 @@ import java.util.concurrent.Semaphore;
 final class TinyCache {
     static final long SIZE = 16 << 20;
 
-    /** A thread that keeps storing into the region; pause() returns once it is between stores. */
+    /**
+     * A thread that keeps storing into the region, some ten thousand stores a second (a writer much
+     * faster than the link never lets pre-copy converge); pause() returns once it is between stores.
+     */
     static final class Writer {
         private final Region region;
         private final Semaphore turn = new Semaphore(1, true); // held while storing
@@ -34,6 +38,7 @@ final class TinyCache {
                     long off = r.nextLong(SIZE / 8) * 8;
                     region.segment().set(JAVA_LONG, off, r.nextLong()); // a plain store: tracked
                     turn.release();
+                    LockSupport.parkNanos(100_000);
                 }
             });
         }
@@ -82,14 +87,16 @@ final class TinyCache {
             src.setDowntimeLimit(Duration.ofMillis(50));
             src.start();
             writer.start();
-
-            MigrationInfo info = src.migrateTo(incoming.target()).await(Duration.ofMinutes(1));
-            System.out.println(info.status().qmpName + ", downtime " + info.downtimeMs() + " ms");
-            if (info.completed() && !dst.digest().overall().equals(src.digest().overall())) {
-                throw new AssertionError("the destination's regions differ from the stopped source's");
+            try {
+                MigrationInfo info = src.migrateTo(incoming.target()).await(Duration.ofMinutes(1));
+                System.out.println(info.status().qmpName + ", downtime " + info.downtimeMs() + " ms");
+                if (info.completed() && !dst.digest().overall().equals(src.digest().overall())) {
+                    throw new AssertionError("the destination's regions differ from the stopped source's");
+                }
+                return info;
+            } finally {
+                writer.stop(); // before the nodes close and free the region
             }
-            writer.stop();
-            return info;
         }
     }
 
