@@ -156,6 +156,7 @@ final class ServiceDemo {
         c.put("errors", r.errors());
         c.put("stale-reads", r.staleReads());
         c.put("max-pause-ms", r.maxPauseMs());
+        c.put("switch-pause-ms", r.switchPauseMs());
         c.put("redirects", r.redirects());
         c.put("clients-moved", r.clientsMoved());
         c.put("error-samples", r.errorSamples());
@@ -226,7 +227,8 @@ final class ServiceDemo {
         o.printf("clients%n");
         o.printf("  requests:       %d (errors %d, stale reads %d)%n", c.path("requests").asLong(),
                 c.path("errors").asLong(), c.path("stale-reads").asLong());
-        o.printf("  longest pause:  %d ms (between two answers to one client)%n", c.path("max-pause-ms").asLong());
+        o.printf("  longest pause:  %d ms (between two answers to one client; %d ms across the switch)%n",
+                c.path("max-pause-ms").asLong(), c.path("switch-pause-ms").asLong());
         o.printf("  moved:          %d clients followed the switch (%d redirects)%n", c.path("clients-moved").asLong(),
                 c.path("redirects").asLong());
         for (JsonNode e : c.path("error-samples")) {

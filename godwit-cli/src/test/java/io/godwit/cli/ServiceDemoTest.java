@@ -26,6 +26,8 @@ class ServiceDemoTest {
         assertThat(c.path("stale-reads").asLong()).isZero();
         assertThat(c.path("max-pause-ms").isIntegralNumber()).isTrue();
         assertThat(c.path("max-pause-ms").asLong()).isNotNegative();
+        assertThat(c.path("switch-pause-ms").asLong()).as("every client paused at the switch").isPositive()
+                .isLessThanOrEqualTo(c.path("max-pause-ms").asLong());
         assertThat(c.path("clients-moved").asInt()).isEqualTo(4);
         JsonNode v = j.path("verification");
         assertThat(v.path("digest").asText()).isEqualTo("passed");

@@ -213,6 +213,7 @@ public final class KvService implements AutoCloseable {
         private volatile long stoppedAt;
         private volatile long quiescedAt;
         private volatile long liveAt;
+        private volatile long movedAt;
 
         @Override
         public void stopped() {
@@ -235,6 +236,20 @@ public final class KvService implements AutoCloseable {
             liveAt = System.currentTimeMillis();
         }
 
+        /**
+         * A source's migration is completed once the destination runs: send the waiting requests
+         * there now, on the migration thread, rather than once the migration's thread has ended.
+         */
+        @Override
+        public void progress(MigrationInfo info) {
+            MigrationHandle h = node.currentMigration();
+            if (info.status() == MigrationStatus.COMPLETED && h != null
+                    && h.direction() == MigrationHandle.Direction.OUTGOING) {
+                gate.moved(redirectTo);
+                movedAt = System.currentTimeMillis();
+            }
+        }
+
         @Override
         public void finished(MigrationInfo info) {
             if (stoppedAt > 0) {
@@ -249,9 +264,7 @@ public final class KvService implements AutoCloseable {
             log.printf("%s: %s migration %s%s%n", config.name(), incoming ? "incoming" : "outgoing",
                     info.status().qmpName, info.errorDesc() != null ? ": " + info.errorDesc() : "");
             if (!incoming && info.status() == MigrationStatus.COMPLETED) {
-                gate.moved(redirectTo);
-                log.printf("%s: sending requests to %s from %s%n", config.name(), redirectTo,
-                        clock(System.currentTimeMillis()));
+                log.printf("%s: sending requests to %s since %s%n", config.name(), redirectTo, clock(movedAt));
             } else if (incoming && info.status() != MigrationStatus.COMPLETED && !closing) {
                 listenAgain();
             }

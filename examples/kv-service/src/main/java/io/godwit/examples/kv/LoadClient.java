@@ -39,6 +39,8 @@ final class LoadClient {
     private volatile long staleReads;
     private volatile long redirects;
     private volatile long maxPauseNanos;
+    private volatile long switchPauseNanos;
+    private boolean movedSinceAnswer;
     private volatile long answeredSinceSwitch;
     private long lastAnswer = -1; // no answer yet: the first one starts the clock
     private long seq;
@@ -124,15 +126,21 @@ final class LoadClient {
             base = URI.create(u.getScheme() + "://" + u.getRawAuthority());
             redirects++;
             answeredSinceSwitch = 0;
+            movedSinceAnswer = true;
         }
         throw new IOException(method + " " + key + ": redirected more than 3 times");
     }
 
     private void answered() {
         long now = System.nanoTime();
-        if (lastAnswer >= 0 && now - lastAnswer > maxPauseNanos) {
-            maxPauseNanos = now - lastAnswer;
+        if (lastAnswer >= 0) {
+            long gap = now - lastAnswer;
+            maxPauseNanos = Math.max(maxPauseNanos, gap);
+            if (movedSinceAnswer) {
+                switchPauseNanos = Math.max(switchPauseNanos, gap);
+            }
         }
+        movedSinceAnswer = false;
         lastAnswer = now;
         requests++;
         answeredSinceSwitch++;
@@ -212,6 +220,11 @@ final class LoadClient {
 
     long maxPauseNanos() {
         return maxPauseNanos;
+    }
+
+    /** The gap between the last answer before this client moved and the first one after. */
+    long switchPauseNanos() {
+        return switchPauseNanos;
     }
 
     /** Requests answered since this client last moved (all of them if it never moved). */

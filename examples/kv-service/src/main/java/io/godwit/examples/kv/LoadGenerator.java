@@ -19,12 +19,13 @@ public final class LoadGenerator implements AutoCloseable {
      * @param errors requests that got no answer or an unexpected one (timeouts, 5xx...)
      * @param staleReads reads that did not return the value last written to the key
      * @param maxPauseMs the longest gap between two answered requests of one client
+     * @param switchPauseMs the longest such gap across a move to a new address (0: nobody moved)
      * @param redirects 307 answers followed
      * @param clientsMoved clients that followed at least one 307
      * @param errorSamples the first errors and stale reads, described
      */
-    public record Report(long requests, long errors, long staleReads, long maxPauseMs, long redirects,
-            int clientsMoved, List<String> errorSamples) {}
+    public record Report(long requests, long errors, long staleReads, long maxPauseMs, long switchPauseMs,
+            long redirects, int clientsMoved, List<String> errorSamples) {}
 
     private final HttpClient http;
     private final List<LoadClient> clients = new ArrayList<>();
@@ -128,6 +129,7 @@ public final class LoadGenerator implements AutoCloseable {
         int moved = (int) clients.stream().filter(c -> c.redirects() > 0).count();
         return new Report(requests(), sum(LoadClient::errors), sum(LoadClient::staleReads),
                 clients.stream().mapToLong(LoadClient::maxPauseNanos).max().orElse(0) / 1_000_000,
+                clients.stream().mapToLong(LoadClient::switchPauseNanos).max().orElse(0) / 1_000_000,
                 sum(LoadClient::redirects), moved, samples.subList(0, Math.min(samples.size(), 10)));
     }
 
