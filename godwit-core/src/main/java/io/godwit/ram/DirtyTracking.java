@@ -64,6 +64,14 @@ public final class DirtyTracking {
         static final Availability RESULT = probe();
 
         private static Availability probe() {
+            try {
+                return probeHere();
+            } catch (RuntimeException | LinkageError e) { // also a binding that cannot even load here
+                return new Availability(false, e.getMessage() != null ? e.getMessage() : e.toString());
+            }
+        }
+
+        private static Availability probeHere() {
             String why = Syscalls.unavailableReason();
             if (why != null) {
                 return new Availability(false, why);
@@ -71,21 +79,17 @@ public final class DirtyTracking {
             if (!RamMemory.mapped()) {
                 return new Availability(false, "RAM blocks are not anonymous mappings here");
             }
-            try {
-                long offered;
-                try (Userfaultfd probe = Userfaultfd.open(0)) {
-                    offered = probe.features();
-                }
-                if ((offered & Userfaultfd.FEATURE_WP_ASYNC) == 0) {
-                    return new Availability(false, "the kernel lacks UFFD_FEATURE_WP_ASYNC (Linux 6.7+)");
-                }
-                if ((offered & Userfaultfd.FEATURE_WP_UNPOPULATED) == 0) {
-                    return new Availability(false, "the kernel lacks UFFD_FEATURE_WP_UNPOPULATED (Linux 6.4+)");
-                }
-                return trial();
-            } catch (RuntimeException e) {
-                return new Availability(false, e.getMessage());
+            long offered;
+            try (Userfaultfd probe = Userfaultfd.open(0)) {
+                offered = probe.features();
             }
+            if ((offered & Userfaultfd.FEATURE_WP_ASYNC) == 0) {
+                return new Availability(false, "the kernel lacks UFFD_FEATURE_WP_ASYNC (Linux 6.7+)");
+            }
+            if ((offered & Userfaultfd.FEATURE_WP_UNPOPULATED) == 0) {
+                return new Availability(false, "the kernel lacks UFFD_FEATURE_WP_UNPOPULATED (Linux 6.4+)");
+            }
+            return trial();
         }
 
         /** Tracks four pages for real: a write to one must be found, and nothing else. */

@@ -23,11 +23,11 @@ import java.util.Map;
  * same way and are tracked too.
  *
  * <p>Blocks keep their transparent huge pages (RamMemory advises them). Measured on Linux 6.18:
- * the first write to a protected 2 MiB huge page splits it (30 to 50 us on our virtual machine,
- * once per huge page per migration) and only the 4 KiB page written is reported; later first
- * writes cost 2 to 6 us, as on any 4 KiB page. So tracking is no coarser with huge pages, and
- * the block keeps them outside migrations (and where it is never written during one). The scan's
- * ranges are marked as they come, whatever their granularity.
+ * the first write to a protected 2 MiB huge page splits it (30 to 240 us on a busy virtual
+ * machine, once per huge page per migration) and only the 4 KiB page written is reported; later
+ * first writes cost 2 to 6 us, as on any 4 KiB page. So tracking is no coarser with huge pages,
+ * and the block keeps them outside migrations (and where it is never written during one). The
+ * scan's ranges are marked as they come, whatever their granularity.
  */
 final class KernelDirtyTracker implements DirtyTracker {
     static final long FEATURES = Userfaultfd.FEATURE_WP_ASYNC | Userfaultfd.FEATURE_WP_UNPOPULATED;
