@@ -178,6 +178,16 @@ public final class IncomingMigration {
         return result;
     }
 
+    /**
+     * Ends a load under way by shutting the connection down: the load fails, the machine stays
+     * stopped, and the source sees the connection drop. Nothing happens once the load is over.
+     */
+    public void abort() {
+        if (status.get().isActive()) {
+            conn.shutdown();
+        }
+    }
+
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
         return done.await(timeout, unit);
     }

@@ -87,7 +87,7 @@ public final class Monitor implements AutoCloseable {
     // ----------------------------------------------------------- migration
 
     /** Starts migrating this machine to {@code uri}; the outcome shows in query-migrate. */
-    public synchronized void migrate(String uri) {
+    public synchronized Migration migrate(String uri) {
         MigrationUri.parse(uri); // a malformed URI is refused here, not reported later
         if (migrationActive()) {
             throw new MonitorException("There's a migration process in progress");
@@ -98,6 +98,7 @@ public final class Monitor implements AutoCloseable {
         Migration m = new Migration(machine, () -> Transports.connect(uri), params, caps, clock, fanOut());
         outgoing = m;
         m.start();
+        return m;
     }
 
     /** Listens on {@code uri} for an incoming migration, in the background. */
@@ -128,6 +129,8 @@ public final class Monitor implements AutoCloseable {
             if (!closed) {
                 System.err.println("godwit: incoming migration on " + l.address() + ": " + e.getMessage());
             }
+            String reason = closed ? "closed before a source connected" : e.getMessage();
+            listeners.forEach(x -> x.incomingFailed(l.address(), reason));
             return;
         }
         synchronized (this) {
@@ -173,6 +176,16 @@ public final class Monitor implements AutoCloseable {
     public MigrationInfo outgoingInfo() {
         Migration m = outgoing;
         return m != null ? m.info() : null;
+    }
+
+    /** The last outgoing migration, or null. */
+    public Migration outgoing() {
+        return outgoing;
+    }
+
+    /** The last incoming migration once a source has connected, or null. */
+    public IncomingMigration incoming() {
+        return incoming;
     }
 
     // ------------------------------------------------- capabilities, params
@@ -362,13 +375,20 @@ public final class Monitor implements AutoCloseable {
 
     private volatile boolean closed;
 
-    /** Cancels what can be cancelled and stops listening; the machine itself is the caller's. */
+    /**
+     * Cancels what can be cancelled, stops listening and ends an incoming load under way (the
+     * machine stays stopped); the machine itself is the caller's.
+     */
     @Override
     public synchronized void close() {
         closed = true;
         Migration m = outgoing;
         if (m != null && m.status().isActive()) {
             m.cancel();
+        }
+        IncomingMigration in = incoming;
+        if (in != null && in.status().isActive()) {
+            in.abort();
         }
         Listener l = listener;
         if (l != null) {
