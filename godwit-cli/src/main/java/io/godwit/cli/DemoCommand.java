@@ -253,9 +253,8 @@ final class DemoCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void printText(PrintStream o, JsonNode s) {
-        JsonNode ram = s.path("ram");
-        JsonNode v = s.path("verification");
+    /** The first lines of every demo's summary: status, error, times and passes. */
+    static void printOutcome(PrintStream o, JsonNode s) {
         o.printf("%nmigration %s%n", s.path("status").asText());
         if (s.has("error-desc")) {
             o.printf("  error:          %s%n", s.path("error-desc").asText());
@@ -263,6 +262,12 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("  total time:     %d ms (setup %d ms)%n", s.path("total-time").asLong(), s.path("setup-time").asLong());
         o.printf("  downtime:       %d ms%n", s.path("downtime").asLong());
         o.printf("  passes:         %d (dirty-sync-count)%n", s.path("dirty-sync-count").asLong());
+    }
+
+    private static void printText(PrintStream o, JsonNode s) {
+        JsonNode ram = s.path("ram");
+        JsonNode v = s.path("verification");
+        printOutcome(o, s);
         o.printf("  transferred:    %s (%d pages, %d zero pages; RAM %s)%n", Sizes.format(ram.path("transferred").asLong()),
                 ram.path("normal").asLong(), ram.path("duplicate").asLong(), Sizes.format(ram.path("total").asLong()));
         o.printf("  throughput:     %d MiB/s%n", s.path("throughput-mibps").asLong());

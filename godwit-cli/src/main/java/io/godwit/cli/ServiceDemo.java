@@ -214,13 +214,7 @@ final class ServiceDemo {
     static void printText(PrintStream o, JsonNode s) {
         JsonNode c = s.path("client");
         JsonNode v = s.path("verification");
-        o.printf("%nmigration %s%n", s.path("status").asText());
-        if (s.has("error-desc")) {
-            o.printf("  error:          %s%n", s.path("error-desc").asText());
-        }
-        o.printf("  total time:     %d ms (setup %d ms)%n", s.path("total-time").asLong(), s.path("setup-time").asLong());
-        o.printf("  downtime:       %d ms%n", s.path("downtime").asLong());
-        o.printf("  passes:         %d (dirty-sync-count)%n", s.path("dirty-sync-count").asLong());
+        DemoCommand.printOutcome(o, s);
         o.printf("  transferred:    %s (%d pages, %d zero pages)%n", Sizes.format(s.path("ram").path("transferred").asLong()),
                 s.path("ram").path("normal").asLong(), s.path("ram").path("duplicate").asLong());
         o.printf("  dirty tracking: %s%n", s.path("tracking").asText());

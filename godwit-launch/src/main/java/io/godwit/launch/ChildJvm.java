@@ -106,22 +106,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The last lines of the log, for error messages. */
     public String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildProcesses.tail(log);
     }
 
     /** SIGKILL, as a crash would. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.kill(process);
     }
 
     /** SIGTERM, so it closes what it opened; killed if it has not exited within 15 s. */
