@@ -5,6 +5,7 @@
  */
 module io.godwit.core {
     requires jdk.jfr;
+    requires jdk.management; // host memory, for a blank destination's RAM limit
 
     exports io.godwit.clock;
     exports io.godwit.device;

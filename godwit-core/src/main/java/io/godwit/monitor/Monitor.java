@@ -111,6 +111,7 @@ public final class Monitor implements AutoCloseable {
         }
         machine.expectIncoming();
         Listener l = Transports.listen(uri);
+        incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();
         Thread.ofPlatform().name("godwit-accept").start(() -> accept(l));
