@@ -6,6 +6,7 @@
 module io.godwit.core {
     requires jdk.jfr;
     requires jdk.management; // host memory, for a blank destination's RAM limit
+    requires jdk.net; // TCP keepalive timing on migration sockets
 
     exports io.godwit.clock;
     exports io.godwit.device;

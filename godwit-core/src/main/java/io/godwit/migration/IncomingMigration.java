@@ -40,6 +40,7 @@ public final class IncomingMigration {
     private volatile long startNanos = -1;
     private volatile long endNanos = -1;
     private volatile StateLoader.Result result;
+    private volatile long readTimeoutMs;
 
     // Owned by the incoming thread.
     private ReturnPathWriter returnPath;
@@ -56,16 +57,33 @@ public final class IncomingMigration {
         this.status = new StatusHolder("destination", listener);
     }
 
+    /**
+     * Fails the migration when the source sends nothing for {@code ms} while the loader waits for
+     * it (x-incoming-read-timeout); 0, the default here, waits as long as the connection lasts.
+     */
+    public IncomingMigration readTimeout(long ms) {
+        if (ms < 0) {
+            throw new IllegalArgumentException("read timeout must not be negative: " + ms);
+        }
+        this.readTimeoutMs = ms;
+        return this;
+    }
+
     public void start() {
         Thread.ofPlatform().name("godwit-incoming").start(this::run);
     }
 
     public void run() {
         startNanos = clock.nanoTime();
+        long timeout = readTimeoutMs;
+        ReadWatchdog watchdog = timeout > 0 ? new ReadWatchdog(conn.input(), timeout, conn::shutdown) : null;
         try {
             setStatus(SETUP);
             machine.expectIncoming();
-            StreamInput in = new StreamInput(conn.input());
+            StreamInput in = new StreamInput(watchdog != null ? watchdog : conn.input());
+            if (watchdog != null) {
+                watchdog.start();
+            }
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
             boolean blank = machine.isBlank();
@@ -86,13 +104,17 @@ public final class IncomingMigration {
             if (foreign != null) {
                 foreign.abandon();
             }
-            error = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            error = watchdog != null && watchdog.fired() ? watchdog.message()
+                    : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
             tellSourceWeFailed();
             conn.shutdown();
             if (status.get() != FAILED) {
                 setStatus(FAILED);
             }
         } finally {
+            if (watchdog != null) {
+                watchdog.stop();
+            }
             try {
                 conn.close();
             } catch (IOException ignored) {

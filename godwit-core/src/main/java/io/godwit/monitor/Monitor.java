@@ -95,7 +95,9 @@ public final class Monitor implements AutoCloseable {
         if (machine.state() == RunState.INMIGRATE) {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
-        Migration m = new Migration(machine, () -> Transports.connect(uri), params, caps, clock, fanOut());
+        Parameters p = params;
+        Migration m = new Migration(machine, Migration.Opener.connecting(uri, p.connectTimeoutMs()), p, caps, clock,
+                fanOut());
         outgoing = m;
         m.start();
     }
@@ -110,7 +112,8 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("The machine has already run; an incoming migration needs a fresh machine");
         }
         machine.expectIncoming();
-        Listener l = Transports.listen(uri);
+        Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
+                notice -> System.err.println("godwit: " + notice));
         incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();
@@ -121,7 +124,8 @@ public final class Monitor implements AutoCloseable {
     private void accept(Listener l) {
         IncomingMigration in;
         try {
-            in = new IncomingMigration(machine, l.accept(), caps, clock, fanOut());
+            in = new IncomingMigration(machine, l.accept(), caps, clock, fanOut())
+                    .readTimeout(params.incomingReadTimeoutMs());
         } catch (IOException e) {
             synchronized (this) {
                 listener = null;

@@ -56,11 +56,7 @@ class IncomingRetryTest {
     }
 
     static MigrationStatus awaitEnd(Monitor monitor) throws InterruptedException {
-        MigrationStatus s;
-        while (!(s = monitor.queryMigrate().status()).isTerminal()) {
-            Thread.sleep(5);
-        }
-        return s;
+        return Await.end(monitor).status();
     }
 
     @Test
