@@ -10,6 +10,7 @@ import io.godwit.options.Capability;
 import io.godwit.savevm.LoadContext;
 import io.godwit.savevm.SaveStateEntry;
 import io.godwit.savevm.StateLoader;
+import io.godwit.stream.ByteSource;
 import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.ReturnPathMessage;
@@ -19,6 +20,7 @@ import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import io.godwit.transport.Connection;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * A failed load leaves the machine stopped, and says so to the source (SHUT with status 1).
  */
 public final class IncomingMigration {
+    /** How long a failed destination keeps reading, after SHUT(1), until the source closes. */
+    static final long LINGER_MS = 2_000;
+
     private final Machine machine;
     private final Connection conn;
     private final Capabilities caps;
@@ -106,7 +111,9 @@ public final class IncomingMigration {
             }
             error = watchdog != null && watchdog.fired() ? watchdog.message()
                     : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-            tellSourceWeFailed();
+            if (watchdog == null || !watchdog.fired()) {
+                tellSourceWeFailed();
+            }
             conn.shutdown();
             if (status.get() != FAILED) {
                 setStatus(FAILED);
@@ -185,13 +192,38 @@ public final class IncomingMigration {
         }
     }
 
+    /**
+     * SHUT(1), the end of our direction, then what the source still sends is read and dropped
+     * until it closes (at most {@link #LINGER_MS}): closing with unread bytes would reset the
+     * connection, and a reset can discard the SHUT before the source has read it.
+     */
     private void tellSourceWeFailed() {
-        if (returnPath != null) {
+        if (returnPath == null) {
+            return;
+        }
+        try {
+            returnPath.send(ReturnPathMessage.shut(1));
+            conn.output().close();
+        } catch (IOException e) {
+            return; // the source will see the connection drop instead
+        }
+        Thread closer = Thread.ofVirtual().start(() -> {
             try {
-                returnPath.send(ReturnPathMessage.shut(1));
-            } catch (IOException ignored) {
-                // the source will see the connection drop instead
+                Thread.sleep(LINGER_MS);
+                conn.shutdown();
+            } catch (InterruptedException done) {
+                // the source closed first
             }
+        });
+        try {
+            ByteSource in = conn.input();
+            for (ByteBuffer b = in.next(null); b != null; b = in.next(b)) {
+                b.position(b.limit());
+            }
+        } catch (IOException ignored) {
+            // closed or shut: either way it is over
+        } finally {
+            closer.interrupt();
         }
     }
 

@@ -260,6 +260,10 @@ public final class Migration {
         if (returnPath != null && returnPath.error() != null) {
             throw new IOException("return path failed: " + returnPath.error().getMessage(), returnPath.error());
         }
+        if (returnPath != null && returnPath.shutSeenStatus() >= 0) { // QEMU: a SHUT before the end is an error
+            throw new IOException("the destination ended the migration (SHUT status " + returnPath.shutSeenStatus()
+                    + ") before the stream was complete");
+        }
     }
 
     /** Stop-copy: stop the machine, send the rest, hand over, and wait for the destination to run. */

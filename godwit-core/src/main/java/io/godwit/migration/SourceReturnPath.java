@@ -68,6 +68,11 @@ final class SourceReturnPath {
         return switchoverAcked;
     }
 
+    /** The status of a SHUT already received, or -1. */
+    int shutSeenStatus() {
+        return shutSeen ? shutStatus : -1;
+    }
+
     /** A failure of the return path before SHUT, or null. */
     IOException error() {
         return shutSeen ? null : error;
