@@ -33,6 +33,7 @@ public final class ForeignState {
     private final long ramLimit;
     private final List<RamBlock> adoptedRam = new ArrayList<>();
     private final List<SaveStateEntry> adoptedSections = new ArrayList<>();
+    private long rawBytes; // device state kept by the sections adopted before the last one
 
     private ForeignState(Machine machine) {
         this.machine = machine;
@@ -78,11 +79,10 @@ public final class ForeignState {
                     + "destination keeps at most " + MAX_RAW_SECTIONS);
         }
         checkPrintable("device section idstr", h.idstr());
-        long kept = 0;
-        for (SaveStateEntry e : adoptedSections) {
-            kept += ((RawSection) e.handler()).size();
+        if (!adoptedSections.isEmpty()) { // the one adopted before this has loaded by now
+            rawBytes += ((RawSection) adoptedSections.getLast().handler()).size();
         }
-        if (kept > MAX_RAW_BYTES) {
+        if (rawBytes > MAX_RAW_BYTES) {
             throw new IllegalArgumentException("device state of the source passes " + MAX_RAW_BYTES + " bytes before "
                     + "section '" + h.idstr() + "'; a destination keeps at most that much");
         }
@@ -132,6 +132,7 @@ public final class ForeignState {
             machine.registry().unregister(e);
         }
         adoptedSections.clear();
+        rawBytes = 0;
         for (RamBlock b : adoptedRam) {
             machine.removeRam(b);
         }

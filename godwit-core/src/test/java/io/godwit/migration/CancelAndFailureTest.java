@@ -191,6 +191,11 @@ class CancelAndFailureTest {
                     .onIteration((i, t) -> {
                         if (i == 5) {
                             rp.release(io.godwit.stream.ReturnPathMessage.shut(1));
+                            try {
+                                rp.awaitTaken();
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
                         }
                     });
             Migration m = rig.migration(params(300, 0, 0),
