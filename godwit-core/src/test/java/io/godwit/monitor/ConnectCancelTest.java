@@ -48,11 +48,8 @@ class ConnectCancelTest {
             monitor.migrate(hole.uri());
             Await.status(monitor, MigrationStatus.SETUP);
 
-            long start = System.nanoTime();
             assertThat(monitor.cancel()).isTrue();
-            MigrationInfo info = Await.end(monitor);
-            long tookMs = (System.nanoTime() - start) / 1_000_000;
-            System.out.println("cancel while connecting took " + tookMs + " ms");
+            MigrationInfo info = Await.end(monitor); // before: setup until the kernel gave up (~130 s)
 
             assertThat(info.status()).isEqualTo(MigrationStatus.CANCELLED);
             assertThat(info.errorDesc()).isEqualTo("cancelled by the user");
