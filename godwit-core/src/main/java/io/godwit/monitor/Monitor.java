@@ -163,10 +163,12 @@ public final class Monitor implements AutoCloseable {
         if (m != null) {
             return m.info();
         }
-        if (incoming != null) {
-            return incoming.info();
+        IncomingMigration in = incoming;
+        if (in != null && in.status() != MigrationStatus.NONE) {
+            return in.info();
         }
-        MigrationStatus status = listener != null ? MigrationStatus.SETUP : MigrationStatus.NONE;
+        // accepted but not started yet counts as the listener's setup
+        MigrationStatus status = listener != null || in != null ? MigrationStatus.SETUP : MigrationStatus.NONE;
         return new MigrationInfo(status, null, -1, -1, -1, -1, 0, null, List.of(), null);
     }
 
