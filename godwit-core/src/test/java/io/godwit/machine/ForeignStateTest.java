@@ -86,7 +86,7 @@ public class ForeignStateTest {
                 Arrays.copyOfRange(stream, timerAt, stream.length));
         try (Machine m = new Machine("dst")) {
             m.setRawSectionCheck((json, sections) -> {});
-            IncomingMigration in = receive(m, withCommand);
+            IncomingMigration in = receive(dir, m, withCommand);
             assertThat(in.status()).as("%s", in.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(m.ram("pc.ram").getByte(0x1000)).isEqualTo((byte) 0xab);
         }
