@@ -99,7 +99,7 @@ class ForeignRamLimitTest {
         try (Machine m = new Machine("dst")) {
             IncomingMigration in = receive(m, s);
             assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
-            assertThat(in.error()).contains("RAM block name").contains("at byte offset");
+            assertThat(in.error()).contains("empty name").contains("at byte offset 51");
         }
     }
 
