@@ -6,6 +6,8 @@
  */
 module io.godwit.core {
     requires jdk.jfr;
+    requires jdk.management; // host memory, for a blank destination's RAM limit
+    requires jdk.net; // TCP keepalive timing on migration sockets
 
     exports io.godwit.api;
     exports io.godwit.clock;

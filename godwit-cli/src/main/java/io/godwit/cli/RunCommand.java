@@ -34,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
             + "included: its device state is kept as received).")
     List<String> ram = new ArrayList<>();
 
+    @Option(names = "--max-ram", converter = Sizes.class, description = "The most RAM a blank destination maps for "
+            + "the blocks the source names; a larger block is refused. Default: physical memory plus swap, less this "
+            + "JVM's maximum heap and 256M.")
+    Long maxRam;
+
     @Option(names = "--workload", description = "ab (full speed), ab:RATE, random:RATE or hotset:RATE (RATE "
             + "in bytes/s of dirtied pages, K/M/G suffixes), kv:OPS or kv:ID:OPS (mutations/s on a kv device), "
             + "disk:NAME:RATE[:seq] (bytes/s written to a disk, random or sequential), attrs:OPS (page states "
@@ -87,6 +92,9 @@ final class RunCommand implements Callable<Integer> {
         }
         DirtyTracker tracker = DirtyTracking.create(DirtyTracking.Mode.parse(dirtyTracking));
         try (Machine machine = new Machine(name)) {
+            if (maxRam != null) {
+                machine.setMaxRam(maxRam);
+            }
             addRam(machine, tracker);
             machine.setRawSectionCheck(TrailerCheck.forRelay(w -> System.err.println(name + ": " + w)));
             if ("random".equals(fill)) {

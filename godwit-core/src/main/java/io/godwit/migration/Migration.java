@@ -22,7 +22,9 @@ import io.godwit.trace.PassEvent;
 import io.godwit.trace.PendingEvent;
 import io.godwit.trace.SwitchoverEvent;
 import io.godwit.trace.Trace;
+import io.godwit.transport.ConnectAttempt;
 import io.godwit.transport.Connection;
+import io.godwit.transport.Transports;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +78,25 @@ public final class Migration {
     @FunctionalInterface
     public interface Opener {
         Connection open() throws IOException;
+
+        /** Called from another thread by a cancel: ends an {@link #open} under way at once, if it can. */
+        default void abandon() {}
+
+        /** Connects to {@code uri}, giving up after {@code timeoutMs} (0: never) or at once on a cancel. */
+        static Opener connecting(String uri, long timeoutMs) {
+            ConnectAttempt attempt = new ConnectAttempt();
+            return new Opener() {
+                @Override
+                public Connection open() throws IOException {
+                    return Transports.connect(uri, timeoutMs, attempt);
+                }
+
+                @Override
+                public void abandon() {
+                    attempt.cancel();
+                }
+            };
+        }
     }
 
     public Migration(Machine machine, Connection conn, Parameters params, Capabilities caps, Clock clock,
@@ -239,6 +260,10 @@ public final class Migration {
         if (returnPath != null && returnPath.error() != null) {
             throw new IOException("return path failed: " + returnPath.error().getMessage(), returnPath.error());
         }
+        if (returnPath != null && returnPath.shutSeenStatus() >= 0) { // QEMU: a SHUT before the end is an error
+            throw new IOException("the destination ended the migration (SHUT status " + returnPath.shutSeenStatus()
+                    + ") before the stream was complete");
+        }
     }
 
     /** Stop-copy: stop the machine, send the rest, hand over, and wait for the destination to run. */
@@ -263,7 +288,7 @@ public final class Migration {
         counters.set(Counter.DOWNTIME_BYTES, bytes - precopyBytes);
         long runningAt;
         if (returnPath != null) {
-            int shut = returnPath.awaitShut(() -> cancelAbandoned);
+            int shut = returnPath.awaitShut(() -> cancelAbandoned, params.returnPathTimeoutMs());
             if (shut != 0) {
                 destinationFailed = true;
                 throw new IOException("the destination failed to load the state (SHUT status " + shut + ")");
@@ -304,7 +329,8 @@ public final class Migration {
         } else {
             error = describe(t);
             if (handedOver) {
-                error += "; the stream was complete, so the destination may be running: the source stays paused";
+                error += "; the stream was complete, so the destination may be running: the source stays paused"
+                        + " (cont resumes it)";
             }
         }
         if (stopped && !handedOver) {
@@ -313,6 +339,8 @@ public final class Migration {
             } else if (machine.state() == RunState.FINISH_MIGRATE) {
                 machine.stop(before); // a source that was not running goes back to how it was
             }
+        } else if (handedOver && machine.state() == RunState.FINISH_MIGRATE) {
+            machine.stop(RunState.POSTMIGRATE); // not resumed (split brain), but cont can if the user knows better
         }
         setStatus(cancelled && !handedOver ? CANCELLED : FAILED);
     }
@@ -380,6 +408,7 @@ public final class Migration {
      */
     public boolean cancel() {
         if (phase.compareAndSet(PHASE_PRECOPY, PHASE_CANCELLED)) {
+            opener.abandon(); // still connecting: the connect ends now, not when the kernel gives up
             Connection c = conn;
             if (c != null) {
                 c.shutdown();

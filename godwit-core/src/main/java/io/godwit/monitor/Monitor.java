@@ -95,7 +95,9 @@ public final class Monitor implements AutoCloseable {
         if (machine.state() == RunState.INMIGRATE) {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
-        Migration m = new Migration(machine, () -> Transports.connect(uri), params, caps, clock, fanOut());
+        Parameters p = params;
+        Migration m = new Migration(machine, Migration.Opener.connecting(uri, p.connectTimeoutMs()), p, caps, clock,
+                fanOut());
         outgoing = m;
         m.start();
         return m;
@@ -111,7 +113,9 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("The machine has already run; an incoming migration needs a fresh machine");
         }
         machine.expectIncoming();
-        Listener l = Transports.listen(uri);
+        Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
+                notice -> System.err.println("godwit: " + notice));
+        incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();
         Thread.ofPlatform().name("godwit-accept").start(() -> accept(l));
@@ -121,7 +125,8 @@ public final class Monitor implements AutoCloseable {
     private void accept(Listener l) {
         IncomingMigration in;
         try {
-            in = new IncomingMigration(machine, l.accept(), caps, clock, fanOut());
+            in = new IncomingMigration(machine, l.accept(), caps, clock, fanOut())
+                    .readTimeout(params.incomingReadTimeoutMs());
         } catch (IOException e) {
             synchronized (this) {
                 listener = null;
@@ -161,10 +166,12 @@ public final class Monitor implements AutoCloseable {
         if (m != null) {
             return m.info();
         }
-        if (incoming != null) {
-            return incoming.info();
+        IncomingMigration in = incoming;
+        if (in != null && in.status() != MigrationStatus.NONE) {
+            return in.info();
         }
-        MigrationStatus status = listener != null ? MigrationStatus.SETUP : MigrationStatus.NONE;
+        // accepted but not started yet counts as the listener's setup
+        MigrationStatus status = listener != null || in != null ? MigrationStatus.SETUP : MigrationStatus.NONE;
         return new MigrationInfo(status, null, -1, -1, -1, -1, 0, null, List.of(), null);
     }
 

@@ -1,21 +1,41 @@
 package io.godwit.options;
 
 /**
- * Migration parameters with QEMU's names, defaults and validation (migration/options.c).
+ * Migration parameters with QEMU's names, defaults and validation (migration/options.c), and
+ * Godwit's timeouts (x- names: QEMU has no such parameters). A timeout of 0 means none.
  *
  * @param downtimeLimitMs downtime-limit: the longest pause allowed at switchover, in ms
  * @param maxBandwidth max-bandwidth: bytes/s the migration may use; 0 means no limit
  * @param availSwitchoverBandwidth avail-switchover-bandwidth: bytes/s to assume at switchover
  *     instead of the measured bandwidth; 0 means use the measured one
+ * @param connectTimeoutMs x-connect-timeout: how long the source waits for its connection
+ * @param incomingIdleTimeoutMs x-incoming-idle-timeout: how long the destination keeps a
+ *     connection that has not sent a stream header
+ * @param incomingReadTimeoutMs x-incoming-read-timeout: how long the destination waits for the
+ *     next byte of an incoming migration before failing it
+ * @param returnPathTimeoutMs x-return-path-timeout: how long the source waits, with the whole
+ *     stream sent, for the destination's SHUT
  */
-public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
+public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth,
+        long connectTimeoutMs, long incomingIdleTimeoutMs, long incomingReadTimeoutMs, long returnPathTimeoutMs) {
     public static final long DEFAULT_DOWNTIME_LIMIT_MS = 300;
     public static final long MAX_DOWNTIME_LIMIT_MS = 2_000_000;
     public static final long DEFAULT_MAX_BANDWIDTH = 128L << 20;
+    /** Linux gives up on a connect after about 130 s (tcp_syn_retries 6); users want less. */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_INCOMING_IDLE_TIMEOUT_MS = 30_000;
+    public static final long DEFAULT_INCOMING_READ_TIMEOUT_MS = 60_000;
+    public static final long DEFAULT_RETURN_PATH_TIMEOUT_MS = 60_000;
+    /** The longest timeout: one day. */
+    public static final long MAX_TIMEOUT_MS = 86_400_000;
 
     public static final String DOWNTIME_LIMIT = "downtime-limit";
     public static final String MAX_BANDWIDTH = "max-bandwidth";
     public static final String AVAIL_SWITCHOVER_BANDWIDTH = "avail-switchover-bandwidth";
+    public static final String CONNECT_TIMEOUT = "x-connect-timeout";
+    public static final String INCOMING_IDLE_TIMEOUT = "x-incoming-idle-timeout";
+    public static final String INCOMING_READ_TIMEOUT = "x-incoming-read-timeout";
+    public static final String RETURN_PATH_TIMEOUT = "x-return-path-timeout";
 
     public Parameters {
         if (downtimeLimitMs < 0 || downtimeLimitMs > MAX_DOWNTIME_LIMIT_MS) {
@@ -26,6 +46,22 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
         }
         if (availSwitchoverBandwidth < 0) {
             throw new IllegalArgumentException(outOfRange(AVAIL_SWITCHOVER_BANDWIDTH));
+        }
+        checkTimeout(CONNECT_TIMEOUT, connectTimeoutMs);
+        checkTimeout(INCOMING_IDLE_TIMEOUT, incomingIdleTimeoutMs);
+        checkTimeout(INCOMING_READ_TIMEOUT, incomingReadTimeoutMs);
+        checkTimeout(RETURN_PATH_TIMEOUT, returnPathTimeoutMs);
+    }
+
+    /** QEMU's three parameters, with Godwit's default timeouts. */
+    public Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
+        this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, DEFAULT_CONNECT_TIMEOUT_MS,
+                DEFAULT_INCOMING_IDLE_TIMEOUT_MS, DEFAULT_INCOMING_READ_TIMEOUT_MS, DEFAULT_RETURN_PATH_TIMEOUT_MS);
+    }
+
+    private static void checkTimeout(String name, long ms) {
+        if (ms < 0 || ms > MAX_TIMEOUT_MS) {
+            throw new IllegalArgumentException(outOfRange(name));
         }
     }
 
@@ -41,6 +77,9 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
                     + Long.MAX_VALUE + " bytes/second";
             case AVAIL_SWITCHOVER_BANDWIDTH -> "Parameter 'avail_switchover_bandwidth' expects an integer in the range"
                     + " of 0 to " + Long.MAX_VALUE + " bytes/second";
+            case CONNECT_TIMEOUT, INCOMING_IDLE_TIMEOUT, INCOMING_READ_TIMEOUT, RETURN_PATH_TIMEOUT -> "Parameter '"
+                    + name.replace('-', '_') + "' expects an integer in the range of 0 to " + MAX_TIMEOUT_MS
+                    + " milliseconds";
             default -> throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
         };
     }
@@ -50,24 +89,56 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
     }
 
     public Parameters withDowntimeLimitMs(long v) {
-        return new Parameters(v, maxBandwidth, availSwitchoverBandwidth);
+        return new Parameters(v, maxBandwidth, availSwitchoverBandwidth, connectTimeoutMs, incomingIdleTimeoutMs,
+                incomingReadTimeoutMs, returnPathTimeoutMs);
     }
 
     public Parameters withMaxBandwidth(long v) {
-        return new Parameters(downtimeLimitMs, v, availSwitchoverBandwidth);
+        return new Parameters(downtimeLimitMs, v, availSwitchoverBandwidth, connectTimeoutMs, incomingIdleTimeoutMs,
+                incomingReadTimeoutMs, returnPathTimeoutMs);
     }
 
     public Parameters withAvailSwitchoverBandwidth(long v) {
-        return new Parameters(downtimeLimitMs, maxBandwidth, v);
+        return new Parameters(downtimeLimitMs, maxBandwidth, v, connectTimeoutMs, incomingIdleTimeoutMs,
+                incomingReadTimeoutMs, returnPathTimeoutMs);
     }
 
     /** Sets one parameter by its QMP name. */
     public Parameters with(String name, long value) {
+        long[] v = {downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, connectTimeoutMs, incomingIdleTimeoutMs,
+                incomingReadTimeoutMs, returnPathTimeoutMs};
+        v[index(name)] = value;
+        return new Parameters(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+    }
+
+    private static int index(String name) {
         return switch (name) {
-            case DOWNTIME_LIMIT -> withDowntimeLimitMs(value);
-            case MAX_BANDWIDTH -> withMaxBandwidth(value);
-            case AVAIL_SWITCHOVER_BANDWIDTH -> withAvailSwitchoverBandwidth(value);
+            case DOWNTIME_LIMIT -> 0;
+            case MAX_BANDWIDTH -> 1;
+            case AVAIL_SWITCHOVER_BANDWIDTH -> 2;
+            case CONNECT_TIMEOUT -> 3;
+            case INCOMING_IDLE_TIMEOUT -> 4;
+            case INCOMING_READ_TIMEOUT -> 5;
+            case RETURN_PATH_TIMEOUT -> 6;
             default -> throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
         };
+    }
+
+    /** Every parameter by its QMP name, in query-migrate-parameters order. */
+    public java.util.SequencedMap<String, Long> byName() {
+        java.util.SequencedMap<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put(DOWNTIME_LIMIT, downtimeLimitMs);
+        m.put(MAX_BANDWIDTH, maxBandwidth);
+        m.put(AVAIL_SWITCHOVER_BANDWIDTH, availSwitchoverBandwidth);
+        m.put(CONNECT_TIMEOUT, connectTimeoutMs);
+        m.put(INCOMING_IDLE_TIMEOUT, incomingIdleTimeoutMs);
+        m.put(INCOMING_READ_TIMEOUT, incomingReadTimeoutMs);
+        m.put(RETURN_PATH_TIMEOUT, returnPathTimeoutMs);
+        return m;
+    }
+
+    /** The QMP names of all parameters. */
+    public static java.util.SequencedSet<String> names() {
+        return java.util.Collections.unmodifiableSequencedSet(defaults().byName().sequencedKeySet());
     }
 }

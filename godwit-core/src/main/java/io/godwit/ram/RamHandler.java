@@ -71,7 +71,10 @@ public final class RamHandler implements SaveVmHandler {
         return !blocks.get().isEmpty();
     }
 
-    /** Creates the RAM blocks a source has and this side lacks (a machine that takes the source's layout). */
+    /**
+     * Creates the RAM blocks a source has and this side lacks (a machine that takes the source's
+     * layout); throws IllegalArgumentException for a block it refuses.
+     */
     @FunctionalInterface
     public interface BlockAdopter {
         RamBlock adopt(String name, long length);
@@ -352,7 +355,11 @@ public final class RamHandler implements SaveVmHandler {
                 throw new StreamFormatException("RAM block '" + name + "' of " + length + " bytes; expected a positive "
                         + "multiple of " + PAGE_SIZE + " within the total " + entry.total(), entry.at());
             }
-            b = a.adopt(name, length);
+            try {
+                b = a.adopt(name, length);
+            } catch (IllegalArgumentException refused) { // a bound of the adopting machine
+                throw new StreamFormatException(refused.getMessage(), entry.at());
+            }
             byName.put(name, b);
         }
         if (b == null) {

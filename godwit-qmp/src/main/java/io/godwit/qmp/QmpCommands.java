@@ -40,8 +40,7 @@ final class QmpCommands {
         });
         add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
         add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
-        add("migrate-set-parameters", Set.of(Parameters.DOWNTIME_LIMIT, Parameters.MAX_BANDWIDTH,
-                Parameters.AVAIL_SWITCHOVER_BANDWIDTH), this::setParameters);
+        add("migrate-set-parameters", Parameters.names(), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         add("migrate-start-postcopy", Set.of(), a -> {
@@ -208,11 +207,6 @@ final class QmpCommands {
     }
 
     private Map<String, Object> queryParameters() {
-        Parameters p = monitor.parameters();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(Parameters.DOWNTIME_LIMIT, p.downtimeLimitMs());
-        m.put(Parameters.MAX_BANDWIDTH, p.maxBandwidth());
-        m.put(Parameters.AVAIL_SWITCHOVER_BANDWIDTH, p.availSwitchoverBandwidth());
-        return m;
+        return new LinkedHashMap<>(monitor.parameters().byName());
     }
 }
