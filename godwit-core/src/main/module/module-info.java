@@ -5,6 +5,8 @@
  */
 module io.godwit.core {
     requires jdk.jfr;
+    requires java.naming; // LdapName: the common names of a certificate's subject
+    requires static org.bouncycastle.tls; // only tls-creds-psk needs it
 
     exports io.godwit.clock;
     exports io.godwit.device;
@@ -24,4 +26,5 @@ module io.godwit.core {
     exports io.godwit.stattrib to io.godwit.machine, io.godwit.inspect, io.godwit.qmp, io.godwit.bench, io.godwit.cli;
     exports io.godwit.trace to io.godwit.machine, io.godwit.bench, io.godwit.cli;
     exports io.godwit.transport to io.godwit.inspect, io.godwit.qmp, io.godwit.launch, io.godwit.bench, io.godwit.cli;
+    exports io.godwit.transport.tls to io.godwit.qmp, io.godwit.bench, io.godwit.cli;
 }
