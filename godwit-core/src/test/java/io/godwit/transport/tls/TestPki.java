@@ -101,6 +101,12 @@ public final class TestPki {
         Files.writeString(dir.resolve(who + "-key.pem"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
     }
 
+    /** Only ca-cert.pem: this CA is the one {@code dir}'s owner trusts. */
+    public void writeCa(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("ca-cert.pem"), pem("CERTIFICATE", encoded(caCert)));
+    }
+
     /** keys.psk with one line {@code user:hex(key)}. */
     public static void writePsk(Path dir, String user, byte[] key) throws IOException {
         Files.createDirectories(dir);
