@@ -6,6 +6,7 @@ module io.godwit.cli {
     requires io.godwit.qmp;
     requires io.godwit.launch;
     requires io.godwit.bench;
+    requires org.bouncycastle.tls; // tls-creds-psk (optional in the engine, part of the command)
     requires jmh.core;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;

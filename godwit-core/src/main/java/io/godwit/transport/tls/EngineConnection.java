@@ -36,6 +36,7 @@ final class EngineConnection implements Connection {
     private final ByteBuffer appIn; // inLock: what input().next() hands out
     private ByteBuffer innerIn; // inLock: the inner source's current buffer
     private boolean inboundDone; // inLock
+    private boolean receivedData; // inLock: any application data from the peer yet
     private volatile String peerRefusal;
 
     EngineConnection(Connection inner, SSLEngine engine, TlsEndpoint side) {
@@ -220,7 +221,7 @@ final class EngineConnection implements Connection {
                 if (appIn.position() > 0) {
                     return appIn.flip();
                 }
-                if (!readMore()) {
+                if (!readMoreData()) {
                     return end();
                 }
             }
@@ -234,13 +235,16 @@ final class EngineConnection implements Connection {
                 }
                 throw new IOException(why, e);
             }
+            if (r.bytesProduced() > 0) {
+                receivedData = true;
+            }
             switch (r.getStatus()) {
                 case OK -> afterUnwrap(r.getHandshakeStatus());
                 case BUFFER_UNDERFLOW -> {
                     if (appIn.position() > 0) {
                         return appIn.flip();
                     }
-                    if (!readMore()) {
+                    if (!readMoreData()) {
                         return end();
                     }
                 }
@@ -256,9 +260,39 @@ final class EngineConnection implements Connection {
     }
 
     /** The end of the inner stream, with or without close_notify (QEMU 7.2 sends none). */
-    private ByteBuffer end() {
+    private ByteBuffer end() throws IOException {
         inboundDone = true;
-        return appIn.position() > 0 ? appIn.flip() : null;
+        if (appIn.position() > 0) {
+            receivedData = true;
+            return appIn.flip();
+        }
+        if (!receivedData && side == TlsEndpoint.CLIENT) {
+            throw silentRefusal(null);
+        }
+        return null;
+    }
+
+    /** {@link #readMore()} after the handshake: a source that hears nothing but the end was refused. */
+    private boolean readMoreData() throws IOException {
+        try {
+            return readMore();
+        } catch (IOException e) {
+            if (!receivedData && side == TlsEndpoint.CLIENT) {
+                throw silentRefusal(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * QEMU checks the client's certificate after the handshake and, when it refuses, closes the
+     * connection without an alert: all the source sees is the end of the session.
+     */
+    private IOException silentRefusal(IOException cause) {
+        String why = "the destination on " + inner.uri() + " closed the TLS session before it said anything: it"
+                + " may have refused this source's certificate (tls-authz), see the destination's log";
+        peerRefusal = why;
+        return new IOException(why, cause);
     }
 
     /** Post-handshake messages: a key update to answer, a delegated task. */
@@ -345,6 +379,11 @@ final class EngineConnection implements Connection {
     @Override
     public String uri() {
         return inner.uri();
+    }
+
+    @Override
+    public boolean peerMayRefuseAfterOpen() {
+        return side == TlsEndpoint.CLIENT;
     }
 
     @Override
