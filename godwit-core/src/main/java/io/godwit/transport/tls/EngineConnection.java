@@ -205,13 +205,18 @@ final class EngineConnection implements Connection {
     private ByteBuffer read() throws IOException {
         inLock.lock();
         try {
-            return readLocked();
+            return readLocked(true);
         } finally {
             inLock.unlock();
         }
     }
 
-    private ByteBuffer readLocked() throws IOException {
+    /**
+     * {@code inferRefusal}: whether an end before any data means the destination refused us. True
+     * for the reader of the return path (it expects an answer); false when a failed writer looks
+     * for an alert, since a destination that accepted may fail later without a word.
+     */
+    private ByteBuffer readLocked(boolean inferRefusal) throws IOException {
         if (inboundDone) {
             return null;
         }
@@ -221,8 +226,8 @@ final class EngineConnection implements Connection {
                 if (appIn.position() > 0) {
                     return appIn.flip();
                 }
-                if (!readMoreData()) {
-                    return end();
+                if (!readMoreData(inferRefusal)) {
+                    return end(inferRefusal);
                 }
             }
             SSLEngineResult r;
@@ -244,8 +249,8 @@ final class EngineConnection implements Connection {
                     if (appIn.position() > 0) {
                         return appIn.flip();
                     }
-                    if (!readMoreData()) {
-                        return end();
+                    if (!readMoreData(inferRefusal)) {
+                        return end(inferRefusal);
                     }
                 }
                 case BUFFER_OVERFLOW -> {
@@ -260,24 +265,24 @@ final class EngineConnection implements Connection {
     }
 
     /** The end of the inner stream, with or without close_notify (QEMU 7.2 sends none). */
-    private ByteBuffer end() throws IOException {
+    private ByteBuffer end(boolean inferRefusal) throws IOException {
         inboundDone = true;
         if (appIn.position() > 0) {
             receivedData = true;
             return appIn.flip();
         }
-        if (!receivedData && side == TlsEndpoint.CLIENT) {
+        if (inferRefusal && !receivedData && side == TlsEndpoint.CLIENT) {
             throw silentRefusal(null);
         }
         return null;
     }
 
     /** {@link #readMore()} after the handshake: a source that hears nothing but the end was refused. */
-    private boolean readMoreData() throws IOException {
+    private boolean readMoreData(boolean inferRefusal) throws IOException {
         try {
             return readMore();
         } catch (IOException e) {
-            if (!receivedData && side == TlsEndpoint.CLIENT) {
+            if (inferRefusal && !receivedData && side == TlsEndpoint.CLIENT) {
                 throw silentRefusal(e);
             }
             throw e;
@@ -314,7 +319,7 @@ final class EngineConnection implements Connection {
         try {
             if (inLock.tryLock(VERDICT_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 try {
-                    while (peerRefusal == null && readLocked() != null) {
+                    while (peerRefusal == null && readLocked(false) != null) {
                         // discard: the session is over, only an alert matters now
                     }
                 } catch (IOException ignored) {
