@@ -146,6 +146,7 @@ public final class Monitor implements AutoCloseable {
         } catch (IOException e) {
             synchronized (this) {
                 listener = null;
+                listenAddress = null; // closed: one connection per migrate-incoming
                 incomingError = closed ? null : e.getMessage();
             }
             if (!closed) {

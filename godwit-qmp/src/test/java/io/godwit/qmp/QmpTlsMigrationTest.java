@@ -112,6 +112,7 @@ class QmpTlsMigrationTest {
         JsonNode refused = finished(d);
         assertThat(refused.path("status").asText()).isEqualTo("failed");
         assertThat(refused.path("error-desc").asText()).contains(destinationReason).doesNotContain("\n");
+        assertThat(refused.has("socket-address")).as("the refused connection closed the listener").isFalse();
         assertThat(d.execute("query-status").path("status").asText()).isEqualTo("inmigrate");
     }
 
