@@ -8,6 +8,8 @@ module io.godwit.core {
     requires jdk.jfr;
     requires jdk.management; // host memory, for a blank destination's RAM limit
     requires jdk.net; // TCP keepalive timing on migration sockets
+    requires java.naming; // LdapName: the common names of a certificate's subject
+    requires static org.bouncycastle.tls; // only tls-creds-psk needs it
 
     exports io.godwit.api;
     exports io.godwit.clock;
@@ -28,4 +30,5 @@ module io.godwit.core {
     exports io.godwit.stattrib to io.godwit.machine, io.godwit.inspect, io.godwit.qmp, io.godwit.bench, io.godwit.cli;
     exports io.godwit.trace to io.godwit.machine, io.godwit.bench, io.godwit.cli;
     exports io.godwit.transport to io.godwit.inspect, io.godwit.qmp, io.godwit.launch, io.godwit.bench, io.godwit.cli;
+    exports io.godwit.transport.tls to io.godwit.qmp, io.godwit.bench, io.godwit.cli;
 }

@@ -219,8 +219,17 @@ final class BenchCommand {
                 + "tracking in-process: explicit, kernel, hash or auto (default: ${DEFAULT-VALUE}).")
         String dirtyTracking;
 
+        @Option(names = "--tls", arity = "0..1", fallbackValue = "x509", paramLabel = "x509|psk",
+                description = "With --uri: migrate in TLS sessions, with x509 certificates (the default) or a "
+                        + "pre-shared key.")
+        String tls;
+
         @Override
         public Integer call() throws Exception {
+            if (tls != null && uri == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--tls needs --uri tcp or --uri unix");
+            }
             if (uri != null) {
                 return sockets();
             }
@@ -250,18 +259,21 @@ final class BenchCommand {
         }
 
         private int sockets() throws Exception {
-            RamBench.Case c = new SocketRamBench(Main.LAUNCHER, uri, size, runs, line -> System.err.println("bench: " + line)).run();
+            RamBench.Case c = new SocketRamBench(Main.LAUNCHER, uri, size, runs, tls,
+                    line -> System.err.println("bench: " + line)).run();
             RamBench.Run m = c.median();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("uri", uri);
+            out.put("tls", tls != null ? tls : "none");
             out.put("size-bytes", size);
             out.put("runs", runs);
             put(out, "random", c);
             if (json) {
                 System.out.println(Json.write(out));
             } else {
-                System.out.printf("RAM migration between two processes over %s loopback, %s of random RAM, "
-                        + "median of %d runs (after 1 warm-up)%n", uri, Sizes.format(size), runs);
+                System.out.printf("RAM migration between two processes over %s loopback%s, %s of random RAM, "
+                        + "median of %d runs (after 1 warm-up)%n", uri, tls != null ? " with TLS (" + tls + ")" : "",
+                        Sizes.format(size), runs);
                 System.out.printf("%-14s %12s %14s %12s%n", "case", "MiB/s", "downtime ms", "total ms");
                 System.out.printf("%-14s %12.0f %14d %12.1f%n", "random/" + uri, m.mibps(), m.downtimeMs(), m.totalMs());
                 System.out.println("random RAM verified by digest: yes");

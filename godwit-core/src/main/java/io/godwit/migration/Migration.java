@@ -163,6 +163,9 @@ public final class Migration {
             saver.writer().command(Command.openReturnPath());
             returnPath = new SourceReturnPath(conn.input(), clock, thread);
             returnPath.start();
+            if (conn.peerMayRefuseAfterOpen()) {
+                confirmChannel(saver);
+            }
         }
         saver.setup();
         out.flush();
@@ -171,6 +174,20 @@ public final class Migration {
         window = new BandwidthWindow(clock.nanoTime(), out.bytesWritten());
         return saver;
     }
+
+    /** The destination answers a PING once it has accepted the channel (a TLS certificate check). */
+    private void confirmChannel(StateSaver saver) throws IOException {
+        saver.writer().command(Command.ping(CONFIRM_PING));
+        out.flush();
+        try {
+            returnPath.awaitPong(() -> phase.get() == PHASE_CANCELLED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the destination to accept the channel", e);
+        }
+    }
+
+    private static final int CONFIRM_PING = 1;
 
     private boolean rateExceeded() {
         return window.rateExceeded(out.bytesWritten(), params.maxBandwidth());

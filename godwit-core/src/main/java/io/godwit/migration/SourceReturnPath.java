@@ -19,6 +19,7 @@ final class SourceReturnPath {
     private final Clock clock;
     private final Thread migrationThread;
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final CountDownLatch ponged = new CountDownLatch(1);
     private volatile boolean switchoverAcked;
     private volatile int shutStatus = -1;
     private volatile long shutNanos;
@@ -47,9 +48,7 @@ final class SourceReturnPath {
                         shutSeen = true;
                         return;
                     }
-                    case PONG -> {
-                        // answers our PINGs; nothing waits on them yet
-                    }
+                    case PONG -> ponged.countDown();
                     case SWITCHOVER_ACK -> switchoverAcked = true;
                     default -> throw new IOException("return path: unexpected " + m.type()
                             + " (post-copy and recovery are not active)");
@@ -105,6 +104,22 @@ final class SourceReturnPath {
                     + (error != null ? ": " + error.getMessage() : ""), error);
         }
         return shutStatus;
+    }
+
+    /**
+     * Waits for the destination's answer to a PING: it has accepted the channel and reads the
+     * stream. Throws if the return path ends first.
+     */
+    void awaitPong(java.util.function.BooleanSupplier abandon) throws IOException, InterruptedException {
+        while (!ponged.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (finished() && ponged.getCount() > 0) {
+                throw new IOException("the destination did not answer on the return path"
+                        + (error != null ? ": " + error.getMessage() : ""), error);
+            }
+            if (abandon.getAsBoolean()) {
+                throw new IOException("gave up waiting for the destination to answer");
+            }
+        }
     }
 
     long shutNanos() {

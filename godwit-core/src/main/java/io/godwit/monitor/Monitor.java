@@ -16,9 +16,14 @@ import io.godwit.migration.MigrationStatus;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.options.TlsParameters;
+import io.godwit.transport.ChannelWrapper;
+import io.godwit.transport.Connection;
 import io.godwit.transport.Listener;
 import io.godwit.transport.MigrationUri;
 import io.godwit.transport.Transports;
+import io.godwit.transport.tls.Authz;
+import io.godwit.transport.tls.TlsCreds;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +46,9 @@ public final class Monitor implements AutoCloseable {
     private volatile IncomingMigration incoming;
     private volatile Listener listener;
     private volatile String listenAddress;
+    private final UserObjects objects = new UserObjects();
+    private volatile TlsParameters tls = TlsParameters.defaults();
+    private volatile String incomingError; // why the last incoming connection was refused
 
     public Monitor(Machine machine, Clock clock, MonitorEvents events) {
         this.machine = machine;
@@ -96,11 +104,35 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
         Parameters p = params;
-        Migration m = new Migration(machine, Migration.Opener.connecting(uri, p.connectTimeoutMs()), p, caps, clock,
-                fanOut());
+        TlsParameters tp = tls;
+        Migration.Opener raw = Migration.Opener.connecting(uri, p.connectTimeoutMs());
+        Migration m = new Migration(machine, new Migration.Opener() {
+            @Override
+            public Connection open() throws IOException {
+                return secure(raw.open(), tp);
+            }
+
+            @Override
+            public void abandon() {
+                raw.abandon();
+            }
+        }, p, caps, clock, fanOut());
         outgoing = m;
         m.start();
         return m;
+    }
+
+    /** Opens the channel on the migration thread: a TLS refusal is a failed migration, as in QEMU. */
+    /** The connection as the TLS parameters want it: as it is, or in a TLS session. */
+    private Connection secure(Connection c, TlsParameters tp) throws IOException {
+        ChannelWrapper w;
+        try {
+            w = ChannelSecurity.outgoing(tp, objects);
+        } catch (MonitorException e) {
+            c.close();
+            throw new IOException(e.getMessage(), e);
+        }
+        return w.wrap(c);
     }
 
     /** Listens on {@code uri} for an incoming migration, in the background. */
@@ -112,27 +144,35 @@ public final class Monitor implements AutoCloseable {
         if (machine.state() != RunState.PRELAUNCH && machine.state() != RunState.INMIGRATE) {
             throw new MonitorException("The machine has already run; an incoming migration needs a fresh machine");
         }
+        ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
         machine.expectIncoming();
         Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
                 notice -> System.err.println("godwit: " + notice));
         incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();
-        Thread.ofPlatform().name("godwit-accept").start(() -> accept(l));
+        incomingError = null;
+        Thread.ofPlatform().name("godwit-accept").start(() -> accept(l, security));
         return listenAddress;
     }
 
-    private void accept(Listener l) {
+    private void accept(Listener l, ChannelWrapper security) {
         IncomingMigration in;
         try {
-            in = new IncomingMigration(machine, l.accept(), caps, clock, fanOut())
+            in = new IncomingMigration(machine, security.wrap(l.accept()), caps, clock, fanOut())
                     .readTimeout(params.incomingReadTimeoutMs());
         } catch (IOException e) {
             synchronized (this) {
                 listener = null;
+                listenAddress = null; // closed: one connection per migrate-incoming
+                incomingError = closed ? null : e.getMessage();
             }
             if (!closed) {
+                // QEMU reports a refused TLS session on stderr and stays ready for another attempt
                 System.err.println("godwit: incoming migration on " + l.address() + ": " + e.getMessage());
+                if (caps.has(Capability.EVENTS)) {
+                    events.emit("MIGRATION", Map.of("status", MigrationStatus.FAILED.qmpName));
+                }
             }
             String reason = closed ? "closed before a source connected" : e.getMessage();
             listeners.forEach(x -> x.incomingFailed(l.address(), reason));
@@ -170,9 +210,12 @@ public final class Monitor implements AutoCloseable {
         if (in != null && in.status() != MigrationStatus.NONE) {
             return in.info();
         }
-        // accepted but not started yet counts as the listener's setup
-        MigrationStatus status = listener != null || in != null ? MigrationStatus.SETUP : MigrationStatus.NONE;
-        return new MigrationInfo(status, null, -1, -1, -1, -1, 0, null, List.of(), null);
+        // accepted but not started yet counts as the listener's setup; a refused TLS session as failed
+        String refused = incomingError;
+        MigrationStatus status = listener != null || in != null ? MigrationStatus.SETUP
+                : refused != null ? MigrationStatus.FAILED : MigrationStatus.NONE;
+        return new MigrationInfo(status, status == MigrationStatus.FAILED ? refused : null, -1, -1, -1, -1, 0, null,
+                List.of(), null);
     }
 
     /** The URI an incoming migration is listened for on (a tcp port 0 resolved), or null. */
@@ -218,19 +261,57 @@ public final class Monitor implements AutoCloseable {
 
     /** Sets parameters by QMP name; an active migration takes them from its next iteration. */
     public synchronized void setParameters(Map<String, Long> changes) {
+        setParameters(changes, Map.of());
+    }
+
+    /**
+     * Sets numeric and string parameters at once: all or none. TLS parameters apply to the next
+     * migration (a running one keeps its session).
+     */
+    public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings) {
         Parameters p = params;
+        TlsParameters t = tls;
         try {
             for (var e : changes.entrySet()) {
                 p = p.with(e.getKey(), e.getValue());
+            }
+            for (var e : strings.entrySet()) {
+                t = t.with(e.getKey(), e.getValue());
             }
         } catch (IllegalArgumentException e) {
             throw new MonitorException(e.getMessage());
         }
         params = p;
+        tls = t;
         Migration m = outgoing;
         if (m != null && m.status().isActive()) {
             m.setParameters(p);
         }
+    }
+
+    public TlsParameters tlsParameters() {
+        return tls;
+    }
+
+    // ------------------------------------------------------------- objects
+
+    /** object-add of tls-creds-x509 or tls-creds-psk (loaded and checked by the caller). */
+    public void addObject(TlsCreds creds) {
+        objects.add(creds.id(), creds);
+    }
+
+    /** object-add of authz-list or authz-simple. */
+    public void addObject(Authz authz) {
+        objects.add(authz.id(), authz);
+    }
+
+    /** object-del. A migration under way keeps the objects it started with. */
+    public void deleteObject(String id) {
+        objects.remove(id);
+    }
+
+    public UserObjects objects() {
+        return objects;
     }
 
     // ---------------------------------------------------------- run state
