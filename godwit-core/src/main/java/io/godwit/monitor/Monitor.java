@@ -147,7 +147,7 @@ public final class Monitor implements AutoCloseable {
         ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
         machine.expectIncoming();
         Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
-                notice -> System.err.println("godwit: " + notice));
+                notice -> System.err.println("godwit: " + notice), security != ChannelWrapper.NONE);
         incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();

@@ -32,6 +32,7 @@ final class SocketListener implements Listener {
     private final String address;
     private final LongSupplier idleTimeoutMs;
     private final Consumer<String> notices;
+    private final boolean tls; // a TLS session opens the connection, not the stream header
     private final Selector selector;
     private volatile boolean closed;
 
@@ -39,12 +40,14 @@ final class SocketListener implements Listener {
     private record Waiting(SocketChannel channel, SelectionKey key, ByteBuffer header, boolean expires, long deadline,
             String peer) {}
 
-    SocketListener(ServerSocketChannel server, String address, LongSupplier idleTimeoutMs, Consumer<String> notices)
+    SocketListener(ServerSocketChannel server, String address, LongSupplier idleTimeoutMs, Consumer<String> notices,
+            boolean tls)
             throws IOException {
         this.server = server;
         this.address = address;
         this.idleTimeoutMs = idleTimeoutMs;
         this.notices = notices;
+        this.tls = tls;
         this.selector = Selector.open();
     }
 
@@ -117,6 +120,14 @@ final class SocketListener implements Listener {
         }
     }
 
+    /**
+     * With TLS the stream header comes inside the session: a client opens with a TLS record of
+     * type handshake (22) and protocol major version 3 (SSL 3.0 to TLS 1.3 alike).
+     */
+    private static boolean opensTlsSession(ByteBuffer h) {
+        return h.get(0) == 0x16 && h.get(1) == 0x03 && (h.get(2) & 0xff) <= 0x04;
+    }
+
     /** Reads what is there of {@code w}'s header; returns {@code w} once it has sent a valid one. */
     private Waiting readHeader(List<Waiting> waiting, Waiting w) {
         int n;
@@ -136,7 +147,7 @@ final class SocketListener implements Listener {
             return null;
         }
         ByteBuffer h = w.header();
-        if (h.getInt(0) == FILE_MAGIC && h.getInt(4) == FILE_VERSION) {
+        if (tls ? opensTlsSession(h) : h.getInt(0) == FILE_MAGIC && h.getInt(4) == FILE_VERSION) {
             waiting.remove(w);
             w.key().cancel();
             return w;
@@ -144,8 +155,9 @@ final class SocketListener implements Listener {
         waiting.remove(w);
         byte[] got = new byte[HEADER_BYTES];
         h.get(0, got);
-        drop(w, "it sent 0x" + HexFormat.of().formatHex(got) + "; expected a migration stream header 0x5145564d00000003"
-                + " (QEVM, version 3)");
+        drop(w, "it sent 0x" + HexFormat.of().formatHex(got) + (tls
+                ? "; expected a TLS handshake record (0x16 0x03 ...), since tls-creds is set"
+                : "; expected a migration stream header 0x5145564d00000003 (QEVM, version 3)"));
         return null;
     }
 

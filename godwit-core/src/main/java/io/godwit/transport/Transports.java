@@ -47,6 +47,15 @@ public final class Transports {
      */
     public static Listener listen(String uri, LongSupplier idleTimeoutMs, Consumer<String> notices)
             throws IOException {
+        return listen(uri, idleTimeoutMs, notices, false);
+    }
+
+    /**
+     * As {@link #listen(String, LongSupplier, Consumer)}; with {@code tls} a connection must open
+     * with a TLS handshake instead of the stream header, which comes inside the session.
+     */
+    public static Listener listen(String uri, LongSupplier idleTimeoutMs, Consumer<String> notices, boolean tls)
+            throws IOException {
         MigrationUri u = MigrationUri.parse(uri);
         return switch (u.scheme()) {
             case TCP -> {
@@ -55,13 +64,13 @@ public final class Transports {
                 InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
                 String host = at.getAddress().getHostAddress();
                 yield new SocketListener(server, "tcp:" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                        + at.getPort(), idleTimeoutMs, notices);
+                        + at.getPort(), idleTimeoutMs, notices, tls);
             }
             case UNIX -> {
                 removeStaleSocket(u);
                 ServerSocketChannel server = bound(ServerSocketChannel.open(StandardProtocolFamily.UNIX),
                         UnixDomainSocketAddress.of(u.path()), uri);
-                yield new SocketListener(server, uri, idleTimeoutMs, notices);
+                yield new SocketListener(server, uri, idleTimeoutMs, notices, tls);
             }
             case FILE -> ready(FileConnection.forReading(u.path(), uri));
             case EXEC -> ready(ExecConnection.start(u.command(), uri));

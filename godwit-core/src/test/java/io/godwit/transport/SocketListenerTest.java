@@ -118,6 +118,25 @@ class SocketListenerTest {
     }
 
     @Test
+    void withTlsWaitsForAHandshakeAndRefusesAPlainStream() throws Exception {
+        byte[] hello = {0x16, 0x03, 0x01, 0x00, (byte) 0xf0, 0x01, 0x00, 0x00, 0x00};
+        try (Listener l = Transports.listen("tcp:127.0.0.1:0", () -> 0, notices::add, true)) {
+            CompletableFuture<Connection> accepted = acceptInBackground(l);
+            try (SocketChannel plain = connect(l)) {
+                plain.write(ByteBuffer.wrap(stream()));
+                assertThat(plain.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+                assertThat(notices).singleElement().asString().contains("expected a TLS handshake record");
+            }
+            try (SocketChannel client = connect(l)) {
+                client.write(ByteBuffer.wrap(hello));
+                try (Connection c = accepted.get(20, TimeUnit.SECONDS)) {
+                    assertThat(read(c, hello.length)).isEqualTo(hello);
+                }
+            }
+        }
+    }
+
+    @Test
     void closesTheOldestWhenTooManyWait() throws Exception {
         try (Listener l = Transports.listen("tcp:127.0.0.1:0", () -> 0, notices::add)) {
             CompletableFuture<Connection> accepted = acceptInBackground(l);

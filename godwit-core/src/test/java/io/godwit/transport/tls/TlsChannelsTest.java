@@ -196,7 +196,13 @@ class TlsChannelsTest {
     @Test
     void handshakeWithASilentPeerTimesOut() throws Exception {
         TlsSettings s = new TlsSettings(load(server, TlsEndpoint.SERVER), null, null, java.time.Duration.ofMillis(200));
-        TlsPair.Outcome o = TlsPair.attempt(raw -> raw, TlsChannels.server(s)); // a client that says nothing
+        // a client that opens a handshake record and then says nothing more
+        TlsPair.Outcome o = TlsPair.attempt(raw -> {
+            java.nio.ByteBuffer b = raw.output().swap(null);
+            b.put(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xff, 0x01, 0x00, 0x00}).flip();
+            raw.output().swap(b);
+            return raw;
+        }, TlsChannels.server(s));
         assertThat(o.serverError()).hasMessageContaining("did not complete within");
         o.client().close();
     }

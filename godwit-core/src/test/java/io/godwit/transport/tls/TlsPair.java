@@ -27,7 +27,7 @@ record TlsPair(Connection client, Connection server) implements AutoCloseable {
     record Outcome(Connection client, Exception clientError, Connection server, Exception serverError) {}
 
     static Outcome attempt(ChannelWrapper clientSide, ChannelWrapper serverSide) throws Exception {
-        try (Listener l = Transports.listen("tcp:127.0.0.1:0")) {
+        try (Listener l = Transports.listen("tcp:127.0.0.1:0", () -> 0, notice -> {}, true)) {
             CompletableFuture<Connection> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
                     return serverSide.wrap(l.accept());
