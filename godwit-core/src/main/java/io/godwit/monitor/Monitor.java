@@ -109,7 +109,8 @@ public final class Monitor implements AutoCloseable {
         Migration m = new Migration(machine, new Migration.Opener() {
             @Override
             public Connection open() throws IOException {
-                return secure(raw.open(), tp);
+                ChannelWrapper w = security(tp); // bad TLS parameters fail before any connect
+                return w.wrap(raw.open());
             }
 
             @Override
@@ -123,16 +124,13 @@ public final class Monitor implements AutoCloseable {
     }
 
     /** Opens the channel on the migration thread: a TLS refusal is a failed migration, as in QEMU. */
-    /** The connection as the TLS parameters want it: as it is, or in a TLS session. */
-    private Connection secure(Connection c, TlsParameters tp) throws IOException {
-        ChannelWrapper w;
+    /** What an outgoing connection goes through, as the TLS parameters want it. */
+    private ChannelWrapper security(TlsParameters tp) throws IOException {
         try {
-            w = ChannelSecurity.outgoing(tp, objects);
+            return ChannelSecurity.outgoing(tp, objects);
         } catch (MonitorException e) {
-            c.close();
             throw new IOException(e.getMessage(), e);
         }
-        return w.wrap(c);
     }
 
     /** Listens on {@code uri} for an incoming migration, in the background. */
