@@ -37,6 +37,7 @@ public final class IncomingMigration {
     private final CountDownLatch done = new CountDownLatch(1);
 
     private volatile String error;
+    private volatile Throwable failure;
     private volatile long startNanos = -1;
     private volatile long endNanos = -1;
     private volatile StateLoader.Result result;
@@ -87,6 +88,7 @@ public final class IncomingMigration {
             if (foreign != null) {
                 foreign.abandon();
             }
+            failure = t;
             error = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
             tellSourceWeFailed();
             conn.shutdown();
@@ -171,6 +173,11 @@ public final class IncomingMigration {
     /** Why the load failed, or null. */
     public String error() {
         return error;
+    }
+
+    /** What made the load fail (a {@link StreamFormatException} for a refused stream), or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     /** What the loader saw, once completed. */
