@@ -152,7 +152,7 @@ public final class StateLoader {
                         + StreamConstants.sectionTypeName(h.type()) + ": expected the id of a started section", at);
             }
         }
-        ctx.setSectionId(h.sectionId());
+        ctx.setSection(h.sectionId(), at);
         try {
             e.handler().loadState(ctx, versions.get(h.sectionId()));
         } catch (StreamFormatException ex) {

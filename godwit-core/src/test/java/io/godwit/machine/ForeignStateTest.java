@@ -184,6 +184,27 @@ class ForeignStateTest {
         }
     }
 
+    /**
+     * A bit flip in a FULL header's section id: a blank machine adopts the section and looks for
+     * a footer with that id, which never comes. The refusal names the header, not the stream's end.
+     */
+    @Test
+    void corruptFullHeaderIsRefusedAtTheHeaderNotAtTheEndOfTheStream() throws IOException {
+        byte[] bad = qemuStream();
+        int header = indexOf(bad, concat(hex("04 00000003"), str8("timer")));
+        bad[header + 3] = 0x01; // section id 3 becomes 0x103
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(m, bad);
+
+            assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(((io.godwit.stream.StreamFormatException) in.failure()).offset()).isEqualTo(header);
+            assertThat(in.error()).isEqualTo("FULL section 'timer' (id 259) has no footer (0x7e and id 259) before the "
+                    + "stream ends at byte offset " + bad.length + "; is its header corrupt? at byte offset " + header);
+            assertThat(m.state()).isEqualTo(RunState.INMIGRATE);
+        }
+    }
+
     static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
