@@ -1,5 +1,7 @@
 package io.godwit.machine;
 
+import io.godwit.ram.RamBlock;
+import io.godwit.ram.RamHandler;
 import io.godwit.savevm.HandlerRegistry;
 import io.godwit.savevm.RawSection;
 import io.godwit.savevm.SaveStateEntry;
@@ -11,7 +13,7 @@ import java.util.List;
 
 /**
  * What a blank machine takes from an incoming migration: the source's machine type, its RAM
- * blocks as the source names and sizes them, and the device sections it cannot interpret, kept
+ * blocks as the source names and sizes them (up to the machine's incoming RAM limit), and the device sections it cannot interpret, kept
  * raw. So a machine started with nothing but {@code --incoming} can receive a QEMU guest, hold
  * its memory in its own blocks, and migrate the whole guest on to a QEMU destination.
  */
@@ -28,7 +30,17 @@ public final class ForeignState {
             return null;
         }
         ForeignState f = new ForeignState(machine);
-        machine.ramHandler().setBlockAdopter((name, length) -> machine.addRam(name, length));
+        machine.ramHandler().setBlockAdopter(new RamHandler.BlockAdopter() {
+            @Override
+            public RamBlock adopt(String name, long length) {
+                return machine.addRam(name, length);
+            }
+
+            @Override
+            public long limit() {
+                return machine.incomingRamLimit();
+            }
+        });
         loader.adoptUnknownSections(f::adopt);
         return f;
     }

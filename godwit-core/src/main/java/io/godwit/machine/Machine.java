@@ -104,6 +104,25 @@ public final class Machine implements AutoCloseable {
 
     // ------------------------------------------------------------------ RAM
 
+    /** What a blank machine takes from a source by default: 1 TiB of RAM (64 MiB of bitmaps on the heap). */
+    public static final long DEFAULT_INCOMING_RAM_LIMIT = 1L << 40;
+    private volatile long incomingRamLimit = DEFAULT_INCOMING_RAM_LIMIT;
+
+    /**
+     * The most RAM a blank machine creates for an incoming source, all blocks together: a stream
+     * that lists more is refused before any of it is mapped.
+     */
+    public void setIncomingRamLimit(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("incoming RAM limit must be positive: " + bytes);
+        }
+        this.incomingRamLimit = bytes;
+    }
+
+    public long incomingRamLimit() {
+        return incomingRamLimit;
+    }
+
     /** Adds a RAM block; {@code prealloc} faults its pages in now (QEMU's -mem-prealloc). */
     public RamBlock addRam(String blockName, long size, boolean prealloc) {
         return addRam(blockName, size, prealloc, DirtyTracker.EXPLICIT);

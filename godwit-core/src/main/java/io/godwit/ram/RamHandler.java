@@ -75,6 +75,11 @@ public final class RamHandler implements SaveVmHandler {
     @FunctionalInterface
     public interface BlockAdopter {
         RamBlock adopt(String name, long length);
+
+        /** The most RAM, in bytes, all blocks together, this side takes: a larger MEM_SIZE total is refused. */
+        default long limit() {
+            return Long.MAX_VALUE;
+        }
     }
 
     private volatile BlockAdopter adopter;
@@ -351,6 +356,10 @@ public final class RamHandler implements SaveVmHandler {
             if (length <= 0 || length % PAGE_SIZE != 0 || length > entry.remaining()) {
                 throw new StreamFormatException("RAM block '" + name + "' of " + length + " bytes; expected a positive "
                         + "multiple of " + PAGE_SIZE + " within the total " + entry.total(), entry.at());
+            }
+            if (entry.total() > a.limit()) {
+                throw new StreamFormatException("RAM blocks of " + entry.total() + " bytes in all on the source; this "
+                        + "machine takes at most " + a.limit() + " (its incoming RAM limit)", entry.at());
             }
             b = a.adopt(name, length);
             byName.put(name, b);

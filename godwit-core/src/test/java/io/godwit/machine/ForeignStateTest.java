@@ -184,6 +184,36 @@ class ForeignStateTest {
         }
     }
 
+    /** A MEM_SIZE record of 128 TiB: the blank machine refuses it before mapping anything. */
+    @Test
+    void blankMachineRefusesMoreRamThanItsLimitBeforeMappingAny() throws IOException {
+        long huge = 1L << 47;
+        byte[] ramStart = concat(hex("01 00000002"), str8("ram"), hex("00000000 00000004"),
+                be64(huge | 0x04), str8("pc.ram"), be64(huge), be64(0x10), hex("7e 00000002"));
+        byte[] stream = concat(hex("5145564d 00000003"), ramStart, hex("00"));
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(m, stream);
+
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(in.error()).isEqualTo("RAM blocks of 140737488355328 bytes in all on the source; this machine "
+                    + "takes at most 1099511627776 (its incoming RAM limit) at byte offset 33");
+            assertThat(m.ram()).isEmpty();
+            assertThat(m.state()).isEqualTo(RunState.INMIGRATE);
+        }
+    }
+
+    @Test
+    void incomingRamLimitCanBeLowered() throws IOException {
+        try (Machine m = new Machine("dst")) {
+            m.setIncomingRamLimit(0x10000);
+            IncomingMigration in = receive(m, qemuStream()); // 64 KiB + 8 KiB
+
+            assertThat(in.error()).startsWith("RAM blocks of 73728 bytes in all on the source; this machine takes at "
+                    + "most 65536");
+            assertThat(m.ram()).isEmpty();
+        }
+    }
+
     /**
      * A bit flip in a FULL header's section id: a blank machine adopts the section and looks for
      * a footer with that id, which never comes. The refusal names the header, not the stream's end.
