@@ -128,7 +128,7 @@ public final class StateLoader {
         SaveStateEntry e;
         if (h.isStartOrFull()) {
             e = registry.find(h.idstr(), h.instanceId());
-            if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL) {
+            if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL && !h.idstr().isEmpty()) {
                 e = adopter.adopt(h);
             }
             if (e == null) {

@@ -184,6 +184,21 @@ class ForeignStateTest {
         }
     }
 
+    /** No handler has an empty name: adopting one failed in the registry, without an offset. */
+    @Test
+    void blankMachineRefusesAFullSectionWithAnEmptyIdstrAtItsHeader() throws IOException {
+        byte[] stream = concat(hex("5145564d 00000003"), hex("04 00000003 00 00000000 00000001"), TIMER_STATE,
+                hex("7e 00000003 00"));
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(m, stream);
+
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(in.error()).isEqualTo("unknown section '' instance 0: expected a handler registered on the "
+                    + "destination at byte offset 8");
+            assertThat(ForeignState.rawSections(m)).isEmpty();
+        }
+    }
+
     /** A MEM_SIZE record of 128 TiB: the blank machine refuses it before mapping anything. */
     @Test
     void blankMachineRefusesMoreRamThanItsLimitBeforeMappingAny() throws IOException {
