@@ -17,6 +17,12 @@ import java.util.Map;
  * the MEM_SIZE list and, with an extractor, the pages written out as a destination would.
  */
 final class RamReader implements SectionReader {
+    /**
+     * The most RAM, all blocks together, inspect reads: what a blank destination takes by default.
+     * Each block's page bitmap (to count distinct pages) takes 32 MiB of heap per TiB.
+     */
+    static final long MAX_RAM = 1L << 40;
+
     private final long pageSize;
     private final RamExtractor extractor;
     private final Progress progress;
@@ -84,7 +90,12 @@ final class RamReader implements SectionReader {
                         MemorySegment.copy(MemorySegment.ofArray(c.page()), 0, page, 0, page.byteSize());
                     }
                 }
-                case RamRecord.MemSize<RamBlockStats> m -> { }
+                case RamRecord.MemSize<RamBlockStats> m -> {
+                    if (m.total() > MAX_RAM) {
+                        throw new StreamFormatException("RAM blocks of " + m.total() + " bytes in all; inspect reads "
+                                + "at most " + MAX_RAM, m.at());
+                    }
+                }
                 case RamRecord.MultifdFlush<RamBlockStats> f -> { }
                 case RamRecord.Eos<RamBlockStats> e -> {
                     return;

@@ -139,6 +139,18 @@ class InspectRefusalTest {
         assertThat(refusal(cont.bytes()).reason()).contains("continues a block but no block was named before");
     }
 
+    /** A MEM_SIZE list of 2^62 bytes: its page bitmap could not be allocated (NegativeArraySizeException). */
+    @Test
+    void ramOverTheLimitIsRefusedAtItsBlockList() throws Exception {
+        StreamBuilder b = new StreamBuilder().header().config("pc-i440fx-7.2");
+        long listAt = b.offset() + 17;
+        b.start(2, "ram", 0, 4).ramBlocks("pc.ram", 1L << 62).ramEos().footer(2).eof();
+        StreamFormatException e = refusal(b.bytes());
+        assertThat(e.offset()).isEqualTo(listAt);
+        assertThat(e.reason()).isEqualTo("RAM blocks of 4611686018427387904 bytes in all; inspect reads at most "
+                + "1099511627776");
+    }
+
     @Test
     void liveSectionOfUnknownFormatIsRefusedWithItsName() throws Exception {
         StreamBuilder b = new StreamBuilder().header().config("pseries");
