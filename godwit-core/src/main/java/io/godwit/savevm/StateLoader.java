@@ -128,7 +128,8 @@ public final class StateLoader {
         SaveStateEntry e;
         if (h.isStartOrFull()) {
             e = registry.find(h.idstr(), h.instanceId());
-            if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL && !h.idstr().isEmpty()) {
+            if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL
+                    && StreamConstants.isKeepableName(h.idstr())) {
                 e = adopter.adopt(h);
             }
             if (e == null) {

@@ -199,6 +199,33 @@ class ForeignStateTest {
         }
     }
 
+    /**
+     * 100 bytes of 0xff decode as 100 U+FFFD, 300 bytes of UTF-8: too long to register, and not
+     * what came. Neither a device section nor a RAM block of such a name can be kept and sent on.
+     */
+    @Test
+    void blankMachineRefusesNamesOfInvalidUtf8AtTheirRecords() throws IOException {
+        byte[] name = new byte[101];
+        Arrays.fill(name, (byte) 0xff);
+        name[0] = 100;
+        byte[] device = concat(hex("5145564d 00000003 04 00000003"), name, hex("00000000 00000001"), TIMER_STATE,
+                hex("7e 00000003 00"));
+        byte[] ram = concat(hex("5145564d 00000003 01 00000002"), str8("ram"), hex("00000000 00000004"),
+                be64(0x10000 | 0x04), name, be64(0x10000), be64(0x10), hex("7e 00000002 00"));
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(m, device);
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(in.error()).startsWith("unknown section '\ufffd\ufffd").endsWith(" at byte offset 8");
+        }
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(m, ram);
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(in.error()).startsWith("RAM block '\ufffd\ufffd").contains("cannot be kept")
+                    .endsWith(" at byte offset 33");
+            assertThat(m.ram()).isEmpty();
+        }
+    }
+
     /** A MEM_SIZE record of 128 TiB: the blank machine refuses it before mapping anything. */
     @Test
     void blankMachineRefusesMoreRamThanItsLimitBeforeMappingAny() throws IOException {
