@@ -62,7 +62,13 @@ final class RamReader implements SectionReader {
         while (true) {
             RamRecord<RamBlockStats> r = reader.next(in);
             switch (r) {
-                case RamRecord.ListedBlock<RamBlockStats> b -> add(b.name(), b.length(), b.at());
+                case RamRecord.ListedBlock<RamBlockStats> b -> {
+                    if (b.length() > b.remaining()) { // the reader says so only after the block: before sizing it
+                        throw new StreamFormatException("RAM block '" + b.name() + "' of " + b.length() + " bytes in "
+                                + "the MEM_SIZE list; its total leaves " + b.remaining(), b.at());
+                    }
+                    add(b.name(), b.length(), b.at());
+                }
                 case RamRecord.Page<RamBlockStats> p -> {
                     seen(p.block(), p.offset()).normal++;
                     if (extractor != null) {
