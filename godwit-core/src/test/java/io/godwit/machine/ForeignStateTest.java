@@ -190,7 +190,7 @@ public class ForeignStateTest {
         byte[] stream = concat(hex("5145564d 00000003"), hex("04 00000003 00 00000000 00000001"), TIMER_STATE,
                 hex("7e 00000003 00"));
         try (Machine m = new Machine("dst")) {
-            IncomingMigration in = receive(m, stream);
+            IncomingMigration in = receive(dir, m, stream);
 
             assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
             assertThat(in.error()).isEqualTo("unknown section '' instance 0: expected a handler registered on the "
@@ -213,12 +213,12 @@ public class ForeignStateTest {
         byte[] ram = concat(hex("5145564d 00000003 01 00000002"), str8("ram"), hex("00000000 00000004"),
                 be64(0x10000 | 0x04), name, be64(0x10000), be64(0x10), hex("7e 00000002 00"));
         try (Machine m = new Machine("dst")) {
-            IncomingMigration in = receive(m, device);
+            IncomingMigration in = receive(dir, m, device);
             assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
             assertThat(in.error()).startsWith("unknown section '\ufffd\ufffd").endsWith(" at byte offset 8");
         }
         try (Machine m = new Machine("dst")) {
-            IncomingMigration in = receive(m, ram);
+            IncomingMigration in = receive(dir, m, ram);
             assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
             assertThat(in.error()).startsWith("RAM block '\ufffd\ufffd").contains("cannot be kept")
                     .endsWith(" at byte offset 33");
@@ -236,7 +236,7 @@ public class ForeignStateTest {
         int header = indexOf(bad, concat(hex("04 00000003"), str8("timer")));
         bad[header + 3] = 0x01; // section id 3 becomes 0x103
         try (Machine m = new Machine("dst")) {
-            IncomingMigration in = receive(m, bad);
+            IncomingMigration in = receive(dir, m, bad);
 
             assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
