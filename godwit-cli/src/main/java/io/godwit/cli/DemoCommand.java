@@ -10,6 +10,7 @@ import io.godwit.migration.MigrationListener;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.qmp.MigrationReplies;
 import io.godwit.launch.GodwitProcess;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -218,7 +219,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Progress p = new Progress(() -> m.source().info(), log, 200)) {
                 r = m.start().await(Duration.ofMinutes(10));
             }
-            Map<String, Object> out = summary(Json.MAPPER.valueToTree(r.source().toQmp()));
+            Map<String, Object> out = summary(Json.MAPPER.valueToTree(MigrationReplies.of(r.source())));
             Map<String, Object> v = new LinkedHashMap<>();
             if (r.completed()) {
                 AbCheck.Result a = AbCheck.check(dst);
