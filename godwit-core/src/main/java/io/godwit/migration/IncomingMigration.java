@@ -10,7 +10,6 @@ import io.godwit.options.Capability;
 import io.godwit.savevm.LoadContext;
 import io.godwit.savevm.SaveStateEntry;
 import io.godwit.savevm.StateLoader;
-import io.godwit.stream.ByteSource;
 import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.ReturnPathMessage;
@@ -20,7 +19,6 @@ import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import io.godwit.transport.Connection;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +48,7 @@ public final class IncomingMigration {
 
     // Owned by the incoming thread.
     private ReturnPathWriter returnPath;
+    private StreamInput input; // the loader's reader: a refusal drains through it
     private int acksPending;
     private ForeignState foreign;
 
@@ -87,6 +86,7 @@ public final class IncomingMigration {
             setStatus(SETUP);
             machine.expectIncoming();
             StreamInput in = new StreamInput(watchdog != null ? watchdog : conn.input());
+            input = in;
             if (watchdog != null) {
                 watchdog.start();
             }
@@ -218,10 +218,8 @@ public final class IncomingMigration {
             }
         });
         try {
-            ByteSource in = conn.input();
-            for (ByteBuffer b = in.next(null); b != null; b = in.next(b)) {
-                b.position(b.limit());
-            }
+            // the loader may hold a buffer: drain through its reader, which hands it back
+            (input != null ? input : new StreamInput(conn.input())).discardRest();
         } catch (IOException ignored) {
             // closed or shut: either way it is over
         } finally {

@@ -196,6 +196,18 @@ public final class StreamInput implements Closeable {
         }
     }
 
+    /**
+     * Reads and drops everything up to the end of the stream, handing each buffer back to the
+     * source as it was given (a refused stream is drained this way so that closing does not reset
+     * the connection).
+     */
+    public void discardRest() throws IOException {
+        buf.position(buf.limit());
+        while (refill()) {
+            buf.position(buf.limit());
+        }
+    }
+
     @Override
     public void close() throws IOException {
         source.close();
