@@ -86,7 +86,14 @@ final class RamReader implements SectionReader {
                 case RamRecord.Xbzrle<RamBlockStats> x -> {
                     seen(x.block(), x.offset()).xbzrle++;
                     if (extractor != null) {
-                        XbzrleDecoder.apply(x.delta(), extractor.page(x.block().name(), x.offset()), pageSize);
+                        // a block's last page may be partial: a run past its end is a refusal
+                        MemorySegment page = extractor.page(x.block().name(), x.offset());
+                        String wrong = XbzrleDecoder.apply(x.delta(), page, page.byteSize());
+                        if (wrong != null) {
+                            throw new StreamFormatException("XBZRLE page at 0x" + Long.toHexString(x.offset())
+                                    + " of RAM block '" + x.block().name() + "' (" + page.byteSize()
+                                    + " bytes of it in the block): " + wrong, in.position());
+                        }
                     }
                 }
                 case RamRecord.Compressed<RamBlockStats> c -> {

@@ -3,7 +3,9 @@ package io.godwit.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.godwit.stream.Bytes;
 import io.godwit.stream.StreamFormatException;
+import io.godwit.stream.StreamInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -112,6 +114,33 @@ class RamExtractionTest {
     }
 
     /** 100 tabs make a file name of 300 characters: a refusal of the stream at the block, printable. */
+    @Test
+    void xbzrleOnAPartialLastPageIsAppliedWithinTheBlockAndRefusedPastIt() throws Exception {
+        // 16 KiB pages (as a trailer may say) and a block of 20 KiB: its second page is partial
+        Path out = dir.resolve("inside");
+        readRam(out, new byte[] {10, 3, 1, 2, 3});
+        byte[] expected = new byte[20480];
+        expected[16384 + 10] = 1;
+        expected[16384 + 11] = 2;
+        expected[16384 + 12] = 3;
+        assertThat(Files.readAllBytes(out.resolve("pc.ram"))).isEqualTo(expected);
+
+        // an unchanged run of 4100 (ULEB128 0x84 0x20), then 3 new bytes: past the block's 4096
+        StreamFormatException e = catchThrowableOfType(StreamFormatException.class,
+                () -> readRam(dir.resolve("past"), new byte[] {(byte) 0x84, 0x20, 3, 1, 2, 3}));
+        assertThat(e.reason()).isEqualTo("XBZRLE page at 0x4000 of RAM block 'pc.ram' (4096 bytes of it in the "
+                + "block): run of 3 bytes at page offset 4100 goes past the page or the record");
+    }
+
+    private static void readRam(Path out, byte[] delta) throws Exception {
+        byte[] body = new StreamBuilder().ramBlocks("pc.ram", 20480L, "rom", 12288L)
+                .ramHeader("pc.ram", 16384, 0x40).u8(1).be16(delta.length).raw(delta).ramEos().bytes();
+        try (RamExtractor extractor = new RamExtractor(out, 16384)) {
+            RamReader reader = new RamReader(16384, extractor, Progress.NONE);
+            reader.read(new StreamInput(Bytes.source(body, () -> 4096)), 4);
+        }
+    }
+
     @Test
     void blockWhoseFileNameIsTooLongIsRefusedAtItsEntry() throws Exception {
         String name = "\t".repeat(100);
