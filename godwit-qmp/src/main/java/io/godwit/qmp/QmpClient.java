@@ -2,9 +2,7 @@ package io.godwit.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.transport.MigrationUri;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -19,14 +17,21 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A QMP client: connects, negotiates, runs commands one at a time, and collects events. */
+/**
+ * A QMP client: connects, negotiates, runs commands one at a time, and collects events. What the
+ * server sends is bounded like what a server reads: a line of at most {@link #MAX_LINE_BYTES}
+ * (else the connection is closed), at most {@link #MAX_EVENTS} events kept (the oldest go first).
+ */
 public final class QmpClient implements AutoCloseable {
+    static final int MAX_LINE_BYTES = 16 << 20;
+    static final int MAX_EVENTS = 4096;
+    private static final int MAX_UNREAD_REPLIES = 64;
     private static final JsonNode CLOSED = QmpServer.JSON.createObjectNode().put("closed", true);
 
     private final SocketChannel channel;
     private final OutputStream out;
-    private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
-    private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>(MAX_UNREAD_REPLIES + 1);
+    private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>(MAX_EVENTS);
     private final JsonNode greeting;
     private final String address;
 
@@ -34,16 +39,22 @@ public final class QmpClient implements AutoCloseable {
         this.channel = channel;
         this.address = address;
         this.out = Channels.newOutputStream(channel);
-        BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel),
-                StandardCharsets.UTF_8));
-        String first = in.readLine();
+        QmpLineReader in = new QmpLineReader(Channels.newInputStream(channel), MAX_LINE_BYTES);
+        byte[] first = in.next();
         if (first == null) {
             throw new IOException(address + ": closed before the QMP greeting");
         }
-        greeting = QmpServer.JSON.readTree(first);
-        if (!greeting.has("QMP")) {
-            throw new IOException(address + ": not a QMP server (greeting: " + first + ")");
+        JsonNode hello;
+        try {
+            hello = QmpServer.JSON.readTree(first);
+        } catch (IOException e) {
+            hello = null;
         }
+        if (hello == null || !hello.has("QMP")) {
+            String shown = new String(first, 0, Math.min(first.length, 200), StandardCharsets.UTF_8);
+            throw new IOException(address + ": not a QMP server (greeting: " + shown + ")");
+        }
+        greeting = hello;
         Thread.ofPlatform().daemon().name("godwit-qmp-client").start(() -> read(in));
     }
 
@@ -60,22 +71,43 @@ public final class QmpClient implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException(address + ": cannot connect to QMP: " + e.getMessage(), e);
         }
-        QmpClient c = new QmpClient(ch, address);
-        c.execute("qmp_capabilities");
-        return c;
+        try {
+            QmpClient c = new QmpClient(ch, address);
+            c.execute("qmp_capabilities");
+            return c;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
-    private void read(BufferedReader in) {
+    private void read(QmpLineReader in) {
         try {
-            String line;
-            while ((line = in.readLine()) != null) {
+            for (byte[] line = in.next(); line != null; line = in.next()) {
                 JsonNode n = QmpServer.JSON.readTree(line);
-                (n.has("event") ? events : replies).add(n);
+                if (n.has("event")) {
+                    while (!events.offer(n)) {
+                        events.poll(); // nobody reads them: keep the newest
+                    }
+                } else if (replies.size() >= MAX_UNREAD_REPLIES) {
+                    break; // replies to nothing asked: not a QMP server to trust
+                } else {
+                    replies.add(n);
+                }
             }
         } catch (IOException e) {
-            // connection closed
+            // closed, or a line too long or not JSON: the connection is over either way
         } finally {
-            replies.add(CLOSED);
+            closeQuietly();
+            replies.offer(CLOSED);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 
@@ -108,7 +140,7 @@ public final class QmpClient implements AutoCloseable {
         try {
             JsonNode r = replies.poll(5, TimeUnit.MINUTES);
             if (r == null || r == CLOSED) {
-                replies.add(CLOSED);
+                replies.offer(CLOSED);
                 throw new IOException(address + ": QMP connection closed");
             }
             return r;
