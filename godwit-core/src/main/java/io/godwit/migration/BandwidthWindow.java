@@ -18,6 +18,13 @@ public final class BandwidthWindow {
     private long startBytes;
     private long startPages;
     private long rateLimitStart;
+    /**
+     * The largest threshold: far beyond any memory, and low enough that handlers may add to it
+     * (threshold + 1, threshold + a chunk) without overflowing, whatever avail-switchover-bandwidth
+     * and downtime-limit a client sets.
+     */
+    static final long MAX_THRESHOLD = 1L << 60;
+
     private long thresholdSize;
     private double timeSpentMs;
     private double bytesPerMs;
@@ -46,7 +53,7 @@ public final class BandwidthWindow {
         timeSpentMs = (now - start) / 1e6;
         bytesPerMs = transferred / timeSpentMs;
         double expectedPerMs = p.availSwitchoverBandwidth() > 0 ? p.availSwitchoverBandwidth() / 1000.0 : bytesPerMs;
-        thresholdSize = (long) (expectedPerMs * p.downtimeLimitMs());
+        thresholdSize = (long) Math.min(MAX_THRESHOLD, expectedPerMs * p.downtimeLimitMs());
         mbps = transferred * 8.0 / (timeSpentMs / 1000.0) / 1e6;
         pagesPerSecond = (pages - startPages) / (timeSpentMs / 1000.0);
         if (dirtyBytesLastSync >= 0 && transferred > 10_000 && expectedPerMs > 0) {

@@ -33,6 +33,14 @@ class BandwidthWindowTest {
     }
 
     @Test
+    void theLargestSettingsGiveAThresholdThatHandlersCanAddTo() {
+        BandwidthWindow w = new BandwidthWindow(0, 0);
+        w.update(100 * MS, 1_000_000, 0, -1, new Parameters(2_000_000, 0, Long.MAX_VALUE));
+        assertThat(w.thresholdSize()).isEqualTo(BandwidthWindow.MAX_THRESHOLD);
+        assertThat(w.thresholdSize() + 64 * 1024 * 1024).as("no overflow past it").isPositive();
+    }
+
+    @Test
     void thresholdIsMeasuredBandwidthTimesDowntimeLimit() {
         BandwidthWindow w = new BandwidthWindow(0, 500);
         w.update(100 * MS, 500 + 1_000_000, 0, -1, P);
