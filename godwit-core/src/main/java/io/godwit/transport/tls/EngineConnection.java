@@ -1,7 +1,5 @@
 package io.godwit.transport.tls;
 
-import io.godwit.stream.ByteSink;
-import io.godwit.stream.ByteSource;
 import io.godwit.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,12 +18,11 @@ import javax.net.ssl.SSLException;
  * channels (no close_notify); a peer's end without close_notify is the end of the stream, whose
  * own framing says whether anything is missing.
  */
-final class EngineConnection implements Connection {
+final class EngineConnection extends LayeredConnection {
     private static final int APP_BUFFER = 256 << 10;
     /** How long a writer that failed waits for the reader to learn why from the peer's alert. */
     private static final long VERDICT_WAIT_SECONDS = 10;
 
-    private final Connection inner;
     private final SSLEngine engine;
     private final TlsEndpoint side;
     private final int packetSize;
@@ -41,7 +38,7 @@ final class EngineConnection implements Connection {
     private volatile String peerRefusal;
 
     EngineConnection(Connection inner, SSLEngine engine, TlsEndpoint side) {
-        this.inner = inner;
+        super(inner);
         this.engine = engine;
         this.side = side;
         this.packetSize = engine.getSession().getPacketBufferSize();
@@ -178,7 +175,8 @@ final class EngineConnection implements Connection {
 
     // ------------------------------------------------------------ data
 
-    private ByteBuffer write(ByteBuffer filled) throws IOException {
+    @Override
+    ByteBuffer write(ByteBuffer filled) throws IOException {
         synchronized (outLock) {
             if (filled == null) {
                 return ByteBuffer.allocateDirect(APP_BUFFER);
@@ -211,7 +209,8 @@ final class EngineConnection implements Connection {
         }
     }
 
-    private ByteBuffer read() throws IOException {
+    @Override
+    ByteBuffer read() throws IOException {
         inLock.lock();
         try {
             return readLocked(true);
@@ -351,68 +350,8 @@ final class EngineConnection implements Connection {
     // ------------------------------------------------------------ Connection
 
     @Override
-    public ByteSink output() {
-        return new ByteSink() {
-            @Override
-            public ByteBuffer swap(ByteBuffer filled) throws IOException {
-                return write(filled);
-            }
-
-            @Override
-            public void close() throws IOException {
-                inner.output().close();
-            }
-
-            @Override
-            public void shutdown() {
-                inner.shutdown();
-            }
-        };
-    }
-
-    @Override
-    public ByteSource input() {
-        return new ByteSource() {
-            @Override
-            public ByteBuffer next(ByteBuffer consumed) throws IOException {
-                return read();
-            }
-
-            @Override
-            public void close() throws IOException {
-                inner.input().close();
-            }
-
-            @Override
-            public void shutdown() {
-                inner.shutdown();
-            }
-        };
-    }
-
-    @Override
-    public String uri() {
-        return inner.uri();
-    }
-
-    @Override
     public boolean peerMayRefuseAfterOpen() {
         return side == TlsEndpoint.CLIENT;
-    }
-
-    @Override
-    public void finish() throws IOException {
-        inner.finish();
-    }
-
-    @Override
-    public void shutdown() {
-        inner.shutdown();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
     }
 
     /** The negotiated protocol and cipher suite, e.g. "TLSv1.3 TLS_AES_256_GCM_SHA384". */

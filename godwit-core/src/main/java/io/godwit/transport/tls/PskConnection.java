@@ -1,7 +1,5 @@
 package io.godwit.transport.tls;
 
-import io.godwit.stream.ByteSink;
-import io.godwit.stream.ByteSource;
 import io.godwit.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,10 +17,9 @@ import org.bouncycastle.tls.TlsServerProtocol;
  * stream writer and the return-path reader may be different threads. Only this class and
  * {@link PskPeers} need BouncyCastle on the class path.
  */
-final class PskConnection implements Connection {
+final class PskConnection extends LayeredConnection {
     private static final int CHUNK = 64 << 10;
 
-    private final Connection inner;
     private final TlsProtocol protocol;
     private final SinkStream sink;
     private final TlsEndpoint side;
@@ -30,7 +27,7 @@ final class PskConnection implements Connection {
     private final byte[] inChunk = new byte[CHUNK]; // reader thread
 
     private PskConnection(Connection inner, TlsProtocol protocol, SinkStream sink, TlsEndpoint side) {
-        this.inner = inner;
+        super(inner);
         this.protocol = protocol;
         this.sink = sink;
         this.side = side;
@@ -83,7 +80,8 @@ final class PskConnection implements Connection {
         return e;
     }
 
-    private ByteBuffer write(ByteBuffer filled) throws IOException {
+    @Override
+    ByteBuffer write(ByteBuffer filled) throws IOException {
         if (filled == null) {
             return ByteBuffer.allocateDirect(1 << 20);
         }
@@ -105,7 +103,8 @@ final class PskConnection implements Connection {
         return filled.clear();
     }
 
-    private ByteBuffer read() throws IOException {
+    @Override
+    ByteBuffer read() throws IOException {
         synchronized (inChunk) {
             int n;
             try {
@@ -122,63 +121,4 @@ final class PskConnection implements Connection {
         }
     }
 
-    @Override
-    public ByteSink output() {
-        return new ByteSink() {
-            @Override
-            public ByteBuffer swap(ByteBuffer filled) throws IOException {
-                return write(filled);
-            }
-
-            @Override
-            public void close() throws IOException {
-                inner.output().close();
-            }
-
-            @Override
-            public void shutdown() {
-                inner.shutdown();
-            }
-        };
-    }
-
-    @Override
-    public ByteSource input() {
-        return new ByteSource() {
-            @Override
-            public ByteBuffer next(ByteBuffer consumed) throws IOException {
-                return read();
-            }
-
-            @Override
-            public void close() throws IOException {
-                inner.input().close();
-            }
-
-            @Override
-            public void shutdown() {
-                inner.shutdown();
-            }
-        };
-    }
-
-    @Override
-    public String uri() {
-        return inner.uri();
-    }
-
-    @Override
-    public void finish() throws IOException {
-        inner.finish();
-    }
-
-    @Override
-    public void shutdown() {
-        inner.shutdown();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
 }
