@@ -401,7 +401,6 @@ public final class Migration {
                 e.remaining = counters.get(Counter.RAM_REMAINING);
                 e.transferred = out.bytesWritten();
                 e.dirtyPagesRate = counters.get(Counter.DIRTY_PAGES_RATE);
-                e.dirtyBytesLastSync = counters.get(Counter.DIRTY_BYTES_LAST_SYNC);
                 e.commit();
             }
             listener.passCompleted(count);

@@ -28,8 +28,4 @@ public final class PassEvent extends Event {
     @Label("Dirty Pages Rate")
     @Description("Pages dirtied per second over the last sync period, as query-migrate's dirty-pages-rate")
     public long dirtyPagesRate;
-
-    @Label("Dirty At Last Sync")
-    @DataAmount
-    public long dirtyBytesLastSync;
 }

@@ -96,14 +96,15 @@ final class Charts {
 
     static JFreeChart throughput(MigrationTrace t) {
         XYSeries mbps = new XYSeries("throughput (100 ms windows)");
-        XYSeries dirty = new XYSeries("dirty rate (at each pass)");
+        XYSeries dirty = new XYSeries("dirty rate (dirty-pages-rate at each pass)");
         for (WindowSample w : thin(t.windows())) {
             mbps.add(w.ms() / 1000, w.bytesPerMs() * 1000 / MIB);
         }
         for (PassSample p : t.passes()) {
             dirty.add(p.ms() / 1000, p.dirtyPagesRate() * (double) StreamConstants.TARGET_PAGE_SIZE / MIB);
         }
-        JFreeChart c = ChartFactory.createXYLineChart(null, "seconds since start", "MiB/s", collection(mbps, dirty));
+        JFreeChart c = ChartFactory.createXYLineChart(null, "seconds since start", "MiB/s",
+                collection(mbps, dirty));
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
         r.setSeriesShapesVisible(0, false);
         style(c, r);

@@ -119,7 +119,8 @@ public final class HtmlReport {
                     .append("/s</td></tr>\n");
         }
         html.append("</table>\n<p class=\"note\">A pass ends with a dirty sync. Its exact pending figure is the"
-                + " one that led to the sync; the last pass (stop-copy) has none.</p>\n");
+                + " one that led to the sync; the last pass (stop-copy) has none. The dirty rate is query-migrate's"
+                + " dirty-pages-rate, measured over periods of a second or more: 0 until one has ended.</p>\n");
     }
 
     private void downtimeTables() {

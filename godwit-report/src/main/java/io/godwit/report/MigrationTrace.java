@@ -26,7 +26,10 @@ public record MigrationTrace(List<PendingSample> pending, List<PassSample> passe
     public record PendingSample(double ms, boolean exact, long size, long mustPrecopy, long canPostcopy,
             long threshold) {}
 
-    /** A pass: RAM left after the dirty sync, bytes sent so far, the dirty rate, and the exact pending. */
+    /**
+     * A pass: RAM left after the dirty sync, bytes sent so far, the dirty rate (QEMU's, pages/s), and
+     * the exact and last estimated pending figures that preceded it.
+     */
     public record PassSample(double ms, long count, long ramRemaining, long transferred, long dirtyPagesRate,
             PendingSample exact, PendingSample lastEstimate) {}
 
