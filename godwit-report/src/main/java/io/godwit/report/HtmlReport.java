@@ -71,6 +71,7 @@ public final class HtmlReport {
                 downtimeTables();
             }
         }
+        devices();
         if (trace.faults().isEmpty()) {
             html.append("<h2>Post-copy page-fault latency</h2>\n<p>None: the recording has no post-copy page faults"
                     + " (no <code>").append(TraceReader.POSTCOPY_FAULT).append("</code> events).</p>\n");
@@ -132,17 +133,21 @@ public final class HtmlReport {
                     .append("</td><td>").append(b != null ? bytes(b) : "&ndash;").append("</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    private void devices() {
         if (!trace.devices().isEmpty()) {
-            html.append("<table><tr><th>device</th><th>policy</th><th>initial bytes</th><th>dirty bytes</th>"
-                    + "<th>destination load time</th></tr>\n");
+            html.append("<h2>Devices</h2>\n<table><tr><th>device</th><th>policy</th><th>initial bytes</th>"
+                    + "<th>dirty bytes</th><th>destination load time</th></tr>\n");
             for (DeviceSample d : trace.devices().values()) {
                 html.append("<tr><td>").append(esc(d.device())).append("</td><td>").append(esc(d.policy()))
                         .append("</td><td>").append(bytes(d.initialBytes())).append("</td><td>")
                         .append(bytes(d.dirtyBytes())).append("</td><td>").append(ms(d.loadNanos() / 1e6))
                         .append("</td></tr>\n");
             }
-            html.append("</table>\n<p class=\"note\">Each device's last report before the switch; the load time is"
-                    + " what the device said the destination needs (cost-aware policy; 0 under the others).</p>\n");
+            html.append("</table>\n<p class=\"note\">Each device's last pending report; the load time is what the"
+                    + " device said the destination needs for what was left (cost-aware policy; 0 under the others)."
+                    + " It counts into the downtime the loop plans for.</p>\n");
         }
     }
 
@@ -199,7 +204,7 @@ public final class HtmlReport {
 
     private static final String STYLE = "body{font-family:sans-serif;margin:24px;color:#222;background:#fff}"
             + "h1{margin-bottom:0}.src{color:#666;margin-top:4px}table{border-collapse:collapse;margin:8px 0 16px}"
-            + "th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f0f0f0}"
-            + ".summary th,.settings th{text-align:left}.note{color:#555;font-size:90%}.warn{color:#a00}"
+            + "th,td{border:1px solid #ccc;padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f0f0f0}"
+            + ".summary th,.settings th,td:first-child{text-align:left}.note{color:#555;font-size:90%}.warn{color:#a00}"
             + ".chart svg{max-width:100%;height:auto}";
 }
