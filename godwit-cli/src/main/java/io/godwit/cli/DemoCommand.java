@@ -107,7 +107,11 @@ final class DemoCommand implements Callable<Integer> {
         traceFile = DemoReport.traceFile(trace, reportDir);
         Map<String, Object> out = inProcess ? inProcess() : twoProcesses();
         if (reportDir != null) {
-            out.put("report", DemoReport.write(traceFile, reportDir).toString());
+            try {
+                out.put("report", DemoReport.write(traceFile, reportDir).toString());
+            } catch (java.io.IOException e) {
+                log.println("no report: " + e.getMessage()); // the migration's outcome is still worth printing
+            }
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> v = (Map<String, Object>) out.get("verification");
