@@ -3,6 +3,7 @@ module io.godwit.cli {
     requires io.godwit.core;
     requires io.godwit.machine;
     requires io.godwit.inspect;
+    requires io.godwit.report;
     requires io.godwit.qmp;
     requires io.godwit.launch;
     requires io.godwit.bench;

@@ -28,7 +28,7 @@ module io.godwit.core {
     exports io.godwit.bitmap to io.godwit.machine, io.godwit.inspect, io.godwit.qmp, io.godwit.bench, io.godwit.cli;
     exports io.godwit.block to io.godwit.machine, io.godwit.inspect, io.godwit.qmp, io.godwit.bench, io.godwit.cli;
     exports io.godwit.stattrib to io.godwit.machine, io.godwit.inspect, io.godwit.qmp, io.godwit.bench, io.godwit.cli;
-    exports io.godwit.trace to io.godwit.machine, io.godwit.bench, io.godwit.cli;
+    exports io.godwit.trace to io.godwit.machine, io.godwit.bench, io.godwit.report, io.godwit.cli;
     exports io.godwit.transport to io.godwit.inspect, io.godwit.qmp, io.godwit.launch, io.godwit.bench, io.godwit.cli;
     exports io.godwit.transport.tls to io.godwit.qmp, io.godwit.bench, io.godwit.cli;
 }

@@ -82,15 +82,37 @@ final class DemoCommand implements Callable<Integer> {
             description = "With --service: client threads, each with its own keys (default: ${DEFAULT-VALUE}).")
     int clients;
 
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Record the source's Godwit JFR events into FILE (godwit report charts it).")
+    Path trace;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Record the migration and write DIR/report.html "
+            + "(charts and tables, self-contained) and the charts as PNG files in DIR; the recording is "
+            + "DIR/migration.jfr unless --trace names another file.")
+    Path reportDir;
+
+    private Path traceFile;
+
     private final PrintStream log = System.err;
 
     @Override
     public Integer call() throws Exception {
         downtimeLimitMs = downtimeLimit != null ? downtimeLimit : service ? 50 : 300;
         if (service) {
+            if (trace != null || reportDir != null) {
+                throw new IllegalArgumentException("--trace and --report record a machine's migration, not --service");
+            }
             return service();
         }
+        traceFile = DemoReport.traceFile(trace, reportDir);
         Map<String, Object> out = inProcess ? inProcess() : twoProcesses();
+        if (reportDir != null) {
+            try {
+                out.put("report", DemoReport.write(traceFile, reportDir).toString());
+            } catch (java.io.IOException e) {
+                log.println("no report: " + e.getMessage()); // the migration's outcome is still worth printing
+            }
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> v = (Map<String, Object>) out.get("verification");
         if (json) {
@@ -133,6 +155,9 @@ final class DemoCommand implements Callable<Integer> {
                 abRate > 0 ? "ab:" + abRate : "ab"));
         if (random > 0) {
             srcArgs.addAll(List.of("--workload", "random:" + random));
+        }
+        if (traceFile != null) {
+            srcArgs.addAll(List.of("--trace", traceFile.toAbsolutePath().toString()));
         }
         Duration startup = Duration.ofMinutes(2);
         try (GodwitProcess dst = Main.LAUNCHER.start(dir, "destination",
@@ -216,7 +241,8 @@ final class DemoCommand implements Callable<Integer> {
             LocalMigration m = new LocalMigration(src, dst, params, Capabilities.of(Capability.RETURN_PATH),
                     MigrationListener.NONE);
             LocalMigration.Result r;
-            try (Progress p = new Progress(() -> m.source().info(), log, 200)) {
+            try (var recording = traceFile != null ? io.godwit.trace.TraceRecording.start(traceFile) : null;
+                    Progress p = new Progress(() -> m.source().info(), log, 200)) {
                 r = m.start().await(Duration.ofMinutes(10));
             }
             Map<String, Object> out = summary(Json.MAPPER.valueToTree(MigrationReplies.of(r.source())));
@@ -278,6 +304,9 @@ final class DemoCommand implements Callable<Integer> {
         if (!v.path("source-digest").isNull()) {
             o.printf("    source      %s%n    destination %s%n", v.path("source-digest").asText(),
                     v.path("destination-digest").asText());
+        }
+        if (s.has("report")) {
+            o.printf("report:           %s%n", s.path("report").asText());
         }
     }
 }

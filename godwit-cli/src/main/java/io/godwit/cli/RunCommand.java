@@ -12,6 +12,7 @@ import io.godwit.monitor.Monitor;
 import io.godwit.ram.DirtyTracker;
 import io.godwit.ram.DirtyTracking;
 import io.godwit.qmp.QmpServer;
+import io.godwit.trace.TraceRecording;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -84,6 +85,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the random workloads.")
     long seed;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Record Godwit's JFR events (passes, pending "
+            + "figures, bandwidth, switchover, devices) into FILE, written when the process exits; "
+            + "godwit report charts it.")
+    java.nio.file.Path trace;
+
     @Override
     public Integer call() throws Exception {
         CountDownLatch quit = new CountDownLatch(1);
@@ -91,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
             WarmUp.run(System.err);
         }
         DirtyTracker tracker = DirtyTracking.create(DirtyTracking.Mode.parse(dirtyTracking));
-        try (Machine machine = new Machine(name)) {
+        try (TraceRecording recording = trace != null ? TraceRecording.start(trace) : null;
+                Machine machine = new Machine(name)) {
             if (maxRam != null) {
                 machine.setMaxRam(maxRam);
             }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * monitor. Any back edge fails here with the offending classes named.
  */
 class LayerRulesTest {
-    static final String[] TOOLS = {"io.godwit.reference..", "io.godwit.inspect..", "io.godwit.qmp..",
+    static final String[] TOOLS = {"io.godwit.reference..", "io.godwit.inspect..", "io.godwit.report..", "io.godwit.qmp..",
         "io.godwit.launch..", "io.godwit.bench..", "io.godwit.cli..", "io.godwit.examples.."};
     static final String[] COMPONENTS = {"io.godwit.stream..", "io.godwit.savevm..", "io.godwit.options..",
         "io.godwit.stats..", "io.godwit.clock..", "io.godwit.trace..", "io.godwit.util..", "io.godwit.transport..",
@@ -69,13 +69,19 @@ class LayerRulesTest {
     }
 
     @Test
+    void reportUsesOnlyTheEngine() {
+        rule(new String[] {"io.godwit.report.."}, without(TOOLS, "io.godwit.report..")).check(main);
+    }
+
+    @Test
     void qmpKnowsNoToolAbove() {
         rule(new String[] {"io.godwit.qmp.."}, without(TOOLS, "io.godwit.qmp..")).check(main);
     }
 
     @Test
     void launchingAndBenchmarksDoNotKnowTheCommandLine() {
-        rule(new String[] {"io.godwit.launch..", "io.godwit.bench.."}, "io.godwit.cli..", "io.godwit.inspect..")
+        rule(new String[] {"io.godwit.launch..", "io.godwit.bench.."}, "io.godwit.cli..", "io.godwit.inspect..",
+                "io.godwit.report..")
                 .check(main);
     }
 

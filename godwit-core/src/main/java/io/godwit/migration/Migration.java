@@ -20,6 +20,7 @@ import io.godwit.stream.StreamOutput;
 import io.godwit.trace.BandwidthEvent;
 import io.godwit.trace.PassEvent;
 import io.godwit.trace.PendingEvent;
+import io.godwit.trace.SettingsEvent;
 import io.godwit.trace.SwitchoverEvent;
 import io.godwit.trace.Trace;
 import io.godwit.transport.ConnectAttempt;
@@ -147,6 +148,7 @@ public final class Migration {
     }
 
     private StateSaver setup() throws IOException {
+        traceSettings(params);
         conn = opener.open();
         if (phase.get() == PHASE_CANCELLED) {
             throw new CancelledException();
@@ -398,9 +400,21 @@ public final class Migration {
                 e.dirtySyncCount = count;
                 e.remaining = counters.get(Counter.RAM_REMAINING);
                 e.transferred = out.bytesWritten();
+                e.dirtyPagesRate = counters.get(Counter.DIRTY_PAGES_RATE);
                 e.commit();
             }
             listener.passCompleted(count);
+        }
+    }
+
+    private void traceSettings(Parameters p) {
+        if (Trace.active()) {
+            SettingsEvent e = new SettingsEvent();
+            e.parameters = p.byName().entrySet().stream().map(x -> x.getKey() + "=" + x.getValue())
+                    .collect(java.util.stream.Collectors.joining(" "));
+            e.capabilities = caps.enabled().stream().map(c -> c.qmpName)
+                    .collect(java.util.stream.Collectors.joining(" "));
+            e.commit();
         }
     }
 
@@ -444,6 +458,7 @@ public final class Migration {
     /** Applies new parameters from the next iteration on (QEMU allows this mid-migration). */
     public void setParameters(Parameters p) {
         this.params = p;
+        traceSettings(p);
         Thread t = thread;
         if (t != null) {
             clock.wake(t);

@@ -6,6 +6,8 @@ import io.godwit.stream.Configuration;
 import io.godwit.stream.JsonWriter;
 import io.godwit.stream.MigrationStreamWriter;
 import io.godwit.stream.SectionHeader;
+import io.godwit.trace.SwitchoverPartEvent;
+import io.godwit.trace.Trace;
 import java.io.IOException;
 import java.util.List;
 
@@ -116,23 +118,48 @@ public final class StateSaver {
     public void completeSections() throws IOException {
         for (SaveStateEntry e : entries) {
             if (e.handler().isLive() && e.handler().isActive()) {
+                SwitchoverPartEvent part = beginPart();
+                long before = ctx.out().bytesWritten();
                 writer.section(SectionHeader.end(e.sectionId()));
                 e.handler().saveLiveCompletePrecopy(ctx);
                 writer.footer(e.sectionId());
+                endPart(part, e, "complete", ctx.out().bytesWritten() - before);
             }
         }
         JsonWriter desc = new JsonWriter().beginObject(null).value("page_size", TARGET_PAGE_SIZE).beginArray("devices");
         for (SaveStateEntry e : entries) {
             if (e.handler().hasState() && e.handler().isActive()) {
+                SwitchoverPartEvent part = beginPart();
                 writer.section(SectionHeader.full(e.sectionId(), e.idstr(), e.instanceId(), e.versionId()));
                 long before = ctx.out().bytesWritten();
                 e.handler().saveState(ctx);
                 long size = ctx.out().bytesWritten() - before;
                 writer.footer(e.sectionId());
+                endPart(part, e, "state", size);
                 describe(desc, e, size);
             }
         }
         description = desc.endArray().endObject();
+    }
+
+    private static SwitchoverPartEvent beginPart() {
+        if (!Trace.active()) {
+            return null;
+        }
+        SwitchoverPartEvent part = new SwitchoverPartEvent();
+        part.begin();
+        return part;
+    }
+
+    private static void endPart(SwitchoverPartEvent part, SaveStateEntry e, String kind, long bytes) {
+        if (part != null) {
+            part.end();
+            part.idstr = e.idstr();
+            part.instanceId = e.instanceId();
+            part.kind = kind;
+            part.bytes = bytes;
+            part.commit();
+        }
     }
 
     /** EOF and the VMDESCRIPTION trailer, flushed: after this the destination may start. */

@@ -2,6 +2,7 @@ package io.godwit.trace;
 
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -23,4 +24,8 @@ public final class PassEvent extends Event {
     @Label("Transferred")
     @DataAmount
     public long transferred;
+
+    @Label("Dirty Pages Rate")
+    @Description("Pages dirtied per second over the last sync period, as query-migrate's dirty-pages-rate")
+    public long dirtyPagesRate;
 }
