@@ -7,8 +7,11 @@ package io.godwit.options;
  * @param maxBandwidth max-bandwidth: bytes/s the migration may use; 0 means no limit
  * @param availSwitchoverBandwidth avail-switchover-bandwidth: bytes/s to assume at switchover
  *     instead of the measured bandwidth; 0 means use the measured one
+ * @param maxPostcopyBandwidth max-postcopy-bandwidth: bytes/s the background pages may use once
+ *     post-copy has started (requested pages are never held back); 0 means no limit
  */
-public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
+public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth,
+        long maxPostcopyBandwidth) {
     public static final long DEFAULT_DOWNTIME_LIMIT_MS = 300;
     public static final long MAX_DOWNTIME_LIMIT_MS = 2_000_000;
     public static final long DEFAULT_MAX_BANDWIDTH = 128L << 20;
@@ -16,6 +19,7 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
     public static final String DOWNTIME_LIMIT = "downtime-limit";
     public static final String MAX_BANDWIDTH = "max-bandwidth";
     public static final String AVAIL_SWITCHOVER_BANDWIDTH = "avail-switchover-bandwidth";
+    public static final String MAX_POSTCOPY_BANDWIDTH = "max-postcopy-bandwidth";
 
     public Parameters {
         if (downtimeLimitMs < 0 || downtimeLimitMs > MAX_DOWNTIME_LIMIT_MS) {
@@ -27,6 +31,14 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
         if (availSwitchoverBandwidth < 0) {
             throw new IllegalArgumentException(outOfRange(AVAIL_SWITCHOVER_BANDWIDTH));
         }
+        if (maxPostcopyBandwidth < 0) {
+            throw new IllegalArgumentException(outOfRange(MAX_POSTCOPY_BANDWIDTH));
+        }
+    }
+
+    /** The parameters before post-copy had its own bandwidth: no limit after the switch. */
+    public Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
+        this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, 0);
     }
 
     /**
@@ -41,6 +53,8 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
                     + Long.MAX_VALUE + " bytes/second";
             case AVAIL_SWITCHOVER_BANDWIDTH -> "Parameter 'avail_switchover_bandwidth' expects an integer in the range"
                     + " of 0 to " + Long.MAX_VALUE + " bytes/second";
+            case MAX_POSTCOPY_BANDWIDTH -> "Parameter 'max_postcopy_bandwidth' expects an integer in the range"
+                    + " of 0 to " + Long.MAX_VALUE + " bytes/second";
             default -> throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
         };
     }
@@ -50,15 +64,19 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
     }
 
     public Parameters withDowntimeLimitMs(long v) {
-        return new Parameters(v, maxBandwidth, availSwitchoverBandwidth);
+        return new Parameters(v, maxBandwidth, availSwitchoverBandwidth, maxPostcopyBandwidth);
     }
 
     public Parameters withMaxBandwidth(long v) {
-        return new Parameters(downtimeLimitMs, v, availSwitchoverBandwidth);
+        return new Parameters(downtimeLimitMs, v, availSwitchoverBandwidth, maxPostcopyBandwidth);
     }
 
     public Parameters withAvailSwitchoverBandwidth(long v) {
-        return new Parameters(downtimeLimitMs, maxBandwidth, v);
+        return new Parameters(downtimeLimitMs, maxBandwidth, v, maxPostcopyBandwidth);
+    }
+
+    public Parameters withMaxPostcopyBandwidth(long v) {
+        return new Parameters(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, v);
     }
 
     /** Sets one parameter by its QMP name. */
@@ -67,6 +85,7 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
             case DOWNTIME_LIMIT -> withDowntimeLimitMs(value);
             case MAX_BANDWIDTH -> withMaxBandwidth(value);
             case AVAIL_SWITCHOVER_BANDWIDTH -> withAvailSwitchoverBandwidth(value);
+            case MAX_POSTCOPY_BANDWIDTH -> withMaxPostcopyBandwidth(value);
             default -> throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
         };
     }

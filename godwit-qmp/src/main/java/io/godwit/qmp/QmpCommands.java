@@ -41,7 +41,7 @@ final class QmpCommands {
         add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
         add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
         add("migrate-set-parameters", Set.of(Parameters.DOWNTIME_LIMIT, Parameters.MAX_BANDWIDTH,
-                Parameters.AVAIL_SWITCHOVER_BANDWIDTH), this::setParameters);
+                Parameters.AVAIL_SWITCHOVER_BANDWIDTH, Parameters.MAX_POSTCOPY_BANDWIDTH), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         add("migrate-start-postcopy", Set.of(), a -> {
@@ -213,6 +213,7 @@ final class QmpCommands {
         m.put(Parameters.DOWNTIME_LIMIT, p.downtimeLimitMs());
         m.put(Parameters.MAX_BANDWIDTH, p.maxBandwidth());
         m.put(Parameters.AVAIL_SWITCHOVER_BANDWIDTH, p.availSwitchoverBandwidth());
+        m.put(Parameters.MAX_POSTCOPY_BANDWIDTH, p.maxPostcopyBandwidth());
         return m;
     }
 }
