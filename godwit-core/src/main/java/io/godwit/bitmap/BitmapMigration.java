@@ -58,6 +58,7 @@ public final class BitmapMigration implements SaveVmHandler {
     private List<Saved> saving;
     private BlockDevice prevDisk;
     private BlockDirtyBitmap prevBitmap;
+    private boolean bitsSent; // in post-copy the bits go in the first iteration after the switch
 
     // Destination: the incoming thread's.
     private BlockDevice loadDisk;
@@ -99,6 +100,7 @@ public final class BitmapMigration implements SaveVmHandler {
         saving = new ArrayList<>();
         prevDisk = null;
         prevBitmap = null;
+        bitsSent = false;
         for (BlockDevice d : disks.get()) {
             for (BlockDirtyBitmap b : d.bitmaps()) {
                 saving.add(new Saved(d, b));
@@ -136,14 +138,17 @@ public final class BitmapMigration implements SaveVmHandler {
     public void pendingEstimate(long thresholdSize, Pending pending) {
         long bits = 0;
         for (Saved s : saving) {
-            bits += s.bitmap().bits();
+            bits += bitsSent ? 0 : s.bitmap().bits();
         }
         pending.addCanPostcopy(bits);
     }
 
-    /** Nothing to send before stop-copy. */
+    /** Nothing to send before stop-copy; after a switch to post-copy, all the bits at once. */
     @Override
     public boolean saveLiveIterate(SaveContext ctx) throws IOException {
+        if (ctx.inPostcopy() && !bitsSent) {
+            sendBits(ctx.out());
+        }
         ctx.out().put8(FLAG_EOS);
         return true;
     }
@@ -151,6 +156,22 @@ public final class BitmapMigration implements SaveVmHandler {
     @Override
     public void saveLiveCompletePrecopy(SaveContext ctx) throws IOException {
         StreamOutput out = ctx.out();
+        if (!bitsSent) {
+            sendBits(out);
+        }
+        for (Saved s : saving) {
+            header(out, s, FLAG_COMPLETE);
+        }
+        out.put8(FLAG_EOS);
+    }
+
+    @Override
+    public void saveLiveCompletePostcopy(SaveContext ctx) throws IOException {
+        saveLiveCompletePrecopy(ctx);
+    }
+
+    private void sendBits(StreamOutput out) throws IOException {
+        bitsSent = true;
         for (Saved s : saving) {
             BlockDirtyBitmap b = s.bitmap();
             long sectorsPerBit = b.granularity() / SECTOR;
@@ -171,10 +192,6 @@ public final class BitmapMigration implements SaveVmHandler {
                 }
             }
         }
-        for (Saved s : saving) {
-            header(out, s, FLAG_COMPLETE);
-        }
-        out.put8(FLAG_EOS);
     }
 
     private static boolean isZero(byte[] b) {

@@ -15,6 +15,9 @@ import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
 import io.godwit.stream.Command;
 import io.godwit.stream.Configuration;
+import io.godwit.stream.PostcopyAdvise;
+import io.godwit.stream.StreamConstants;
+import io.godwit.ram.RamBlock;
 import io.godwit.stream.MigrationStreamWriter;
 import io.godwit.stream.StreamOutput;
 import io.godwit.trace.BandwidthEvent;
@@ -64,12 +67,15 @@ public final class Migration {
     private volatile long downtimeMs = -1;
     private volatile long expectedDowntimeMs = -1;
     private volatile long thresholdSize;
+    private volatile boolean postcopyRequested; // migrate-start-postcopy
+    private volatile boolean inPostcopy;        // past the package: the destination may run
 
     // Owned by the migration thread.
     private StreamOutput out;
     private BandwidthWindow window;
     private SourceReturnPath returnPath;
     private long lastPass;
+    private boolean switchToPostcopy;
     private volatile long loadNanos; // destination load time reported at the last iteration
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
@@ -112,7 +118,11 @@ public final class Migration {
             setStatus(ACTIVE);
             Pending pending = iterateUntilReady(saver);
             stopped = true;
-            complete(saver, pending);
+            if (switchToPostcopy) {
+                postcopy(saver);
+            } else {
+                complete(saver, pending);
+            }
         } catch (Throwable t) {
             fail(t, before, stopped);
         } finally {
@@ -130,18 +140,23 @@ public final class Migration {
         if (phase.get() == PHASE_CANCELLED) {
             throw new CancelledException();
         }
-        if (caps.has(Capability.RETURN_PATH) && !conn.bidirectional()) {
-            throw new IOException("capability 'return-path' needs a bidirectional channel; " + conn.uri() + " is one-way");
+        boolean postcopyRam = caps.has(Capability.POSTCOPY_RAM);
+        if ((caps.has(Capability.RETURN_PATH) || postcopyRam) && !conn.bidirectional()) {
+            throw new IOException("capability '" + (postcopyRam ? "postcopy-ram" : "return-path")
+                    + "' needs a bidirectional channel; " + conn.uri() + " is one-way");
         }
         out = new StreamOutput(conn.output());
         window = new BandwidthWindow(clock.nanoTime(), 0);
         SaveContext ctx = new SaveContext(out, clock, caps, counters, this::rateExceeded);
         StateSaver saver = new StateSaver(machine.registry(), new MigrationStreamWriter(out), ctx);
         saver.header(Configuration.of(machine.machineType()));
-        if (caps.has(Capability.RETURN_PATH)) {
+        if (caps.has(Capability.RETURN_PATH) || postcopyRam) { // post-copy needs it, as in QEMU
             saver.writer().command(Command.openReturnPath());
             returnPath = new SourceReturnPath(conn.input(), clock, thread);
             returnPath.start();
+        }
+        if (postcopyRam) { // the destination refuses early if it cannot do post-copy
+            saver.writer().command(new PostcopyAdvise(RamBlock.PAGE_SIZE, StreamConstants.TARGET_PAGE_SIZE).toCommand());
         }
         saver.setup();
         out.flush();
@@ -152,7 +167,8 @@ public final class Migration {
     }
 
     private boolean rateExceeded() {
-        return window.rateExceeded(out.bytesWritten(), params.maxBandwidth());
+        Parameters p = params;
+        return window.rateExceeded(out.bytesWritten(), inPostcopy ? p.maxPostcopyBandwidth() : p.maxBandwidth());
     }
 
     /** The pre-copy loop; returns the pending figures at the moment completion became ready. */
@@ -187,6 +203,10 @@ public final class Migration {
         }
         loadNanos = pending.loadNanos();
         boolean canSwitchover = canSwitchover();
+        if (postcopyRequested && pending.mustPrecopy() <= threshold && canSwitchover) {
+            switchToPostcopy = true; // what must go first fits: the rest can follow the switch
+            return true;
+        }
         if (effective(pending, threshold) <= threshold && canSwitchover) {
             return true;
         }
@@ -287,6 +307,101 @@ public final class Migration {
         }
     }
 
+    /**
+     * The switch to post-copy and what follows (QEMU postcopy_start, then the post-copy iterations
+     * and migration_completion_postcopy): downtime runs from the stop until the destination says
+     * it has loaded the device state, just before it runs.
+     */
+    private void postcopy(StateSaver saver) throws IOException, InterruptedException {
+        SwitchoverEvent event = Trace.active() ? new SwitchoverEvent() : null;
+        if (event != null) {
+            event.begin();
+        }
+        long stopStart = clock.nanoTime();
+        long precopyBytes = out.bytesWritten();
+        counters.set(Counter.PRECOPY_BYTES, precopyBytes);
+        machine.stop(RunState.FINISH_MIGRATE);
+        setStatus(DEVICE);
+        PostcopySource pc = new PostcopySource(saver, returnPath);
+        Thread self = thread;
+        byte[] pkg = pc.prepare(() -> clock.wake(self));
+        checkPass(); // RAM's last sync
+        if (!phase.compareAndSet(PHASE_PRECOPY, PHASE_SWITCHING)) {
+            throw new CancelledException();
+        }
+        inPostcopy = true;
+        pc.handOver(pkg);
+        long switched = out.bytesWritten();
+        counters.set(Counter.TRANSFERRED, switched);
+        counters.set(Counter.DOWNTIME_BYTES, switched - precopyBytes);
+        window = new BandwidthWindow(clock.nanoTime(), switched); // max-postcopy-bandwidth from now
+        setStatus(POSTCOPY_DEVICE);
+        postcopyIterate(saver, pc, stopStart, switched);
+        saver.completePostcopy();
+        counters.set(Counter.TRANSFERRED, out.bytesWritten());
+        counters.set(Counter.POSTCOPY_BYTES, out.bytesWritten() - switched);
+        int shut = returnPath.awaitShut(() -> false);
+        destinationRunning(stopStart); // its PONG came before its SHUT
+        if (shut != 0) {
+            destinationFailed = returnPath.packageLoadedNanos() < 0; // it never ran: the source may
+            throw new IOException("the destination failed in post-copy (SHUT status " + shut + ")");
+        }
+        if (status.get() == POSTCOPY_DEVICE) { // a destination that did not answer the package's PING
+            downtimeMs = Math.max(0, (returnPath.shutNanos() - stopStart) / 1_000_000);
+            setStatus(POSTCOPY_ACTIVE);
+        }
+        machine.stop(RunState.POSTMIGRATE);
+        setStatus(COMPLETED);
+        if (event != null) {
+            event.end();
+            event.downtimeMs = downtimeMs;
+            event.downtimeBytes = switched - precopyBytes;
+            event.commit();
+        }
+    }
+
+    /** Sends what followed the switch, requested pages first, until nothing is pending. */
+    private void postcopyIterate(StateSaver saver, PostcopySource pc, long stopStart, long switched)
+            throws IOException {
+        Pending pending = new Pending();
+        while (true) {
+            checkInterrupts();
+            destinationRunning(stopStart);
+            int shut = returnPath.shutStatus();
+            if (shut >= 0) {
+                destinationFailed = shut != 0 && returnPath.packageLoadedNanos() < 0;
+                throw new IOException("the destination ended the migration (SHUT status " + shut
+                        + ") before every page was sent");
+            }
+            if (returnPath.finished()) { // no page request can reach us any more
+                throw new IOException("the return path closed during post-copy");
+            }
+            if (!rateExceeded() || pc.hasRequests()) {
+                saver.pendingEstimate(0, pending, true);
+                tracePending(false, pending, 0);
+                if (pending.total() == 0) {
+                    return;
+                }
+                saver.iterate(true, true);
+                counters.set(Counter.POSTCOPY_BYTES, out.bytesWritten() - switched);
+            }
+            long now = clock.nanoTime();
+            updateWindow(now);
+            if (rateExceeded() && !pc.hasRequests()) {
+                clock.park(window.end() - now); // a page request wakes us
+            }
+        }
+    }
+
+    /** postcopy-device -> postcopy-active once the destination has loaded the package. */
+    private void destinationRunning(long stopStart) {
+        long loaded = returnPath.packageLoadedNanos();
+        if (loaded >= 0 && status.get() == POSTCOPY_DEVICE) {
+            downtimeMs = Math.max(0, (loaded - stopStart) / 1_000_000);
+            setStatus(POSTCOPY_ACTIVE);
+        }
+    }
+
     private volatile boolean cancelAbandoned;
     private volatile boolean destinationFailed;
 
@@ -303,7 +418,9 @@ public final class Migration {
             }
         } else {
             error = describe(t);
-            if (handedOver) {
+            if (handedOver && inPostcopy) {
+                error += "; the destination runs in post-copy: the source stays paused";
+            } else if (handedOver) {
                 error += "; the stream was complete, so the destination may be running: the source stays paused";
             }
         }
@@ -379,6 +496,9 @@ public final class Migration {
      * @return false when it is too late: the destination may already run
      */
     public boolean cancel() {
+        if (status.get().isPostcopy()) {
+            return false; // the destination runs: nothing to go back to (QEMU refuses it too)
+        }
         if (phase.compareAndSet(PHASE_PRECOPY, PHASE_CANCELLED)) {
             Connection c = conn;
             if (c != null) {
@@ -393,6 +513,23 @@ public final class Migration {
             clock.wake(t);
         }
         return true;
+    }
+
+    /**
+     * migrate-start-postcopy: switch to post-copy as soon as what must precede the switch fits the
+     * threshold. Harmless once the migration is over, as in QEMU.
+     *
+     * @throws IllegalStateException when the migration was started without postcopy-ram
+     */
+    public void startPostcopy() {
+        if (!caps.has(Capability.POSTCOPY_RAM)) {
+            throw new IllegalStateException("Enable postcopy with migrate_set_capability before the start of migration");
+        }
+        postcopyRequested = true;
+        Thread t = thread;
+        if (t != null) {
+            clock.wake(t);
+        }
     }
 
     /** Applies new parameters from the next iteration on (QEMU allows this mid-migration). */

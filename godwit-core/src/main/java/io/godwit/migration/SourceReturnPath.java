@@ -2,6 +2,8 @@ package io.godwit.migration;
 
 import io.godwit.clock.Clock;
 import io.godwit.stream.ByteSource;
+import io.godwit.stream.PageRequest;
+import io.godwit.stream.StreamConstants;
 import io.godwit.stream.ReturnPathMessage;
 import io.godwit.stream.ReturnPathReader;
 import io.godwit.stream.StreamInput;
@@ -22,7 +24,15 @@ final class SourceReturnPath {
     private volatile long shutNanos;
     private volatile boolean shutSeen;
     private volatile IOException error;
+    private volatile long packageLoadedNanos = -1;
+    private volatile PageRequestSink pageRequests;
     private Thread thread;
+
+    /** Where post-copy page requests go (the RAM handler's queue); checked there. */
+    @FunctionalInterface
+    interface PageRequestSink {
+        void add(PageRequest request) throws IOException;
+    }
 
     SourceReturnPath(ByteSource source, Clock clock, Thread migrationThread) {
         this.reader = new ReturnPathReader(new StreamInput(source));
@@ -46,11 +56,20 @@ final class SourceReturnPath {
                         return;
                     }
                     case PONG -> {
-                        // answers our PINGs; nothing waits on them yet
+                        if (m.intValue() == StreamConstants.PING_PACKAGED_LOADED) {
+                            packageLoadedNanos = clock.nanoTime(); // the destination is about to run
+                        }
                     }
                     case SWITCHOVER_ACK -> switchoverAcked = true;
+                    case REQ_PAGES, REQ_PAGES_ID -> {
+                        PageRequestSink sink = pageRequests;
+                        if (sink == null) {
+                            throw new IOException("return path: " + m.type() + " before post-copy started");
+                        }
+                        sink.add(PageRequest.of(m));
+                    }
                     default -> throw new IOException("return path: unexpected " + m.type()
-                            + " (post-copy and recovery are not active)");
+                            + " (recovery is not active)");
                 }
                 clock.wake(migrationThread);
             }
@@ -60,6 +79,21 @@ final class SourceReturnPath {
             finished.countDown();
             clock.wake(migrationThread);
         }
+    }
+
+    /** From now on page requests go to {@code sink}; before, they fail the return path. */
+    void acceptPageRequests(PageRequestSink sink) {
+        pageRequests = sink;
+    }
+
+    /** When the PONG to the package's last PING came (the destination loaded the device state), or -1. */
+    long packageLoadedNanos() {
+        return packageLoadedNanos;
+    }
+
+    /** The SHUT status if SHUT came, else -1. */
+    int shutStatus() {
+        return shutSeen ? shutStatus : -1;
     }
 
     boolean switchoverAcked() {

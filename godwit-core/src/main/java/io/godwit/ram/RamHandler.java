@@ -11,6 +11,9 @@ import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.SaveVmHandler;
 import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
+import io.godwit.stream.Command;
+import io.godwit.stream.MigrationStreamWriter;
+import io.godwit.stream.RamDiscard;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
@@ -57,6 +60,10 @@ public final class RamHandler implements SaveVmHandler {
     private long periodStart;
     private long periodDirtyPages;
 
+    // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
+    private volatile PageRequestQueue requests;
+    private boolean postcopy;
+
     // Destination state: owned by the incoming thread.
     private Map<String, RamBlock> byName;
     private RamBlock loadBlock;
@@ -68,6 +75,13 @@ public final class RamHandler implements SaveVmHandler {
     @Override
     public boolean isActive() {
         return !blocks.get().isEmpty();
+    }
+
+    /** RAM follows the switch when post-copy is on (QEMU's ram_has_postcopy). */
+    @Override
+    public boolean hasPostcopy() {
+        SaveContext s = save;
+        return s != null && s.capabilities().has(Capability.POSTCOPY_RAM);
     }
 
     /** Creates the RAM blocks a source has and this side lacks (a machine that takes the source's layout). */
@@ -175,7 +189,15 @@ public final class RamHandler implements SaveVmHandler {
         long start = ctx.clock().nanoTime();
         boolean done = false;
         int i = 0;
-        while (!ctx.rateLimitExceeded()) {
+        while (true) {
+            PageRequestQueue.Request r = postcopy ? requests.poll() : null;
+            if (r != null) {
+                sendRequested(out, r); // urgent: the rate limit does not apply
+                continue;
+            }
+            if (ctx.rateLimitExceeded()) {
+                break;
+            }
             if (!sendNextDirtyPage(out)) {
                 done = true;
                 break;
@@ -196,6 +218,67 @@ public final class RamHandler implements SaveVmHandler {
         sync(); // the final pass, with writers stopped
         while (sendNextDirtyPage(out)) {
             // everything left goes now, rate limit or not
+        }
+        flushCounters();
+        out.putBe64(RAM_FLAG_EOS);
+    }
+
+    // ------------------------------------------------------------ post-copy, source
+
+    /**
+     * The switch to post-copy, the source stopped (ram.c ram_postcopy_send_discard_bitmap): the
+     * last sync, then a discard for every run of pages still to send, since the destination may
+     * hold stale copies of them. From now on requested pages go first; the queue that takes the
+     * requests is returned for the return path.
+     *
+     * @param onRequest runs on the return-path thread after each request is queued
+     */
+    public PageRequestQueue startPostcopy(MigrationStreamWriter w, Runnable onRequest) throws IOException {
+        sync();
+        Map<String, RamBlock> byBlock = new LinkedHashMap<>();
+        for (int i = 0; i < saving.length; i++) {
+            byBlock.put(saving[i].name(), saving[i]);
+            List<RamDiscard.Range> ranges = DiscardRanges.of(bitmaps[i], saving[i].pages());
+            for (Command c : RamDiscard.commands(saving[i].name(), ranges)) {
+                w.command(c);
+            }
+        }
+        cursorBlock = 0;
+        cursorPage = 0;
+        lastSent = null;
+        postcopy = true;
+        PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest);
+        requests = q;
+        return q;
+    }
+
+    /** Sends the requested pages not sent yet, and goes on scanning right after them (locality). */
+    private void sendRequested(StreamOutput out, PageRequestQueue.Request r) throws IOException {
+        int b = 0;
+        while (saving[b] != r.block()) {
+            b++;
+        }
+        long[] bm = bitmaps[b];
+        long end = r.firstPage() + r.pages();
+        for (long p = r.firstPage(); p < end; p++) {
+            int w = (int) (p >>> 6);
+            if ((bm[w] & (1L << p)) != 0) {
+                bm[w] &= ~(1L << p);
+                dirtyPages--;
+                sendPage(out, r.block(), p);
+            }
+        }
+        cursorBlock = b;
+        cursorPage = end;
+    }
+
+    /** The END section in post-copy: whatever has not gone yet, with no further sync. */
+    @Override
+    public void saveLiveCompletePostcopy(SaveContext ctx) throws IOException {
+        StreamOutput out = ctx.out();
+        lastSent = null;
+        while (sendNextDirtyPage(out)) {
+            // the source is stopped: nothing new becomes dirty
         }
         flushCounters();
         out.putBe64(RAM_FLAG_EOS);
