@@ -5,6 +5,7 @@
  */
 module io.godwit.core {
     requires jdk.jfr;
+    requires HdrHistogram; // post-copy page-wait percentiles
 
     exports io.godwit.clock;
     exports io.godwit.device;

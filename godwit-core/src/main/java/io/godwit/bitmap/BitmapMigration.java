@@ -332,8 +332,7 @@ public final class BitmapMigration implements SaveVmHandler {
         long first = startSector / sectorsPerBit;
         long n = Math.min((sectors + sectorsPerBit - 1) / sectorsPerBit, b.bits() - first);
         if ((flags & FLAG_ZEROES) != 0) {
-            b.deserializeZeroes(first, n);
-            return;
+            return; // the bitmap was created empty here; bits the running machine set in post-copy stay
         }
         long size = in.getBe64();
         long needed = BlockDirtyBitmap.serializationSize(n);
@@ -345,7 +344,21 @@ public final class BitmapMigration implements SaveVmHandler {
         if (first % 64 != 0) {
             throw new StreamFormatException("dirty bitmap '" + b.name() + "' chunk does not start on a word", at);
         }
-        b.deserialize(first, n, buf);
+        b.merge(first, n, buf); // ORed in: writes the destination made in post-copy stay recorded
+    }
+
+    /**
+     * Post-copy: the machine runs before the bits arrive. Bitmaps the source had recording record
+     * from now on, so the writes made here are in them once the source's bits are merged in (QEMU:
+     * dirty_bitmap_mig_before_vm_start).
+     */
+    @Override
+    public void loadBeforePostcopyRun() {
+        enableAfter.forEach((b, on) -> {
+            if (on) {
+                b.setEnabled(true);
+            }
+        });
     }
 
     @Override

@@ -42,9 +42,11 @@ public final class IncomingMigration {
     private volatile StateLoader.Result result;
 
     // Owned by the incoming thread.
-    private ReturnPathWriter returnPath;
+    private volatile ReturnPathWriter returnPath; // threads waiting for post-copy pages ask on it
     private int acksPending;
     private ForeignState foreign;
+    private MigrationStreamReader reader;
+    private volatile PostcopyDestination postcopy;
 
     public IncomingMigration(Machine machine, Connection conn, Capabilities caps, Clock clock,
             MigrationListener listener) {
@@ -69,16 +71,24 @@ public final class IncomingMigration {
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
             boolean blank = machine.isBlank();
-            StateLoader loader = new StateLoader(machine.registry(), new MigrationStreamReader(in), ctx,
-                    this::onCommand, blank ? null : machine.machineType());
+            reader = new MigrationStreamReader(in);
+            StateLoader loader = new StateLoader(machine.registry(), reader, ctx, this::onCommand,
+                    blank ? null : machine.machineType());
+            postcopy = new PostcopyDestination(machine, loader, caps, new PageRequester(() -> returnPath),
+                    this::onCommand, () -> setStatus(POSTCOPY_ACTIVE));
             foreign = ForeignState.prepare(machine, loader);
             setStatus(ACTIVE);
             StateLoader.Result loaded = loader.load();
+            if (loaded == null) { // post-copy: the listen thread has the stream, the machine runs
+                loaded = postcopy.awaitEnd();
+            }
             if (foreign != null) {
                 foreign.finish(loaded);
             }
             result = loaded;
-            machine.start();
+            if (!machine.state().running()) {
+                machine.start();
+            }
             if (returnPath != null) {
                 returnPath.send(ReturnPathMessage.shut(0));
             }
@@ -90,6 +100,7 @@ public final class IncomingMigration {
             error = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
             tellSourceWeFailed();
             conn.shutdown();
+            abandonPostcopy();
             if (status.get() != FAILED) {
                 setStatus(FAILED);
             }
@@ -104,6 +115,22 @@ public final class IncomingMigration {
         }
     }
 
+    /** A failed post-copy: threads waiting for pages give up; the machine, now incomplete, stops. */
+    private void abandonPostcopy() {
+        PostcopyDestination pc = postcopy;
+        if (pc == null || !pc.listening()) {
+            return;
+        }
+        try {
+            pc.abandon("post-copy failed: " + error);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (machine.state().running()) {
+            machine.stop(io.godwit.machine.RunState.PAUSED);
+        }
+    }
+
     private int countAcksNeeded() {
         int n = 0;
         for (SaveStateEntry e : machine.registry().entries()) {
@@ -115,6 +142,9 @@ public final class IncomingMigration {
     }
 
     private void onCommand(Command c, long offset) throws IOException {
+        if (postcopy.onCommand(c, offset, reader)) {
+            return;
+        }
         switch (c.type()) {
             case OPEN_RETURN_PATH -> {
                 if (!conn.bidirectional()) {
@@ -182,7 +212,9 @@ public final class IncomingMigration {
     public MigrationInfo info() {
         MigrationStatus s = status.get();
         long total = startNanos < 0 ? -1 : ((endNanos >= 0 ? endNanos : clock.nanoTime()) - startNanos) / 1_000_000;
+        PostcopyDestination pc = postcopy;
         return new MigrationInfo(s, s == FAILED ? error : null, total, -1, -1, -1, 0, null,
-                MigrationInfo.Device.of(machine.devices()), null);
+                MigrationInfo.Device.of(machine.devices()), null,
+                pc != null && pc.state() != PostcopyDestination.State.NONE ? pc.info() : null);
     }
 }

@@ -69,6 +69,7 @@ public final class Migration {
     private volatile long thresholdSize;
     private volatile boolean postcopyRequested; // migrate-start-postcopy
     private volatile boolean inPostcopy;        // past the package: the destination may run
+    private volatile long switchNanos = -1;     // when the source stopped for the switch to post-copy
 
     // Owned by the migration thread.
     private StreamOutput out;
@@ -318,6 +319,7 @@ public final class Migration {
             event.begin();
         }
         long stopStart = clock.nanoTime();
+        switchNanos = stopStart;
         long precopyBytes = out.bytesWritten();
         counters.set(Counter.PRECOPY_BYTES, precopyBytes);
         machine.stop(RunState.FINISH_MIGRATE);
@@ -562,9 +564,12 @@ public final class Migration {
         long start = startNanos;
         long end = endNanos;
         long total = start < 0 ? -1 : ((end >= 0 ? end : clock.nanoTime()) - start) / 1_000_000;
+        long switched = switchNanos;
+        MigrationInfo.Postcopy pc = switched < 0 ? null : new MigrationInfo.Postcopy(
+                ((end >= 0 ? end : clock.nanoTime()) - switched) / 1_000_000, -1, -1, -1, null);
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
                 expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters),
-                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters));
+                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc);
     }
 
     /** Thrown inside the migration thread when a cancel is seen. */

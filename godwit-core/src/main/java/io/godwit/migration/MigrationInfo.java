@@ -23,7 +23,25 @@ public record MigrationInfo(
         long thresholdSize,
         Ram ram,
         List<Device> devices,
-        Disk disk) {
+        Disk disk,
+        Postcopy postcopy) {
+
+    /** A snapshot without post-copy figures. */
+    public MigrationInfo(MigrationStatus status, String errorDesc, long totalTimeMs, long setupTimeMs, long downtimeMs,
+            long expectedDowntimeMs, long thresholdSize, Ram ram, List<Device> devices, Disk disk) {
+        this(status, errorDesc, totalTimeMs, setupTimeMs, downtimeMs, expectedDowntimeMs, thresholdSize, ram, devices,
+                disk, null);
+    }
+
+    /**
+     * Post-copy figures. Source: {@code timeMs}, from the switch (the stop) to now or the end.
+     * Destination: page requests sent, page bytes placed after the switch, the waits' latency, and
+     * with postcopy-blocktime the time some thread waited. Figures that do not apply are -1 (null).
+     */
+    public record Postcopy(long timeMs, long requests, long bytes, long blocktimeMs, Latency faultLatency) {}
+
+    /** Waits for missing pages on the destination: how many, percentiles in µs, the mean in ns. */
+    public record Latency(long count, long p50Us, long p99Us, long maxUs, long meanNs) {}
 
     /** The "disk" block of query-migrate (block migration), with Godwit's zero-block count. */
     public record Disk(long transferred, long remaining, long total, long zeroBlocks) {
@@ -80,7 +98,8 @@ public record MigrationInfo(
         if (setupTimeMs >= 0) {
             m.put("setup-time", setupTimeMs);
         }
-        if (status == MigrationStatus.COMPLETED && downtimeMs >= 0) {
+        boolean switched = status == MigrationStatus.COMPLETED || status == MigrationStatus.POSTCOPY_ACTIVE;
+        if (switched && downtimeMs >= 0) { // in post-copy the downtime is over, as QEMU shows it
             m.put("downtime", downtimeMs);
         } else if (status.isActive() && expectedDowntimeMs >= 0) {
             m.put("expected-downtime", expectedDowntimeMs);
@@ -115,10 +134,34 @@ public record MigrationInfo(
             m.put("vfio", Map.of("transferred", total));
             m.put("devices", list);
         }
+        if (postcopy != null) {
+            putPostcopy(m);
+        }
         if (errorDesc != null) {
             m.put("error-desc", errorDesc);
         }
         return m;
+    }
+
+    private void putPostcopy(Map<String, Object> m) {
+        if (postcopy.timeMs() >= 0) {
+            m.put("postcopy-time", postcopy.timeMs());
+        }
+        Latency l = postcopy.faultLatency();
+        if (l != null) { // the destination
+            m.put("postcopy-requests", postcopy.requests());
+            m.put("postcopy-bytes", postcopy.bytes());
+            m.put("postcopy-latency", l.meanNs());
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("count", l.count());
+            lm.put("p50", l.p50Us());
+            lm.put("p99", l.p99Us());
+            lm.put("max", l.maxUs());
+            m.put("postcopy-fault-latency-us", lm);
+        }
+        if (postcopy.blocktimeMs() >= 0) {
+            m.put("postcopy-blocktime", postcopy.blocktimeMs());
+        }
     }
 
     private Map<String, Object> ramMap() {

@@ -341,6 +341,7 @@ public final class Monitor implements AutoCloseable {
             for (long p = 0; p < b.pages(); p++) {
                 if (a.unused(b, p)) {
                     unused++;
+                    b.awaitRange(p << RamBlock.PAGE_SHIFT, RamBlock.PAGE_SIZE); // post-copy: read raw below
                     if (!io.godwit.ram.ZeroPages.isZero(b.segment(), p << RamBlock.PAGE_SHIFT)) {
                         nonZero++;
                     }

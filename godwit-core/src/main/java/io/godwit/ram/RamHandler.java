@@ -64,9 +64,11 @@ public final class RamHandler implements SaveVmHandler {
     private volatile PageRequestQueue requests;
     private boolean postcopy;
 
-    // Destination state: owned by the incoming thread.
+    // Destination state: owned by the thread that loads (the incoming thread, then in post-copy the
+    // listen thread, which takes the stream over at POSTCOPY_LISTEN).
     private Map<String, RamBlock> byName;
     private RamBlock loadBlock;
+    private boolean tracking; // post-copy was advised: every arriving page is marked received
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
         this.blocks = blocks;
@@ -368,6 +370,7 @@ public final class RamHandler implements SaveVmHandler {
 
     @Override
     public void loadSetup(LoadContext ctx) {
+        tracking = false;
         byName = new LinkedHashMap<>();
         for (RamBlock b : blocks.get()) {
             byName.put(b.name(), b);
@@ -405,11 +408,19 @@ public final class RamHandler implements SaveVmHandler {
                     if (fill != 0) {
                         throw new StreamFormatException("zero page with fill byte " + fill + "; expected 0", at);
                     }
-                    loadZero(block, addr);
+                    if (!alreadyHere(block, addr)) {
+                        loadZero(block, addr);
+                        arrived(block, addr);
+                    }
                 }
                 case (int) RAM_FLAG_PAGE -> {
-                    in.copyTo(block.segment(), addr, PAGE_SIZE);
-                    block.setPopulated(addr >>> PAGE_SHIFT);
+                    if (alreadyHere(block, addr)) {
+                        in.skip(PAGE_SIZE);
+                    } else {
+                        in.copyTo(block.segment(), addr, PAGE_SIZE);
+                        block.setPopulated(addr >>> PAGE_SHIFT);
+                        arrived(block, addr);
+                    }
                 }
                 case (int) RAM_FLAG_MULTIFD_FLUSH -> {
                     // a sync point for multifd channels; nothing to do on a single channel
@@ -421,6 +432,50 @@ public final class RamHandler implements SaveVmHandler {
                         "unknown combination of RAM flags 0x%x", flags), at);
             }
         }
+    }
+
+    /**
+     * Post-copy: once the destination listens, a page that has arrived is never overwritten, since
+     * the running machine may have written it (QEMU's UFFDIO_COPY fails on a present page alike).
+     */
+    private boolean alreadyHere(RamBlock block, long addr) {
+        if (!tracking) {
+            return false;
+        }
+        IncomingPages inc = block.incoming();
+        return inc != null && inc.listening() && inc.received(addr >>> PAGE_SHIFT);
+    }
+
+    /** The page's bytes are in place: mark it received, which releases whoever waits for it. */
+    private void arrived(RamBlock block, long addr) {
+        if (tracking) {
+            IncomingPages inc = block.incoming();
+            if (inc != null) {
+                inc.markReceived(addr >>> PAGE_SHIFT);
+            }
+        }
+    }
+
+    // ------------------------------------------------------ post-copy, destination
+
+    /** POSTCOPY_ADVISE: from now on every page that arrives is marked received, in every block. */
+    public void trackIncoming() {
+        tracking = true;
+        for (RamBlock b : byName.values()) {
+            b.trackIncoming();
+        }
+    }
+
+    /**
+     * POSTCOPY_RAM_DISCARD: the ranges are stale here (ram.c ram_discard_range); they must arrive
+     * again before the machine may touch them.
+     */
+    public void discard(RamDiscard d, long at) throws StreamFormatException {
+        RamBlock b = byName.get(d.block());
+        if (b == null || b.incoming() == null) {
+            throw new StreamFormatException("ram_discard_range: Failed to find block '" + d.block() + "'", at);
+        }
+        DiscardRanges.apply(b, d, at);
     }
 
     private RamBlock blockFromStream(StreamInput in, long flags, long at) throws IOException {
@@ -462,6 +517,9 @@ public final class RamHandler implements SaveVmHandler {
                 }
                 b = a.adopt(name, length);
                 byName.put(name, b);
+                if (tracking) {
+                    b.trackIncoming();
+                }
             }
             if (b == null) {
                 throw new StreamFormatException("unknown RAM block '" + name + "' (" + length
