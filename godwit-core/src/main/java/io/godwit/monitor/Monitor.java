@@ -137,10 +137,35 @@ public final class Monitor implements AutoCloseable {
         in.run();
     }
 
-    /** Cancels the outgoing migration; false when there is none or it is past the point of no return. */
+    /**
+     * Cancels the outgoing migration; false when there is none or it is past the point of no return.
+     * Refused in post-copy, as QEMU refuses it: the destination runs, there is nothing to go back to.
+     */
     public synchronized boolean cancel() {
         Migration m = outgoing;
+        if (m != null && m.status().isPostcopy()) {
+            throw new MonitorException("Postcopy migration in progress, cannot cancel.");
+        }
         return m != null && m.status().isActive() && m.cancel();
+    }
+
+    /**
+     * migrate-start-postcopy: the outgoing migration switches to post-copy as soon as what must
+     * precede the switch fits. As in QEMU, harmless once the migration has ended.
+     */
+    public synchronized void startPostcopy() {
+        if (!caps.has(Capability.POSTCOPY_RAM)) {
+            throw new MonitorException("Enable postcopy with migrate_set_capability before the start of migration");
+        }
+        Migration m = outgoing;
+        if (m == null) {
+            throw new MonitorException("Postcopy must be started after migration has been started");
+        }
+        try {
+            m.startPostcopy();
+        } catch (IllegalStateException e) {
+            throw new MonitorException(e.getMessage()); // that migration began without postcopy-ram
+        }
     }
 
     private boolean migrationActive() {

@@ -45,7 +45,8 @@ final class QmpCommands {
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         add("migrate-start-postcopy", Set.of(), a -> {
-            throw QmpError.generic("Enable postcopy with migrate_set_capability before the start of migration");
+            monitor.startPostcopy();
+            return Map.of();
         });
         add("migrate-pause", Set.of(), a -> {
             throw QmpError.generic("migrate-pause is currently only supported during postcopy-active state");
