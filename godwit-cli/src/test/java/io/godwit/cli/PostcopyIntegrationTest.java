@@ -112,6 +112,55 @@ class PostcopyIntegrationTest {
         }
     }
 
+    /**
+     * migrate-pause breaks the link in post-copy: both sides pause, the destination runs on.
+     * migrate-recover on the destination and migrate resume=true on the source go on over a new
+     * connection, and the copy ends equal.
+     */
+    @Test
+    void aPausedPostcopyRecoversOverANewConnection() throws Exception {
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "destination", List.of("--ram", RAM,
+                        "--incoming", "tcp:127.0.0.1:0", "--workload", "read:64M"), START);
+                GodwitProcess src = Main.LAUNCHER.start(dir, "source", List.of("--ram", RAM, "--workload", "ab"),
+                        START)) {
+            caps(dst.qmp(), "postcopy-ram", "events");
+            caps(src.qmp(), "postcopy-ram", "events");
+            src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 32 << 20, "downtime-limit", 20,
+                    "max-postcopy-bandwidth", 1 << 20));
+            src.qmp().execute("migrate", Map.of("uri", dst.incomingUri()));
+            await(src.qmp(), m -> m.path("ram").path("dirty-sync-count").asLong() >= 3, "three passes");
+            src.qmp().execute("migrate-start-postcopy");
+            await(src.qmp(), m -> status(m).equals("postcopy-active"), "post-copy");
+
+            src.qmp().execute("migrate-pause");
+            await(src.qmp(), m -> status(m).equals("postcopy-paused"), "the source to pause");
+            await(dst.qmp(), m -> status(m).equals("postcopy-paused"), "the destination to pause");
+            assertThat(dst.qmp().execute("query-status").path("status").asText()).isEqualTo("running");
+            JsonNode refused = src.qmp().send("{\"execute\": \"migrate-recover\", \"arguments\": "
+                    + "{\"uri\": \"tcp:127.0.0.1:0\"}}");
+            assertThat(refused.path("error").path("desc").asText())
+                    .isEqualTo("Migrate recover can only be run when postcopy is paused.");
+
+            dst.qmp().execute("migrate-recover", Map.of("uri", "tcp:127.0.0.1:0"));
+            JsonNode at = dst.qmp().execute("query-migrate").path("socket-address").get(0);
+            src.qmp().execute("migrate-set-parameters", Map.of("max-postcopy-bandwidth", 0));
+            src.qmp().execute("migrate", Map.of("uri", "tcp:" + at.path("host").asText() + ":"
+                    + at.path("port").asText(), "resume", true));
+            JsonNode end = await(src.qmp(), m -> ClientCommands.isTerminal(status(m)), "the end");
+            assertThat(status(end)).as(end.toString()).isEqualTo("completed");
+            assertThat(status(await(dst.qmp(), m -> ClientCommands.isTerminal(status(m)), "the destination's end")))
+                    .isEqualTo("completed");
+
+            assertThat(migrationEvents(src.qmp())).containsSubsequence("postcopy-active", "postcopy-paused",
+                    "postcopy-recover-setup", "postcopy-recover", "postcopy-active", "completed");
+            assertThat(migrationEvents(dst.qmp())).containsSubsequence("postcopy-active", "postcopy-paused",
+                    "postcopy-recover", "postcopy-active", "completed");
+            assertThat(dst.qmp().execute("x-check-ab").path("passed").asBoolean()).isTrue();
+            assertThat(dst.qmp().execute("x-query-digest").path("digest").asText())
+                    .isEqualTo(src.qmp().execute("x-query-digest").path("digest").asText());
+        }
+    }
+
     @Test
     void startPostcopyIsRefusedWithoutTheCapabilityOrAMigration() throws Exception {
         try (GodwitProcess src = Main.LAUNCHER.start(dir, "source", List.of("--ram", "16M"), START)) {
@@ -120,6 +169,12 @@ class PostcopyIntegrationTest {
             caps(src.qmp(), "postcopy-ram");
             assertThat(src.qmp().send("{\"execute\": \"migrate-start-postcopy\"}").path("error").path("desc").asText())
                     .isEqualTo("Postcopy must be started after migration has been started");
+            assertThat(src.qmp().send("{\"execute\": \"migrate-pause\"}").path("error").path("desc").asText())
+                    .isEqualTo("migrate-pause is currently only supported during postcopy-active or postcopy-recover "
+                            + "state");
+            assertThat(src.qmp().send("{\"execute\": \"migrate\", \"arguments\": {\"uri\": \"tcp:127.0.0.1:1\", "
+                    + "\"resume\": true}}").path("error").path("desc").asText())
+                    .isEqualTo("Cannot resume if there is no paused migration");
         }
     }
 }

@@ -27,9 +27,9 @@ import java.util.concurrent.TimeUnit;
  * the machine, answers on the return path, and starts the machine only once everything loaded.
  * A failed load leaves the machine stopped, and says so to the source (SHUT with status 1).
  */
-public final class IncomingMigration {
+public final class IncomingMigration implements PostcopyDestination.Host {
     private final Machine machine;
-    private final Connection conn;
+    private volatile Connection conn; // a new one when a paused post-copy recovers
     private final Capabilities caps;
     private final Clock clock;
     private final MigrationListener listener;
@@ -75,7 +75,7 @@ public final class IncomingMigration {
             StateLoader loader = new StateLoader(machine.registry(), reader, ctx, this::onCommand,
                     blank ? null : machine.machineType());
             postcopy = new PostcopyDestination(machine, loader, caps, new PageRequester(() -> returnPath),
-                    this::onCommand, () -> setStatus(POSTCOPY_ACTIVE));
+                    this::onCommand, () -> setStatus(POSTCOPY_ACTIVE), this);
             foreign = ForeignState.prepare(machine, loader);
             setStatus(ACTIVE);
             StateLoader.Result loaded = loader.load();
@@ -112,6 +112,78 @@ public final class IncomingMigration {
             }
             endNanos = clock.nanoTime();
             done.countDown();
+        }
+    }
+
+    // ------------------------------------------------------------ post-copy recovery
+
+    private final java.util.concurrent.BlockingQueue<Object> recoveries = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    @Override
+    public void paused() {
+        setStatus(POSTCOPY_PAUSED);
+        conn.shutdown();
+    }
+
+    @Override
+    public Connection awaitRecover() throws IOException, InterruptedException {
+        Object o = recoveries.take();
+        if (o instanceof Connection c) {
+            return c;
+        }
+        throw new IOException("the paused post-copy migration was abandoned");
+    }
+
+    @Override
+    public void recovering(Connection c) throws IOException {
+        try {
+            conn.close();
+        } catch (IOException ignored) {
+            // the old connection is gone anyway
+        }
+        conn = c;
+        returnPath = new ReturnPathWriter(new StreamOutput(c.output()));
+        setStatus(POSTCOPY_RECOVER);
+    }
+
+    /** Set on the listen thread; the incoming thread waits for it meanwhile. */
+    @Override
+    public void resumed() {
+        setStatus(POSTCOPY_ACTIVE);
+    }
+
+    @Override
+    public ReturnPathWriter returnPath() {
+        return returnPath;
+    }
+
+    /**
+     * migrate-recover's connection: a paused post-copy goes on over it.
+     *
+     * @throws IllegalStateException when post-copy is not paused (the connection is closed)
+     */
+    public void recover(Connection c) throws IOException {
+        if (status.get() != POSTCOPY_PAUSED) {
+            c.close();
+            throw new IllegalStateException("Migrate recover can only be run when postcopy is paused.");
+        }
+        recoveries.add(c);
+    }
+
+    /** migrate-pause on the destination: breaks the link of an active post-copy, which pauses. */
+    public void pause() {
+        if (status.get() != POSTCOPY_ACTIVE && status.get() != POSTCOPY_RECOVER) {
+            throw new IllegalStateException("migrate-pause is currently only supported during postcopy-active or "
+                    + "postcopy-recover state");
+        }
+        conn.shutdown();
+    }
+
+    /** The process quits: a paused post-copy is given up (it fails; waiting accesses throw). */
+    public void abandon() {
+        recoveries.add("abandoned");
+        if (status.get().isPostcopy() && status.get() != POSTCOPY_PAUSED) {
+            conn.shutdown();
         }
     }
 

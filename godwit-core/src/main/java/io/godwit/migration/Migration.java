@@ -120,7 +120,7 @@ public final class Migration {
             Pending pending = iterateUntilReady(saver);
             stopped = true;
             if (switchToPostcopy) {
-                postcopy(saver);
+                new PostcopySource(this, saver).run();
             } else {
                 complete(saver, pending);
             }
@@ -167,7 +167,7 @@ public final class Migration {
         return saver;
     }
 
-    private boolean rateExceeded() {
+    boolean rateExceeded() {
         Parameters p = params;
         return window.rateExceeded(out.bytesWritten(), inPostcopy ? p.maxPostcopyBandwidth() : p.maxBandwidth());
     }
@@ -232,7 +232,7 @@ public final class Migration {
         return !caps.has(Capability.SWITCHOVER_ACK) || (returnPath != null && returnPath.switchoverAcked());
     }
 
-    private void updateWindow(long now) {
+    void updateWindow(long now) {
         long bytes = out.bytesWritten();
         counters.set(Counter.TRANSFERRED, bytes);
         long pages = counters.get(Counter.NORMAL_PAGES) + counters.get(Counter.ZERO_PAGES);
@@ -253,7 +253,7 @@ public final class Migration {
         }
     }
 
-    private void checkInterrupts() throws IOException {
+    void checkInterrupts() throws IOException {
         if (phase.get() == PHASE_CANCELLED) {
             throw new CancelledException();
         }
@@ -308,104 +308,147 @@ public final class Migration {
         }
     }
 
-    /**
-     * The switch to post-copy and what follows (QEMU postcopy_start, then the post-copy iterations
-     * and migration_completion_postcopy): downtime runs from the stop until the destination says
-     * it has loaded the device state, just before it runs.
-     */
-    private void postcopy(StateSaver saver) throws IOException, InterruptedException {
-        SwitchoverEvent event = Trace.active() ? new SwitchoverEvent() : null;
-        if (event != null) {
-            event.begin();
-        }
-        long stopStart = clock.nanoTime();
-        switchNanos = stopStart;
-        long precopyBytes = out.bytesWritten();
-        counters.set(Counter.PRECOPY_BYTES, precopyBytes);
-        machine.stop(RunState.FINISH_MIGRATE);
-        setStatus(DEVICE);
-        PostcopySource pc = new PostcopySource(saver, returnPath);
-        Thread self = thread;
-        byte[] pkg = pc.prepare(() -> clock.wake(self));
-        checkPass(); // RAM's last sync
-        if (!phase.compareAndSet(PHASE_PRECOPY, PHASE_SWITCHING)) {
-            throw new CancelledException();
-        }
-        inPostcopy = true;
-        pc.handOver(pkg);
-        long switched = out.bytesWritten();
-        counters.set(Counter.TRANSFERRED, switched);
-        counters.set(Counter.DOWNTIME_BYTES, switched - precopyBytes);
-        window = new BandwidthWindow(clock.nanoTime(), switched); // max-postcopy-bandwidth from now
-        setStatus(POSTCOPY_DEVICE);
-        postcopyIterate(saver, pc, stopStart, switched);
-        saver.completePostcopy();
-        counters.set(Counter.TRANSFERRED, out.bytesWritten());
-        counters.set(Counter.POSTCOPY_BYTES, out.bytesWritten() - switched);
-        int shut = returnPath.awaitShut(() -> false);
-        destinationRunning(stopStart); // its PONG came before its SHUT
-        if (shut != 0) {
-            destinationFailed = returnPath.packageLoadedNanos() < 0; // it never ran: the source may
-            throw new IOException("the destination failed in post-copy (SHUT status " + shut + ")");
-        }
-        if (status.get() == POSTCOPY_DEVICE) { // a destination that did not answer the package's PING
-            downtimeMs = Math.max(0, (returnPath.shutNanos() - stopStart) / 1_000_000);
-            setStatus(POSTCOPY_ACTIVE);
-        }
-        machine.stop(RunState.POSTMIGRATE);
-        setStatus(COMPLETED);
-        if (event != null) {
-            event.end();
-            event.downtimeMs = downtimeMs;
-            event.downtimeBytes = switched - precopyBytes;
-            event.commit();
-        }
-    }
-
-    /** Sends what followed the switch, requested pages first, until nothing is pending. */
-    private void postcopyIterate(StateSaver saver, PostcopySource pc, long stopStart, long switched)
-            throws IOException {
-        Pending pending = new Pending();
-        while (true) {
-            checkInterrupts();
-            destinationRunning(stopStart);
-            int shut = returnPath.shutStatus();
-            if (shut >= 0) {
-                destinationFailed = shut != 0 && returnPath.packageLoadedNanos() < 0;
-                throw new IOException("the destination ended the migration (SHUT status " + shut
-                        + ") before every page was sent");
-            }
-            if (returnPath.finished()) { // no page request can reach us any more
-                throw new IOException("the return path closed during post-copy");
-            }
-            if (!rateExceeded() || pc.hasRequests()) {
-                saver.pendingEstimate(0, pending, true);
-                tracePending(false, pending, 0);
-                if (pending.total() == 0) {
-                    return;
-                }
-                saver.iterate(true, true);
-                counters.set(Counter.POSTCOPY_BYTES, out.bytesWritten() - switched);
-            }
-            long now = clock.nanoTime();
-            updateWindow(now);
-            if (rateExceeded() && !pc.hasRequests()) {
-                clock.park(window.end() - now); // a page request wakes us
-            }
-        }
-    }
-
-    /** postcopy-device -> postcopy-active once the destination has loaded the package. */
-    private void destinationRunning(long stopStart) {
-        long loaded = returnPath.packageLoadedNanos();
-        if (loaded >= 0 && status.get() == POSTCOPY_DEVICE) {
-            downtimeMs = Math.max(0, (loaded - stopStart) / 1_000_000);
-            setStatus(POSTCOPY_ACTIVE);
-        }
-    }
-
     private volatile boolean cancelAbandoned;
     private volatile boolean destinationFailed;
+
+    // ------------------------------------------------------------ for post-copy (PostcopySource)
+
+    Machine machine() {
+        return machine;
+    }
+
+    StreamOutput out() {
+        return out;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    SourceReturnPath returnPath() {
+        return returnPath;
+    }
+
+    long windowEnd() {
+        return window.end();
+    }
+
+    /** A fresh bandwidth window from now: max-postcopy-bandwidth applies from the switch on. */
+    void restartWindow() {
+        window = new BandwidthWindow(clock.nanoTime(), out.bytesWritten());
+    }
+
+    /** The source stopped for the switch at {@code nanos}. */
+    void switched(long nanos) {
+        switchNanos = nanos;
+    }
+
+    void downtime(long ms) {
+        downtimeMs = ms;
+    }
+
+    /** The point of no return of a switch to post-copy; false when a cancel came first. */
+    boolean passPointOfNoReturn() {
+        if (!phase.compareAndSet(PHASE_PRECOPY, PHASE_SWITCHING)) {
+            return false;
+        }
+        inPostcopy = true;
+        return true;
+    }
+
+    /** The destination said it failed before it ran: the source may run again. */
+    void destinationFailedBeforeRunning() {
+        destinationFailed = true;
+    }
+
+    // ------------------------------------------------------------ post-copy recovery
+
+    private final Object resumeLock = new Object();
+    private Opener resumeWith; // guarded by resumeLock
+    private boolean abandoned; // guarded by resumeLock
+
+    /**
+     * migrate resume=true: a paused post-copy goes on over a connection from {@code with}.
+     *
+     * @throws IllegalStateException when the migration is not paused
+     */
+    public void resume(Opener with) {
+        synchronized (resumeLock) {
+            if (status.get() != POSTCOPY_PAUSED) {
+                throw new IllegalStateException("Cannot resume if there is no paused migration");
+            }
+            resumeWith = with;
+            resumeLock.notifyAll();
+        }
+    }
+
+    /** Waits, paused, until {@link #resume} gives a way to reconnect, or the migration is abandoned. */
+    Opener awaitResume() throws IOException, InterruptedException {
+        synchronized (resumeLock) {
+            while (resumeWith == null && !abandoned) {
+                resumeLock.wait();
+            }
+            if (abandoned) {
+                throw new IOException("the paused post-copy migration was abandoned");
+            }
+            Opener o = resumeWith;
+            resumeWith = null;
+            return o;
+        }
+    }
+
+    /** Gives up a paused post-copy (the process is quitting): the migration fails, the source stays paused. */
+    public void abandon() {
+        synchronized (resumeLock) {
+            abandoned = true;
+            resumeLock.notifyAll();
+        }
+    }
+
+    /**
+     * migrate-pause: breaks the connection of a post-copy migration, which then pauses.
+     *
+     * @throws IllegalStateException outside postcopy-active and postcopy-recover
+     */
+    public void pause() {
+        MigrationStatus s = status.get();
+        if (s != POSTCOPY_ACTIVE && s != POSTCOPY_RECOVER) {
+            throw new IllegalStateException("migrate-pause is currently only supported during postcopy-active or "
+                    + "postcopy-recover state");
+        }
+        Connection c = conn;
+        if (c != null) {
+            c.shutdown();
+        }
+    }
+
+    /** The broken connection is dropped; a new one carries the stream and the return path from now on. */
+    void reconnect(Connection next) throws IOException, InterruptedException {
+        Connection old = conn;
+        if (old != null) {
+            old.shutdown();
+            old.close();
+        }
+        if (returnPath != null) {
+            returnPath.join();
+        }
+        conn = next;
+        out.rebind(next.output());
+        returnPath = new SourceReturnPath(next.input(), clock, thread, true);
+        returnPath.start();
+    }
+
+    /** The connection a paused migration had is closed now (the paused source waits for resume). */
+    void dropConnection() {
+        Connection c = conn;
+        if (c != null) {
+            c.shutdown();
+        }
+    }
 
     private void fail(Throwable t, RunState before, boolean stopped) {
         boolean cancelled = t instanceof CancelledException || phase.get() == PHASE_CANCELLED;
@@ -459,11 +502,11 @@ public final class Migration {
 
     // ------------------------------------------------------------ bookkeeping
 
-    private void setStatus(MigrationStatus to) {
+    void setStatus(MigrationStatus to) {
         status.set(to);
     }
 
-    private void checkPass() {
+    void checkPass() {
         long count = counters.get(Counter.DIRTY_SYNC_COUNT);
         if (count != lastPass) {
             lastPass = count;
@@ -478,7 +521,7 @@ public final class Migration {
         }
     }
 
-    private static void tracePending(boolean exact, Pending p, long threshold) {
+    static void tracePending(boolean exact, Pending p, long threshold) {
         if (Trace.active()) {
             PendingEvent e = new PendingEvent();
             e.exact = exact;
@@ -573,7 +616,7 @@ public final class Migration {
     }
 
     /** Thrown inside the migration thread when a cancel is seen. */
-    private static final class CancelledException extends IOException {
+    static final class CancelledException extends IOException {
         CancelledException() {
             super("cancelled");
         }

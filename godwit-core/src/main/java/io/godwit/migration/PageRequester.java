@@ -38,6 +38,11 @@ final class PageRequester {
         }
     }
 
+    /** A new connection (post-copy resumed): its first request names its block. */
+    synchronized void forgetLastBlock() {
+        last = null;
+    }
+
     /** Request messages sent so far. */
     long requests() {
         return requests.get();

@@ -15,6 +15,10 @@ import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.PostcopyAdvise;
 import io.godwit.stream.RamDiscard;
+import io.godwit.stream.RecvBitmap;
+import io.godwit.stream.ReturnPathMessage;
+import io.godwit.stream.ReturnPathWriter;
+import io.godwit.transport.Connection;
 import io.godwit.stream.StreamConstants;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
@@ -39,7 +43,9 @@ final class PostcopyDestination {
     private final Runnable onListen;
     private final PageRequester requester;
     private final PageWaits waits;
-    private final CountDownLatch listenDone = new CountDownLatch(1);
+    private final Host host;
+    private volatile CountDownLatch listenDone = new CountDownLatch(1);
+    private volatile boolean recovering; // between migrate-recover's connection and POSTCOPY_RESUME
     private volatile State state = State.NONE;
     private volatile StateLoader.Result result;
     private volatile Throwable listenFailure;
@@ -47,18 +53,37 @@ final class PostcopyDestination {
     private volatile long pagesAtListen;
     private volatile long postcopyPages = -1; // fixed at the end
 
+    /** What the incoming migration does for a post-copy that pauses and recovers. */
+    interface Host {
+        /** The link broke in post-copy: status postcopy-paused; the connection is dropped. */
+        void paused();
+
+        /** Waits for migrate-recover's connection; throws if the migration is given up instead. */
+        Connection awaitRecover() throws IOException, InterruptedException;
+
+        /** The new connection carries the stream and the return path: status postcopy-recover. */
+        void recovering(Connection c) throws IOException;
+
+        /** POSTCOPY_RESUME came: status postcopy-active (on the listen thread). */
+        void resumed();
+
+        /** The current return path, or null. */
+        ReturnPathWriter returnPath();
+    }
+
     /**
      * @param fallback handles the commands of a package that are not post-copy's own (PING)
      * @param onListen runs on the incoming thread at POSTCOPY_LISTEN (the status change)
      */
     PostcopyDestination(Machine machine, StateLoader loader, Capabilities caps, PageRequester requester,
-            StateLoader.CommandListener fallback, Runnable onListen) {
+            StateLoader.CommandListener fallback, Runnable onListen, Host host) {
         this.machine = machine;
         this.loader = loader;
         this.caps = caps;
         this.requester = requester;
         this.fallback = fallback;
         this.onListen = onListen;
+        this.host = host;
         this.waits = new PageWaits(caps.has(Capability.POSTCOPY_BLOCKTIME));
     }
 
@@ -81,6 +106,8 @@ final class PostcopyDestination {
             case PACKAGED -> packaged(c, at, main);
             case POSTCOPY_LISTEN, POSTCOPY_RUN -> throw new StreamFormatException(c.type()
                     + " outside a package; expected it inside PACKAGED", at);
+            case RECV_BITMAP -> recvBitmap(c, at);
+            case POSTCOPY_RESUME -> resume(at);
             default -> {
                 return false;
             }
@@ -171,17 +198,59 @@ final class PostcopyDestination {
         state = State.LISTENING;
         onListen.run();
         loader.handOff(); // the incoming thread reads nothing more from the main stream
-        listenThread = Thread.ofPlatform().name("godwit-postcopy-listen").start(this::listenLoop);
+        startListening(null);
     }
 
-    private void listenLoop() {
-        try {
-            result = loader.loadRest();
-        } catch (Throwable t) {
-            listenFailure = t;
-        } finally {
-            listenDone.countDown();
+    /** A listen thread on the main stream, or on {@code resumed}, the stream of a new connection. */
+    private void startListening(MigrationStreamReader resumed) {
+        CountDownLatch done = new CountDownLatch(1);
+        listenFailure = null;
+        listenDone = done;
+        listenThread = Thread.ofPlatform().name("godwit-postcopy-listen").start(() -> {
+            try {
+                result = resumed == null ? loader.loadRest()
+                        : loader.loadRest(resumed, new LoadContext(resumed.in(), caps, () -> {}));
+            } catch (Throwable t) {
+                listenFailure = t;
+            } finally {
+                done.countDown();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------ recovery
+
+    /** RECV_BITMAP (savevm.c loadvm_handle_recv_bitmap): answers with the block's received bitmap. */
+    private void recvBitmap(Command c, long at) throws IOException {
+        RecvBitmap r = RecvBitmap.of(c, at);
+        if (!recovering) {
+            throw new StreamFormatException("RECV_BITMAP: invalid state; expected it while recovering post-copy", at);
         }
+        RamBlock b = machine.ram(r.block());
+        if (b == null || b.incoming() == null) {
+            throw new StreamFormatException("RECV_BITMAP: block '" + r.block() + "' not found", at);
+        }
+        host.returnPath().sendReceivedBitmap(b.name(), b.incoming().receivedWords(), b.pages());
+    }
+
+    /**
+     * POSTCOPY_RESUME (loadvm_postcopy_handle_resume): post-copy goes on; the pages accesses wait
+     * for are asked for again (their requests may have been lost with the link), then RESUME_ACK.
+     */
+    private void resume(long at) throws IOException {
+        if (!recovering) {
+            throw new StreamFormatException("POSTCOPY_RESUME: illegal resume received; expected it while "
+                    + "recovering post-copy", at);
+        }
+        recovering = false;
+        host.resumed();
+        for (RamBlock b : machine.ram()) {
+            IncomingPages in = b.incoming();
+            if (in != null) {
+                in.askAgain();
+            }
+        }
+        host.returnPath().send(ReturnPathMessage.resumeAck(StreamConstants.RESUME_ACK_VALUE));
     }
 
     private void run(Command c, long at) throws IOException {
@@ -200,13 +269,23 @@ final class PostcopyDestination {
      * ends the tracking, so accesses stop checking.
      */
     StateLoader.Result awaitEnd() throws IOException, InterruptedException {
-        listenDone.await();
-        Throwable t = listenFailure;
-        if (t instanceof IOException e) {
-            throw e;
-        }
-        if (t != null) {
-            throw new IOException(t.getMessage() != null ? t.getMessage() : t.toString(), t);
+        while (true) {
+            listenDone.await();
+            Throwable t = listenFailure;
+            if (t == null) {
+                break;
+            }
+            if (state != State.RUNNING || !SourceRecovery.linkBroken(t)) {
+                throw t instanceof IOException e ? e
+                        : new IOException(t.getMessage() != null ? t.getMessage() : t.toString(), t);
+            }
+            // the link broke while the machine runs: wait for migrate-recover, keep the waits waiting
+            host.paused();
+            Connection c = host.awaitRecover();
+            host.recovering(c);
+            requester.forgetLastBlock();
+            recovering = true;
+            startListening(new MigrationStreamReader(new StreamInput(c.input())));
         }
         long missing = 0;
         for (RamBlock b : machine.ram()) {
@@ -239,6 +318,7 @@ final class PostcopyDestination {
         }
         if (listenThread != null) {
             listenDone.await();
+            loader.cleanup();
         }
     }
 

@@ -4,6 +4,10 @@ import io.godwit.clock.Clock;
 import io.godwit.stream.ByteSource;
 import io.godwit.stream.PageRequest;
 import io.godwit.stream.StreamConstants;
+import io.godwit.stream.StreamFormatException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import io.godwit.stream.ReturnPathMessage;
 import io.godwit.stream.ReturnPathReader;
 import io.godwit.stream.StreamInput;
@@ -26,6 +30,9 @@ final class SourceReturnPath {
     private volatile IOException error;
     private volatile long packageLoadedNanos = -1;
     private volatile PageRequestSink pageRequests;
+    private volatile ToLongFunction<String> bitmapPages; // during a post-copy recovery: block -> pages
+    private final Map<String, long[]> receivedBitmaps = new ConcurrentHashMap<>();
+    private volatile boolean resumeAcked;
     private Thread thread;
 
     /** Where post-copy page requests go (the RAM handler's queue); checked there. */
@@ -34,10 +41,18 @@ final class SourceReturnPath {
         void add(PageRequest request) throws IOException;
     }
 
+    private final boolean resuming;
+
     SourceReturnPath(ByteSource source, Clock clock, Thread migrationThread) {
+        this(source, clock, migrationThread, false);
+    }
+
+    /** @param resuming the return path of a post-copy resumed on a new connection: RESUME_ACK is expected */
+    SourceReturnPath(ByteSource source, Clock clock, Thread migrationThread, boolean resuming) {
         this.reader = new ReturnPathReader(new StreamInput(source));
         this.clock = clock;
         this.migrationThread = migrationThread;
+        this.resuming = resuming;
     }
 
     void start() {
@@ -61,15 +76,9 @@ final class SourceReturnPath {
                         }
                     }
                     case SWITCHOVER_ACK -> switchoverAcked = true;
-                    case REQ_PAGES, REQ_PAGES_ID -> {
-                        PageRequestSink sink = pageRequests;
-                        if (sink == null) {
-                            throw new IOException("return path: " + m.type() + " before post-copy started");
-                        }
-                        sink.add(PageRequest.of(m));
-                    }
-                    default -> throw new IOException("return path: unexpected " + m.type()
-                            + " (recovery is not active)");
+                    case REQ_PAGES, REQ_PAGES_ID -> pageRequest(m);
+                    case RECV_BITMAP -> receivedBitmap(m);
+                    case RESUME_ACK -> resumeAck(m);
                 }
                 clock.wake(migrationThread);
             }
@@ -79,6 +88,51 @@ final class SourceReturnPath {
             finished.countDown();
             clock.wake(migrationThread);
         }
+    }
+
+    private void pageRequest(ReturnPathMessage m) throws IOException {
+        PageRequestSink sink = pageRequests;
+        if (sink == null) {
+            throw new IOException("return path: " + m.type() + " before post-copy started");
+        }
+        try {
+            sink.add(PageRequest.of(m));
+        } catch (IOException e) { // a request we refuse is the destination's error, not the link's
+            throw new StreamFormatException("return path: " + e.getMessage(), reader.position());
+        }
+    }
+
+    private void receivedBitmap(ReturnPathMessage m) throws IOException {
+        ToLongFunction<String> pages = bitmapPages;
+        String block = m.recvBitmapBlock();
+        long n = pages == null ? -1 : pages.applyAsLong(block);
+        if (n < 0) {
+            throw new StreamFormatException("return path: RECV_BITMAP for '" + block + "'; expected one of the blocks "
+                    + "asked for while resuming post-copy", reader.position());
+        }
+        receivedBitmaps.put(block, reader.readReceivedBitmap(block, n));
+    }
+
+    private void resumeAck(ReturnPathMessage m) throws IOException {
+        if (!resuming || m.intValue() != StreamConstants.RESUME_ACK_VALUE) {
+            throw new StreamFormatException("return path: RESUME_ACK " + m.intValue() + "; expected "
+                    + StreamConstants.RESUME_ACK_VALUE + " while resuming post-copy", reader.position());
+        }
+        resumeAcked = true;
+    }
+
+    /** Resuming post-copy: RECV_BITMAP answers for these blocks (name to page count, -1 if unknown) are taken. */
+    void expectBitmaps(ToLongFunction<String> pages) {
+        bitmapPages = pages;
+    }
+
+    /** The received bitmap the destination sent for {@code block}, or null. */
+    long[] receivedBitmap(String block) {
+        return receivedBitmaps.get(block);
+    }
+
+    boolean resumeAcked() {
+        return resumeAcked;
     }
 
     /** From now on page requests go to {@code sink}; before, they fail the return path. */

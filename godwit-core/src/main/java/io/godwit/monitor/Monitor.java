@@ -137,6 +137,58 @@ public final class Monitor implements AutoCloseable {
         in.run();
     }
 
+    /** migrate resume=true: a paused post-copy goes on over a new connection to {@code uri}. */
+    public synchronized void resume(String uri) {
+        MigrationUri.parse(uri);
+        Migration m = outgoing;
+        if (m == null || m.status() != MigrationStatus.POSTCOPY_PAUSED) {
+            throw new MonitorException("Cannot resume if there is no paused migration");
+        }
+        m.resume(() -> Transports.connect(uri));
+    }
+
+    /** migrate-pause: breaks the link of a post-copy migration, outgoing or incoming; both sides pause. */
+    public synchronized void pause() {
+        Migration m = outgoing;
+        IncomingMigration in = incoming;
+        try {
+            if (m != null && m.status().isPostcopy()) {
+                m.pause();
+            } else if (in != null) {
+                in.pause();
+            } else {
+                throw new IllegalStateException("migrate-pause is currently only supported during postcopy-active "
+                        + "or postcopy-recover state");
+            }
+        } catch (IllegalStateException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    /**
+     * migrate-recover: listens on {@code uri} for the source of a paused incoming post-copy; the
+     * connection it accepts carries the rest of the migration.
+     */
+    public synchronized String migrateRecover(String uri) throws IOException {
+        MigrationUri.parse(uri);
+        IncomingMigration in = incoming;
+        if (in == null || in.status() != MigrationStatus.POSTCOPY_PAUSED) {
+            throw new MonitorException("Migrate recover can only be run when postcopy is paused.");
+        }
+        Listener l = Transports.listen(uri);
+        listenAddress = l.address();
+        Thread.ofPlatform().name("godwit-recover-accept").start(() -> {
+            try (l) {
+                in.recover(l.accept());
+            } catch (IOException | IllegalStateException e) {
+                if (!closed) {
+                    System.err.println("godwit: migrate-recover on " + l.address() + ": " + e.getMessage());
+                }
+            }
+        });
+        return listenAddress;
+    }
+
     /**
      * Cancels the outgoing migration; false when there is none or it is past the point of no return.
      * Refused in post-copy, as QEMU refuses it: the destination runs, there is nothing to go back to.
@@ -393,8 +445,14 @@ public final class Monitor implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         Migration m = outgoing;
-        if (m != null && m.status().isActive()) {
+        if (m != null && m.status().isPostcopy()) {
+            m.abandon(); // a paused post-copy waits for nobody any more
+        } else if (m != null && m.status().isActive()) {
             m.cancel();
+        }
+        IncomingMigration in = incoming;
+        if (in != null && in.status().isPostcopy()) {
+            in.abandon();
         }
         Listener l = listener;
         if (l != null) {

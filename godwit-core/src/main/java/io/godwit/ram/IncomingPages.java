@@ -47,6 +47,7 @@ public final class IncomingPages {
     private volatile WaitListener listener = NO_LISTENER;
     private volatile boolean listening; // after POSTCOPY_LISTEN: missing pages are waited for
     private volatile String lost;       // why post-copy ended before the pages came
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     IncomingPages(RamBlock block) {
         this.block = block;
@@ -88,6 +89,16 @@ public final class IncomingPages {
         for (long p = from; p < to; p++) {
             received.clear(p);
         }
+    }
+
+    /** A copy of a page that had already arrived came again and was dropped. */
+    void droppedCopy() {
+        dropped.incrementAndGet();
+    }
+
+    /** Copies of pages that had already arrived, dropped: none when the source sends each page once. */
+    public long droppedCopies() {
+        return dropped.get();
     }
 
     /** How many pages have arrived. */
@@ -177,6 +188,15 @@ public final class IncomingPages {
             listener.waitBegan();
             f.join();
             listener.waitEnded(System.nanoTime() - start);
+        }
+    }
+
+    /** Asks again for every page some access waits for (post-copy resumed: requests may have been lost). */
+    public void askAgain() {
+        for (Long p : wanted.keySet()) {
+            if (!received.isMarked(p)) {
+                request(p, p + 1);
+            }
         }
     }
 

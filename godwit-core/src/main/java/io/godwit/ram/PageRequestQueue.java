@@ -28,7 +28,7 @@ public final class PageRequestQueue {
     private final Runnable onRequest;
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
-    private RamBlock last; // the return-path thread's: REQ_PAGES means "the previous block"
+    private volatile RamBlock last; // REQ_PAGES means "the previous block"; one return-path thread at a time
 
     /** @param onRequest runs after each request is queued (it wakes the migration thread) */
     PageRequestQueue(Map<String, RamBlock> blocks, MigrationCounters counters, Runnable onRequest) {
@@ -73,6 +73,11 @@ public final class PageRequestQueue {
         queue.add(new Request(b, start >>> PAGE_SHIFT, len >>> PAGE_SHIFT));
         counters.add(Counter.POSTCOPY_REQUESTS, 1);
         onRequest.run();
+    }
+
+    /** A new connection (post-copy resumed): its first request must name its block. */
+    public void forgetLastBlock() {
+        last = null;
     }
 
     /** The oldest request, or null. */

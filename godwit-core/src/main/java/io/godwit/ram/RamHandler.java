@@ -191,24 +191,27 @@ public final class RamHandler implements SaveVmHandler {
         long start = ctx.clock().nanoTime();
         boolean done = false;
         int i = 0;
-        while (true) {
-            PageRequestQueue.Request r = postcopy ? requests.poll() : null;
-            if (r != null) {
-                sendRequested(out, r); // urgent: the rate limit does not apply
-                continue;
+        try { // the counters stay exact even when the link breaks mid-section
+            while (true) {
+                PageRequestQueue.Request r = postcopy ? requests.poll() : null;
+                if (r != null) {
+                    sendRequested(out, r); // urgent: the rate limit does not apply
+                    continue;
+                }
+                if (ctx.rateLimitExceeded()) {
+                    break;
+                }
+                if (!sendNextDirtyPage(out)) {
+                    done = true;
+                    break;
+                }
+                if ((i++ & 63) == 0 && ctx.clock().nanoTime() - start > MAX_ITERATE_NANOS) {
+                    break;
+                }
             }
-            if (ctx.rateLimitExceeded()) {
-                break;
-            }
-            if (!sendNextDirtyPage(out)) {
-                done = true;
-                break;
-            }
-            if ((i++ & 63) == 0 && ctx.clock().nanoTime() - start > MAX_ITERATE_NANOS) {
-                break;
-            }
+        } finally {
+            flushCounters();
         }
-        flushCounters();
         out.putBe64(RAM_FLAG_EOS);
         return done;
     }
@@ -252,6 +255,33 @@ public final class RamHandler implements SaveVmHandler {
         PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest);
         requests = q;
         return q;
+    }
+
+    /** The blocks being migrated (post-copy recovery asks the destination what it has of each). */
+    public List<RamBlock> savingBlocks() {
+        return List.of(saving);
+    }
+
+    /**
+     * Resuming post-copy (ram.c ram_dirty_bitmap_reload): what is left to send in {@code block} is
+     * every page the destination has not received, whatever this side thought it had sent.
+     */
+    public void reloadFromReceived(RamBlock block, long[] received) {
+        int i = List.of(saving).indexOf(block);
+        long[] bm = bitmaps[i];
+        long pages = block.pages();
+        long before = 0;
+        long after = 0;
+        for (int w = 0; w < bm.length; w++) {
+            long valid = (w + 1L) * 64 <= pages ? -1L : -1L >>> (64 - (pages & 63));
+            before += Long.bitCount(bm[w]);
+            bm[w] = ~(w < received.length ? received[w] : 0) & valid;
+            after += Long.bitCount(bm[w]);
+        }
+        dirtyPages += after - before;
+        cursorBlock = 0;
+        cursorPage = 0;
+        lastSent = null;
     }
 
     /** Sends the requested pages not sent yet, and goes on scanning right after them (locality). */
@@ -443,7 +473,11 @@ public final class RamHandler implements SaveVmHandler {
             return false;
         }
         IncomingPages inc = block.incoming();
-        return inc != null && inc.listening() && inc.received(addr >>> PAGE_SHIFT);
+        if (inc != null && inc.listening() && inc.received(addr >>> PAGE_SHIFT)) {
+            inc.droppedCopy();
+            return true;
+        }
+        return false;
     }
 
     /** The page's bytes are in place: mark it received, which releases whoever waits for it. */

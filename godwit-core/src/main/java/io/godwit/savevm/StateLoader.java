@@ -121,23 +121,27 @@ public final class StateLoader {
     /**
      * After a hand-off, on the thread that took the stream over: loads to EOF and cleans up. A
      * post-copy stream ends at its EOF: no trailer follows (QEMU sends none in post-copy), so none
-     * is waited for.
+     * is waited for. On a failure nothing is cleaned up: a paused post-copy goes on later with
+     * {@link #loadRest(MigrationStreamReader, LoadContext)}, or the caller gives up with
+     * {@link #cleanup()}.
      */
     public Result loadRest() throws IOException {
-        StateLoader rest = new StateLoader(registry, reader, ctx, commands, machineType, sections, versions, false);
+        return loadRest(reader, ctx);
+    }
+
+    /** As {@link #loadRest()}, from another stream: a post-copy resumed on a new connection. */
+    public Result loadRest(MigrationStreamReader from, LoadContext fromCtx) throws IOException {
+        StateLoader rest = new StateLoader(registry, from, fromCtx, commands, machineType, sections, versions, false);
         rest.adopter = adopter;
         rest.config = config;
         rest.count = count;
         rest.trailer = false;
-        try {
-            Result r = rest.loadSections();
-            if (r == null) {
-                throw new IllegalStateException("the stream was handed off twice");
-            }
-            return r;
-        } finally {
-            cleanup();
+        Result r = rest.loadSections();
+        if (r == null) {
+            throw new IllegalStateException("the stream was handed off twice");
         }
+        cleanup();
+        return r;
     }
 
     /** Loads a package to its end (or its hand-off); see {@link #forPackage}. */
@@ -148,7 +152,8 @@ public final class StateLoader {
         loadSections();
     }
 
-    private void cleanup() {
+    /** Lets every handler release what loading took (loadCleanup). */
+    public void cleanup() {
         for (SaveStateEntry e : registry.entries()) {
             e.handler().loadCleanup();
         }

@@ -10,6 +10,11 @@ public final class ReturnPathReader {
         this.in = in;
     }
 
+    /** Offset of the next byte to read. */
+    public long position() {
+        return in.position();
+    }
+
     /** The next message, or null when the peer closed the return path cleanly. */
     public ReturnPathMessage next() throws IOException {
         if (!in.hasMore()) {

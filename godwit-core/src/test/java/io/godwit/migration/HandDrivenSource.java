@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class HandDrivenSource implements AutoCloseable {
     static final int RAM_SECTION = 1;
+    /** The block's pages, for reading the received bitmaps the destination sends. */
+    static final long BITMAP_PAGES = 16;
     private final MemoryChannel channel = new MemoryChannel();
     private final Connection end = channel.sourceEnd();
     private final StreamOutput out;
@@ -43,6 +45,9 @@ final class HandDrivenSource implements AutoCloseable {
                 ReturnPathMessage m;
                 while ((m = returnPath.next()) != null) {
                     answers.add(m);
+                    if (m.type() == io.godwit.stream.ReturnPathType.RECV_BITMAP) { // the bitmap follows it
+                        answers.add(returnPath.readReceivedBitmap(m.recvBitmapBlock(), BITMAP_PAGES));
+                    }
                 }
                 answers.add("end of the return path");
             } catch (IOException e) {
@@ -137,6 +142,15 @@ final class HandDrivenSource implements AutoCloseable {
             return m;
         }
         throw new AssertionError("no return-path message: " + (o == null ? "nothing within 20 s" : o));
+    }
+
+    /** The received bitmap that followed a RECV_BITMAP message. */
+    long[] nextBitmap() throws InterruptedException {
+        Object o = answers.poll(20, TimeUnit.SECONDS);
+        if (o instanceof long[] words) {
+            return words;
+        }
+        throw new AssertionError("no received bitmap: " + o);
     }
 
     /** The next message other than a PONG. */

@@ -192,4 +192,16 @@ class PostcopyDestinationRefusalTest {
             assertThat(refused(src)).contains("EOF in a post-copy package; expected sections and commands only");
         }
     }
+
+    @Test
+    void refusesRecoveryCommandsWhenNotRecovering() throws Exception {
+        try (HandDrivenSource src = new HandDrivenSource()) {
+            src.start().command(ADVISE).ramStart(SIZE).command(new io.godwit.stream.RecvBitmap("pc.ram").toCommand());
+            assertThat(refused(src)).contains("RECV_BITMAP: invalid state; expected it while recovering post-copy");
+        }
+        try (HandDrivenSource src = new HandDrivenSource()) {
+            src.start().command(ADVISE).ramStart(SIZE).command(Command.postcopyResume());
+            assertThat(refused(src)).contains("POSTCOPY_RESUME: illegal resume received");
+        }
+    }
 }

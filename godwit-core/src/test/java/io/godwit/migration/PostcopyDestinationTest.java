@@ -175,20 +175,23 @@ class PostcopyDestinationTest {
     }
 
     @Test
-    void aStreamLostInPostcopyFailsTheWaitingAccessesAndStopsTheMachine() throws Exception {
+    void aPausedPostcopyGivenUpFailsTheWaitingAccessesAndStopsTheMachine() throws Exception {
         HandDrivenSource src = switchedOver();
         IncomingMigration in = incoming(src);
         waitUntil(() -> dst.state() == RunState.RUNNING, "the destination runs");
         CompletableFuture<Byte> read = CompletableFuture.supplyAsync(() -> block.getByte(5L << 12));
         assertThat(src.nextNotPong().type()).isEqualTo(ReturnPathType.REQ_PAGES_ID);
         src.close();
+        waitUntil(() -> in.status() == MigrationStatus.POSTCOPY_PAUSED, "the destination pauses");
 
+        in.abandon(); // the process quits instead of recovering
         assertThat(in.await(20, TimeUnit.SECONDS)).isTrue();
         assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
         assertThat(read).failsWithin(Duration.ofSeconds(20)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withMessageContaining("page 0x5000 of RAM block 'pc.ram' never arrived: post-copy failed");
         assertThat(dst.state()).isEqualTo(RunState.PAUSED);
-        assertThat(recorder.path()).endsWith(MigrationStatus.POSTCOPY_ACTIVE, MigrationStatus.FAILED);
+        assertThat(recorder.path()).endsWith(MigrationStatus.POSTCOPY_ACTIVE, MigrationStatus.POSTCOPY_PAUSED,
+                MigrationStatus.FAILED);
     }
 
     @Test
@@ -201,6 +204,47 @@ class PostcopyDestinationTest {
             assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(in.error()).isEqualTo("post-copy ended with 3 pages never sent");
             assertThat(src.nextNotPong()).isEqualTo(ReturnPathMessage.shut(1));
+        }
+    }
+
+    /**
+     * The link breaks while an access waits: the destination pauses, the machine keeps running and
+     * the access keeps waiting. migrate-recover's connection brings RECV_BITMAP (answered with what
+     * arrived), then POSTCOPY_RESUME: the waited-for page is asked for again, RESUME_ACK, and the
+     * migration ends on the new connection.
+     */
+    @Test
+    void aBrokenLinkPausesAndTheMigrationRecoversOnANewConnection() throws Exception {
+        HandDrivenSource src = switchedOver();
+        IncomingMigration in = incoming(src);
+        waitUntil(() -> dst.state() == RunState.RUNNING, "the destination runs");
+        CompletableFuture<Byte> read = new CompletableFuture<>();
+        Thread reader = Thread.ofPlatform().start(() -> read.complete(block.getByte(5L << 12)));
+        assertThat(src.nextNotPong()).isEqualTo(new PageRequest("pc.ram", 0x5000, 4096).toMessage());
+        src.close();
+        waitUntil(() -> in.status() == MigrationStatus.POSTCOPY_PAUSED, "the destination pauses");
+        assertThat(dst.state()).as("the machine runs on, paused or not").isEqualTo(RunState.RUNNING);
+        assertThat(parked(reader) && !read.isDone()).as("the access still waits").isTrue();
+
+        try (HandDrivenSource src2 = new HandDrivenSource()) {
+            in.recover(src2.destinationEnd());
+            waitUntil(() -> in.status() == MigrationStatus.POSTCOPY_RECOVER, "the destination recovers");
+            src2.command(new io.godwit.stream.RecvBitmap("pc.ram").toCommand()).flush();
+            assertThat(src2.next()).isEqualTo(ReturnPathMessage.recvBitmap("pc.ram"));
+            assertThat(src2.nextBitmap()).as("all but the discarded pages 5, 9, 10, 11").containsExactly(0xf1dfL);
+            src2.command(Command.postcopyResume()).flush();
+            assertThat(src2.next()).as("asked again, naming the block on the new connection")
+                    .isEqualTo(new PageRequest("pc.ram", 0x5000, 4096).toMessage());
+            assertThat(src2.next()).isEqualTo(ReturnPathMessage.resumeAck(StreamConstants.RESUME_ACK_VALUE));
+            assertThat(in.status()).isEqualTo(MigrationStatus.POSTCOPY_ACTIVE);
+            src2.pages(false, 0x55, 5).pages(true, 0x01, 9, 10, 11).eof().flush();
+            assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo((byte) 0x55);
+            assertThat(src2.nextNotPong()).isEqualTo(ReturnPathMessage.shut(0));
+            assertThat(in.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(in.status()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(recorder.path()).containsSubsequence(MigrationStatus.POSTCOPY_ACTIVE,
+                    MigrationStatus.POSTCOPY_PAUSED, MigrationStatus.POSTCOPY_RECOVER, MigrationStatus.POSTCOPY_ACTIVE,
+                    MigrationStatus.COMPLETED);
         }
     }
 }

@@ -14,7 +14,10 @@ import io.godwit.device.PendingPolicy;
 import io.godwit.machine.RunState;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
+import io.godwit.stream.Command;
+import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.ReturnPathMessage;
+import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamConstants;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -215,25 +218,67 @@ class PostcopySwitchTest {
         }
     }
 
+    /**
+     * A link that breaks in post-copy pauses the migration; migrate resume=true gives it a new
+     * connection, on which it says POSTCOPY_RESUME (no RAM here, so no RECV_BITMAP) and goes on at
+     * the destination's RESUME_ACK.
+     */
     @Test
-    void aReturnPathLostAfterTheSwitchFailsAndTheSourceStaysPaused() {
-        ScriptedReturnPath rp = new ScriptedReturnPath();
-        try (LoopRig rig = new LoopRig(LINK, rp)) {
+    void aBrokenLinkPausesAndResumeGoesOnOverANewConnection() throws Exception {
+        ScriptedReturnPath rp1 = new ScriptedReturnPath();
+        ScriptedReturnPath rp2 = new ScriptedReturnPath();
+        try (LoopRig rig = new LoopRig(LINK, rp1)) {
             rig.machine.start();
-            ScriptedHandler mem = memory(rig, rp, 300);
+            SimulatedLink link2 = new SimulatedLink(rig.clock, LINK, rp2).capture();
+            ScriptedReturnPath[] current = {rp1};
+            ScriptedHandler mem = rig.handler("mem").iterateBytes(CHUNK).postcopy()
+                    .estimate((i, t) -> i < 5000 ? 10 * T : 0)
+                    .onComplete((i, t) -> current[0].release(ReturnPathMessage.shut(0)));
+            boolean[] loaded = {false};
+            mem.onIterate((i, t) -> {
+                if (mem.sawPostcopy() && !loaded[0]) {
+                    loaded[0] = true;
+                    deliver(rp1, ReturnPathMessage.pong(StreamConstants.PING_PACKAGED_LOADED));
+                }
+            });
             mem.onIteration((i, t) -> {
                 if (i == 200) {
-                    rp.close(); // the destination is gone, and it may have run
+                    rp1.close(); // the link is gone
                 }
             });
             Migration m = rig.migration(params(300, 0, 1_000_000), POSTCOPY);
             m.startPostcopy();
-            m.run();
+            Thread source = Thread.ofPlatform().start(m::run);
 
-            assertThat(m.status()).isEqualTo(FAILED);
-            assertThat(m.info().errorDesc()).contains("the destination runs in post-copy: the source stays paused");
-            assertThat(rig.recorder.path()).containsSubsequence(POSTCOPY_ACTIVE, FAILED);
+            PostcopyDestinationTest.waitUntil(() -> m.status() == POSTCOPY_PAUSED, "the source pauses");
+            assertThat(m.cancel()).as("no cancel in post-copy, paused or not").isFalse();
             assertThat(rig.machine.state()).isEqualTo(RunState.FINISH_MIGRATE);
+            current[0] = rp2;
+            m.resume(() -> link2);
+            PostcopyDestinationTest.waitUntil(() -> m.status() == POSTCOPY_RECOVER, "the source reconnects");
+            deliver(rp2, ReturnPathMessage.resumeAck(StreamConstants.RESUME_ACK_VALUE));
+            source.join(30_000);
+
+            assertThat(m.status()).as(m.info().errorDesc()).isEqualTo(COMPLETED);
+            assertThat(rig.recorder.path()).containsSubsequence(POSTCOPY_ACTIVE, POSTCOPY_PAUSED,
+                    POSTCOPY_RECOVER_SETUP, POSTCOPY_RECOVER, POSTCOPY_ACTIVE, COMPLETED);
+            byte[] resumed = link2.captured();
+            MigrationStreamReader r = new MigrationStreamReader(new StreamInput(MigrationLoopTest.source(resumed)));
+            assertThat(r.next()).as("no header: the stream goes on").isEqualTo(Command.postcopyResume());
+            assertThat(resumed[resumed.length - 1]).as("it ends with EOF").isEqualTo((byte) StreamConstants.EOF);
+            assertThat(mem.iterations(COMPLETE_POSTCOPY)).isNotEmpty();
+            assertThat(rig.machine.state()).isEqualTo(RunState.POSTMIGRATE);
+        }
+    }
+
+    @Test
+    void resumeIsRefusedUnlessPausedAndPauseOutsidePostcopy() {
+        try (LoopRig rig = new LoopRig(LINK)) {
+            Migration m = rig.migration(params(300, 0, 1_000_000), POSTCOPY);
+            assertThatIllegalStateException().isThrownBy(() -> m.resume(() -> rig.link))
+                    .withMessage("Cannot resume if there is no paused migration");
+            assertThatIllegalStateException().isThrownBy(m::pause).withMessage(
+                    "migrate-pause is currently only supported during postcopy-active or postcopy-recover state");
         }
     }
 

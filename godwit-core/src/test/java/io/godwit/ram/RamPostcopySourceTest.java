@@ -171,4 +171,17 @@ class RamPostcopySourceTest {
         byte[] frame = io.godwit.stream.Bytes.framed(w -> w.command(discards.getFirst()));
         assertThat(frame).containsExactly(hex("08 0006 0019 00 06 70632e72616d 00 000000000000a000 0000000000006000"));
     }
+
+    @Test
+    void resumingMakesPendingExactlyWhatTheDestinationHasNotReceived() throws IOException {
+        RamSource src = started();
+        switchOver(src, new ArrayList<>());
+        assertThat(pages(src.iterate(3))).containsExactly("PAGE 10", "PAGE 11", "PAGE 12");
+        // the link broke: 12 never arrived, and neither did 2 (lost in flight back in pre-copy)
+        long received = 0xffffL & ~(1L << 2) & ~(1L << 12) & ~(1L << 13) & ~(1L << 14) & ~(1L << 15);
+        src.handler.reloadFromReceived(block, new long[] {received | -1L << 16}); // bits past the block are ignored
+        assertThat(src.estimate(0).canPostcopy()).isEqualTo(5 * 4096);
+        assertThat(pages(src.iterate())).containsExactly("PAGE 2", "PAGE 12", "PAGE 13", "PAGE 14", "PAGE 15");
+        assertThat(src.estimate(0).total()).isZero();
+    }
 }

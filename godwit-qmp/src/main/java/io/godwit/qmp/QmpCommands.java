@@ -49,11 +49,12 @@ final class QmpCommands {
             return Map.of();
         });
         add("migrate-pause", Set.of(), a -> {
-            throw QmpError.generic("migrate-pause is currently only supported during postcopy-active state");
+            monitor.pause();
+            return Map.of();
         });
         add("migrate-recover", Set.of("uri"), a -> {
-            a.string("uri");
-            throw QmpError.generic("Migrate recover can only be run when postcopy is paused.");
+            monitor.migrateRecover(a.string("uri"));
+            return Map.of();
         });
         add("migrate-continue", Set.of("state"), a -> {
             throw QmpError.generic("Migration not in expected state: " + a.string("state")
@@ -138,10 +139,11 @@ final class QmpCommands {
         if (a.bool("blk", false) || a.bool("inc", false)) {
             throw QmpError.generic("Block migration with blk/inc is not supported; use the block capability");
         }
-        if (a.bool("resume", false)) {
-            throw QmpError.generic("Cannot resume if there is no paused migration");
-        }
         a.bool("detach", true);
+        if (a.bool("resume", false)) {
+            monitor.resume(uri);
+            return Map.of();
+        }
         monitor.migrate(uri);
         return Map.of();
     }
