@@ -367,9 +367,7 @@ public final class Migration {
 
     // ------------------------------------------------------------ post-copy recovery
 
-    private final Object resumeLock = new Object();
-    private Opener resumeWith; // guarded by resumeLock
-    private boolean abandoned; // guarded by resumeLock
+    private final ResumeGate resumeGate = new ResumeGate();
 
     /**
      * migrate resume=true: a paused post-copy goes on over a connection from {@code with}.
@@ -377,36 +375,20 @@ public final class Migration {
      * @throws IllegalStateException when the migration is not paused
      */
     public void resume(Opener with) {
-        synchronized (resumeLock) {
-            if (status.get() != POSTCOPY_PAUSED) {
-                throw new IllegalStateException("Cannot resume if there is no paused migration");
-            }
-            resumeWith = with;
-            resumeLock.notifyAll();
+        if (status.get() != POSTCOPY_PAUSED) {
+            throw new IllegalStateException("Cannot resume if there is no paused migration");
         }
+        resumeGate.offer(with);
     }
 
     /** Waits, paused, until {@link #resume} gives a way to reconnect, or the migration is abandoned. */
     Opener awaitResume() throws IOException, InterruptedException {
-        synchronized (resumeLock) {
-            while (resumeWith == null && !abandoned) {
-                resumeLock.wait();
-            }
-            if (abandoned) {
-                throw new IOException("the paused post-copy migration was abandoned");
-            }
-            Opener o = resumeWith;
-            resumeWith = null;
-            return o;
-        }
+        return resumeGate.await();
     }
 
     /** Gives up a paused post-copy (the process is quitting): the migration fails, the source stays paused. */
     public void abandon() {
-        synchronized (resumeLock) {
-            abandoned = true;
-            resumeLock.notifyAll();
-        }
+        resumeGate.abandon();
     }
 
     /**
@@ -420,10 +402,7 @@ public final class Migration {
             throw new IllegalStateException("migrate-pause is currently only supported during postcopy-active or "
                     + "postcopy-recover state");
         }
-        Connection c = conn;
-        if (c != null) {
-            c.shutdown();
-        }
+        dropConnection();
     }
 
     /** The broken connection is dropped; a new one carries the stream and the return path from now on. */

@@ -91,9 +91,26 @@ public final class IncomingPages {
         }
     }
 
-    /** A copy of a page that had already arrived came again and was dropped. */
-    void droppedCopy() {
-        dropped.incrementAndGet();
+    /**
+     * Post-copy: once the destination listens, a page of {@code block} that has arrived is never
+     * overwritten, since the running machine may have written it (QEMU's UFFDIO_COPY fails on a
+     * present page alike); the copy is counted and dropped.
+     */
+    static boolean alreadyHere(RamBlock block, long page) {
+        IncomingPages inc = block.incoming();
+        if (inc != null && inc.listening && inc.received.isMarked(page)) {
+            inc.dropped.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** The page's bytes are in place: mark it received, which releases whoever waits for it. */
+    static void arrived(RamBlock block, long page) {
+        IncomingPages inc = block.incoming();
+        if (inc != null) {
+            inc.markReceived(page);
+        }
     }
 
     /** Copies of pages that had already arrived, dropped: none when the source sends each page once. */

@@ -438,18 +438,22 @@ public final class RamHandler implements SaveVmHandler {
                     if (fill != 0) {
                         throw new StreamFormatException("zero page with fill byte " + fill + "; expected 0", at);
                     }
-                    if (!alreadyHere(block, addr)) {
+                    if (!(tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT))) {
                         loadZero(block, addr);
-                        arrived(block, addr);
+                        if (tracking) {
+                            IncomingPages.arrived(block, addr >>> PAGE_SHIFT);
+                        }
                     }
                 }
                 case (int) RAM_FLAG_PAGE -> {
-                    if (alreadyHere(block, addr)) {
+                    if (tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
                         in.skip(PAGE_SIZE);
                     } else {
                         in.copyTo(block.segment(), addr, PAGE_SIZE);
                         block.setPopulated(addr >>> PAGE_SHIFT);
-                        arrived(block, addr);
+                        if (tracking) {
+                            IncomingPages.arrived(block, addr >>> PAGE_SHIFT);
+                        }
                     }
                 }
                 case (int) RAM_FLAG_MULTIFD_FLUSH -> {
@@ -460,32 +464,6 @@ public final class RamHandler implements SaveVmHandler {
                 }
                 default -> throw new StreamFormatException(String.format(
                         "unknown combination of RAM flags 0x%x", flags), at);
-            }
-        }
-    }
-
-    /**
-     * Post-copy: once the destination listens, a page that has arrived is never overwritten, since
-     * the running machine may have written it (QEMU's UFFDIO_COPY fails on a present page alike).
-     */
-    private boolean alreadyHere(RamBlock block, long addr) {
-        if (!tracking) {
-            return false;
-        }
-        IncomingPages inc = block.incoming();
-        if (inc != null && inc.listening() && inc.received(addr >>> PAGE_SHIFT)) {
-            inc.droppedCopy();
-            return true;
-        }
-        return false;
-    }
-
-    /** The page's bytes are in place: mark it received, which releases whoever waits for it. */
-    private void arrived(RamBlock block, long addr) {
-        if (tracking) {
-            IncomingPages inc = block.incoming();
-            if (inc != null) {
-                inc.markReceived(addr >>> PAGE_SHIFT);
             }
         }
     }
