@@ -81,6 +81,8 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             StateLoader.Result loaded = loader.load();
             if (loaded == null) { // post-copy: the listen thread has the stream, the machine runs
                 loaded = postcopy.awaitEnd();
+            } else {
+                postcopy.endTracking(); // advised or not, it ended in pre-copy
             }
             if (foreign != null) {
                 foreign.finish(loaded);

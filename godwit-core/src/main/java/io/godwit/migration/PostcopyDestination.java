@@ -305,6 +305,13 @@ final class PostcopyDestination {
         return result;
     }
 
+    /** The migration completed in pre-copy after an ADVISE: every page is here, accesses stop checking. */
+    void endTracking() {
+        for (RamBlock b : machine.ram()) {
+            b.endIncoming();
+        }
+    }
+
     /**
      * Post-copy failed: accesses waiting for pages, and later ones, throw instead of waiting
      * forever; then the listen thread, if any, is waited for (the caller shut the connection down).

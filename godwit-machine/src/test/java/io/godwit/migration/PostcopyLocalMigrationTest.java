@@ -68,4 +68,25 @@ class PostcopyLocalMigrationTest {
             }
         }
     }
+
+    @Test
+    void withPostcopyRamButNoSwitchTheMigrationCompletesInPrecopy() throws Exception {
+        try (Machine src = new Machine("src"); Machine dst = new Machine("dst")) {
+            src.addRam("pc.ram", 16 * MIB);
+            dst.addRam("pc.ram", 16 * MIB);
+            AbWorkload ab = new AbWorkload(64 * MIB);
+            src.addWorkload(ab);
+            src.start();
+            waitFor(() -> ab.sweeps() >= 1, "the a-b writer's first sweep");
+            StatusRecorder recorder = new StatusRecorder(Clock.system());
+            LocalMigration.Result r = new LocalMigration(src, dst, Parameters.defaults().withMaxBandwidth(0),
+                    Capabilities.of(Capability.POSTCOPY_RAM), recorder).start().await(Duration.ofMinutes(2));
+
+            assertThat(r.completed()).as("%s", r).isTrue();
+            assertThat(recorder.path()).doesNotContain(MigrationStatus.POSTCOPY_DEVICE, MigrationStatus.POSTCOPY_ACTIVE);
+            assertThat(r.source().ram().postcopyBytes()).isZero();
+            assertThat(dst.ram().getFirst().incoming()).as("the tracking ADVISE started has ended").isNull();
+            assertThat(MachineDigest.of(dst)).isEqualTo(MachineDigest.of(src));
+        }
+    }
 }
