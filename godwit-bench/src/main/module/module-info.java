@@ -5,6 +5,8 @@ module io.godwit.bench {
     requires io.godwit.launch;
     requires com.fasterxml.jackson.databind;
     requires jmh.core;
+    requires org.bouncycastle.pkix; // the TLS benchmark's certificates
+    requires org.bouncycastle.provider;
 
     exports io.godwit.bench;
     opens io.godwit.bench.jmh to jmh.core;

@@ -6,8 +6,11 @@ module io.godwit.cli {
     requires io.godwit.qmp;
     requires io.godwit.launch;
     requires io.godwit.bench;
+    requires io.godwit.examples.kv;
+    requires org.bouncycastle.tls; // tls-creds-psk (optional in the engine, part of the command)
     requires jmh.core;
     requires info.picocli;
+    requires java.net.http;
     requires com.fasterxml.jackson.databind;
 
     opens io.godwit.cli to info.picocli;

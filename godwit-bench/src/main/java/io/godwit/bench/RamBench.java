@@ -10,6 +10,7 @@ import io.godwit.migration.MigrationListener;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.ram.DirtyTracking;
 import io.godwit.ram.RamBlock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * block of zero RAM inside this JVM, with no workload, and measures throughput (RAM size over
  * migration time) and downtime. One warm-up run per case, then {@code runs} measured runs; the
  * median is reported. Destination memory for random RAM is allocated and touched beforehand, so
- * first-touch cost is not in the figure. The last random run is verified by digest.
+ * first-touch cost is not in the figure. The last random run is verified by digest. The source's
+ * RAM may use another dirty tracking backend, to see what the backend costs a migration.
  */
 public final class RamBench {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -43,8 +45,14 @@ public final class RamBench {
     private final long size;
     private final int runs;
     private final Consumer<String> log;
+    private final DirtyTracking.Mode tracking;
 
     public RamBench(long size, int runs, Consumer<String> log) {
+        this(size, runs, DirtyTracking.Mode.EXPLICIT, log);
+    }
+
+    /** The source's RAM is tracked by {@code tracking} (a fresh tracker per case). */
+    public RamBench(long size, int runs, DirtyTracking.Mode tracking, Consumer<String> log) {
         if (size <= 0 || size % RamBlock.PAGE_SIZE != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of 4096: " + size);
         }
@@ -54,6 +62,7 @@ public final class RamBench {
         this.size = size;
         this.runs = runs;
         this.log = log;
+        this.tracking = tracking;
     }
 
     public Result run() throws InterruptedException {
@@ -61,20 +70,20 @@ public final class RamBench {
         Case random;
         try (Machine src = new Machine("bench-src"); Machine dst = new Machine("bench-dst")) {
             log.accept("preparing " + mib(size) + " MiB of random RAM and a pre-touched destination");
-            MemoryFill.random(src.addRam("pc.ram", size, true), 42);
+            MemoryFill.random(src.addRam("pc.ram", size, true, DirtyTracking.create(tracking)), 42);
             dst.addRam("pc.ram", size, true);
             random = measure("random", src, dst);
             verified = MachineDigest.of(src).equals(MachineDigest.of(dst));
         }
         Case zero;
         try (Machine src = new Machine("bench-src"); Machine dst = new Machine("bench-dst")) {
-            src.addRam("pc.ram", size);
+            src.addRam("pc.ram", size, false, DirtyTracking.create(tracking));
             dst.addRam("pc.ram", size);
             zero = measure("zero", src, dst);
         }
         Case zeroWritten;
         try (Machine src = new Machine("bench-src"); Machine dst = new Machine("bench-dst")) {
-            RamBlock b = src.addRam("pc.ram", size, true);
+            RamBlock b = src.addRam("pc.ram", size, true, DirtyTracking.create(tracking));
             b.markWritten(0, size); // written with zeros: every page must be read to find it zero
             dst.addRam("pc.ram", size);
             zeroWritten = measure("zero-written", src, dst);

@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * process to another over one loopback connection, with no workload. Both processes allocate and
  * write their memory before the clock starts (the destination with --prealloc), so first-touch
  * cost is not in the figure. One warm-up migration, then {@code runs} measured ones, each to a
- * fresh destination process; the figures come from the source's query-migrate.
+ * fresh destination process; the figures come from the source's query-migrate. With {@code tls}
+ * (x509 or psk) both processes get credentials over QMP (object-add, tls-creds), as QEMU's are set
+ * up, and every migration runs in a TLS session.
  */
 public final class SocketRamBench {
     private static final Duration START = Duration.ofMinutes(3);
@@ -27,11 +29,23 @@ public final class SocketRamBench {
     private final long size;
     private final int runs;
     private final Consumer<String> log;
+    private final String tls;
+    private Path credentials;
 
     public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, Consumer<String> log) {
+        this(launcher, transport, size, runs, null, log);
+    }
+
+    /** {@code tls}: null for plain sockets, else x509 or psk. */
+    public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, String tls,
+            Consumer<String> log) {
         if (!transport.equals("tcp") && !transport.equals("unix")) {
             throw new IllegalArgumentException("--uri must be tcp or unix, not " + transport);
         }
+        if (tls != null && !tls.equals("x509") && !tls.equals("psk")) {
+            throw new IllegalArgumentException("--tls must be x509 or psk, not " + tls);
+        }
+        this.tls = tls;
         this.launcher = launcher;
         this.transport = transport;
         this.size = size;
@@ -42,12 +56,18 @@ public final class SocketRamBench {
     public RamBench.Case run() throws Exception {
         Path dir = Files.createTempDirectory("godwit-bench-");
         log.accept("starting a source process with " + (size >> 20) + " MiB of random RAM (logs in " + dir + ")");
+        if (tls != null) {
+            credentials = dir.resolve("tls");
+            BenchCredentials.write(credentials);
+            log.accept("TLS (" + tls + ") with credentials in " + credentials);
+        }
         List<RamBench.Run> measured = new ArrayList<>();
         try (GodwitProcess src = launcher.start(dir, "source",
                 List.of("--ram", String.valueOf(size), "--prealloc", "--fill", "random", "--warm-up"), START)) {
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
                     List.of(Map.of("capability", "return-path", "state", true))));
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
+            useTls(src, "client");
             for (int i = 0; i <= runs; i++) {
                 RamBench.Run r = once(dir, src, i, i == runs);
                 log.accept(String.format("%s: %s %.0f MiB/s, downtime %d ms", transport,
@@ -62,8 +82,12 @@ public final class SocketRamBench {
 
     private RamBench.Run once(Path dir, GodwitProcess src, int i, boolean verify) throws Exception {
         String incoming = transport.equals("tcp") ? "tcp:127.0.0.1:0" : "unix:" + dir.resolve("mig" + i + ".sock");
-        try (GodwitProcess dst = launcher.start(dir, "destination" + i,
-                List.of("--ram", String.valueOf(size), "--prealloc", "--warm-up", "--incoming", incoming), START)) {
+        try (GodwitProcess dst = launcher.start(dir, "destination" + i, List.of("--ram", String.valueOf(size),
+                "--prealloc", "--warm-up", "--incoming", tls != null ? "defer" : incoming), START)) {
+            if (tls != null) {
+                useTls(dst, "server");
+                dst.qmp().execute("migrate-incoming", Map.of("uri", incoming));
+            }
             String uri = dst.incomingUri();
             src.qmp().execute("migrate", Map.of("uri", uri));
             JsonNode m = waitForEnd(src);
@@ -86,6 +110,17 @@ public final class SocketRamBench {
             return new RamBench.Run(size / 1048576.0 / (total / 1000.0), m.path("downtime").asLong(), total,
                     m.path("ram").path("transferred").asLong());
         }
+    }
+
+    /** object-add of this side's credentials and tls-creds (with tls-hostname on the source). */
+    private void useTls(GodwitProcess p, String endpoint) throws IOException {
+        if (tls == null) {
+            return;
+        }
+        p.qmp().execute("object-add", Map.of("qom-type", "tls-creds-" + tls, "id", "tls0", "dir",
+                credentials.toString(), "endpoint", endpoint));
+        p.qmp().execute("migrate-set-parameters", endpoint.equals("client")
+                ? Map.of("tls-creds", "tls0", "tls-hostname", BenchCredentials.HOST) : Map.of("tls-creds", "tls0"));
     }
 
     private static JsonNode waitForEnd(GodwitProcess src) throws IOException, InterruptedException {

@@ -4,6 +4,7 @@ import io.godwit.bench.DeviceBench;
 import io.godwit.bench.DiskBench;
 import io.godwit.bench.RamBench;
 import io.godwit.bench.SocketRamBench;
+import io.godwit.bench.TrackingBench;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 /** godwit bench: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
         subcommands = {BenchCommand.Ram.class, BenchCommand.Devices.class, BenchCommand.Disk.class,
-            BenchCommand.Postcopy.class, BenchCommand.Jmh.class})
+            BenchCommand.Postcopy.class, BenchCommand.Tracking.class, BenchCommand.Jmh.class})
 final class BenchCommand {
 
     @Command(name = "disk", mixinStandardHelpOptions = true,
@@ -187,6 +188,61 @@ final class BenchCommand {
         }
     }
 
+    @Command(name = "tracking", mixinStandardHelpOptions = true,
+            description = "Measure dirty tracking: the cost of a write under each backend and of one collect "
+                    + "over the block; print the medians.")
+    static final class Tracking implements Callable<Integer> {
+        @Option(names = "--size", converter = Sizes.class, defaultValue = "1G", description = "Block size (default ${DEFAULT-VALUE}).")
+        long size;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Measured runs per figure, after one warm-up "
+                + "(default: ${DEFAULT-VALUE}); the median is reported.")
+        int runs;
+
+        @Option(names = "--json", description = "Print the figures as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            TrackingBench.Result r = new TrackingBench(size, runs, line -> System.err.println("bench: " + line)).run();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("size-bytes", r.sizeBytes());
+            out.put("runs", r.runs());
+            out.put("explicit-ns-per-write", round(r.explicitNsPerWrite()));
+            out.put("untracked-ns-per-write", round(r.untrackedNsPerWrite()));
+            out.put("kernel-ns-per-write", round(r.kernelNsPerWrite()));
+            out.put("kernel-steady-ns-per-write", round(r.kernelSteadyNsPerWrite()));
+            out.put("kernel-scan-ms", round(r.kernelScanMs()));
+            out.put("kernel-scan-clean-ms", round(r.kernelScanCleanMs()));
+            out.put("hash-scan-ms", round(r.hashScanMs()));
+            out.put("hash-threads", r.hashThreads());
+            out.put("kernel-unavailable", r.kernelUnavailable());
+            if (json) {
+                System.out.println(Json.write(out));
+                return 0;
+            }
+            System.out.printf("dirty tracking on a %s block, median of %d runs (after 1 warm-up)%n",
+                    Sizes.format(size), runs);
+            System.out.printf("  write, explicit (RamBlock.putLong):          %8.1f ns%n", r.explicitNsPerWrite());
+            System.out.printf("  write, untracked (plain store):              %8.1f ns%n", r.untrackedNsPerWrite());
+            if (r.kernelUnavailable() != null) {
+                System.out.println("  kernel tracking unavailable: " + r.kernelUnavailable());
+            } else {
+                System.out.printf("  write, kernel, first after protect:          %8.1f ns%n", r.kernelNsPerWrite());
+                System.out.printf("  write, kernel, page already written:         %8.1f ns%n", r.kernelSteadyNsPerWrite());
+                System.out.printf("  collect, kernel (PAGEMAP_SCAN), 1%% dirty:    %8.2f ms%n", r.kernelScanMs());
+                System.out.printf("  collect, kernel, nothing dirty:              %8.2f ms%n", r.kernelScanCleanMs());
+            }
+            System.out.printf("  collect, hash (%d threads), 1%% dirty:         %8.2f ms%n", r.hashThreads(), r.hashScanMs());
+            return 0;
+        }
+
+        /** NaN (a backend that did not run) becomes null in the JSON. */
+        private static Double round(double v) {
+            return Double.isNaN(v) ? null : Math.round(v * 100) / 100.0;
+        }
+    }
+
     @Command(name = "jmh", description = "Run the JMH micro-benchmarks (arguments go to JMH, e.g. a name regex).")
     static final class Jmh implements Callable<Integer> {
         @picocli.CommandLine.Unmatched
@@ -217,12 +273,26 @@ final class BenchCommand {
         @Option(names = "--json", description = "Print the figures as one JSON object.")
         boolean json;
 
+        @Option(names = "--dirty-tracking", defaultValue = "explicit", description = "The source RAM's dirty "
+                + "tracking in-process: explicit, kernel, hash or auto (default: ${DEFAULT-VALUE}).")
+        String dirtyTracking;
+
+        @Option(names = "--tls", arity = "0..1", fallbackValue = "x509", paramLabel = "x509|psk",
+                description = "With --uri: migrate in TLS sessions, with x509 certificates (the default) or a "
+                        + "pre-shared key.")
+        String tls;
+
         @Override
         public Integer call() throws Exception {
+            if (tls != null && uri == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--tls needs --uri tcp or --uri unix");
+            }
             if (uri != null) {
                 return sockets();
             }
-            RamBench.Result r = new RamBench(size, runs, line -> System.err.println("bench: " + line)).run();
+            io.godwit.ram.DirtyTracking.Mode mode = io.godwit.ram.DirtyTracking.Mode.parse(dirtyTracking);
+            RamBench.Result r = new RamBench(size, runs, mode, line -> System.err.println("bench: " + line)).run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("size-bytes", r.sizeBytes());
             out.put("runs", runs);
@@ -230,11 +300,12 @@ final class BenchCommand {
             put(out, "zero", r.zero());
             put(out, "zero-written", r.zeroWritten());
             out.put("random-digest-verified", r.digestVerified());
+            out.put("dirty-tracking", mode.cliName());
             if (json) {
                 System.out.println(Json.write(out));
             } else {
-                System.out.printf("RAM migration in-process, %s per case, median of %d runs (after 1 warm-up)%n",
-                        Sizes.format(r.sizeBytes()), runs);
+                System.out.printf("RAM migration in-process, %s per case, median of %d runs (after 1 warm-up), "
+                        + "dirty tracking %s%n", Sizes.format(r.sizeBytes()), runs, mode.cliName());
                 System.out.printf("%-14s %12s %14s %12s%n", "case", "MiB/s", "downtime ms", "total ms");
                 for (RamBench.Case c : List.of(r.random(), r.zero(), r.zeroWritten())) {
                     RamBench.Run m = c.median();
@@ -246,18 +317,21 @@ final class BenchCommand {
         }
 
         private int sockets() throws Exception {
-            RamBench.Case c = new SocketRamBench(Main.LAUNCHER, uri, size, runs, line -> System.err.println("bench: " + line)).run();
+            RamBench.Case c = new SocketRamBench(Main.LAUNCHER, uri, size, runs, tls,
+                    line -> System.err.println("bench: " + line)).run();
             RamBench.Run m = c.median();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("uri", uri);
+            out.put("tls", tls != null ? tls : "none");
             out.put("size-bytes", size);
             out.put("runs", runs);
             put(out, "random", c);
             if (json) {
                 System.out.println(Json.write(out));
             } else {
-                System.out.printf("RAM migration between two processes over %s loopback, %s of random RAM, "
-                        + "median of %d runs (after 1 warm-up)%n", uri, Sizes.format(size), runs);
+                System.out.printf("RAM migration between two processes over %s loopback%s, %s of random RAM, "
+                        + "median of %d runs (after 1 warm-up)%n", uri, tls != null ? " with TLS (" + tls + ")" : "",
+                        Sizes.format(size), runs);
                 System.out.printf("%-14s %12s %14s %12s%n", "case", "MiB/s", "downtime ms", "total ms");
                 System.out.printf("%-14s %12.0f %14d %12.1f%n", "random/" + uri, m.mibps(), m.downtimeMs(), m.totalMs());
                 System.out.println("random RAM verified by digest: yes");

@@ -121,7 +121,9 @@ final class ClientCommands {
                 }
                 String name = p.substring(0, eq);
                 String value = p.substring(eq + 1);
-                args.put(name, name.contains("bandwidth") ? Sizes.parse(value) : Long.parseLong(value));
+                Object v = name.startsWith("tls-") ? value // tls-creds, tls-hostname, tls-authz are strings
+                        : name.contains("bandwidth") ? Sizes.parse(value) : Long.parseLong(value);
+                args.put(name, v);
             }
             c.execute("migrate-set-parameters", args);
         }

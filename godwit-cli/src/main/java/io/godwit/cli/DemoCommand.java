@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * The demo: a destination process and a source process on loopback; the source's memory is being
  * rewritten by the a-b writer and a random writer while it migrates live; then the copy is
  * verified (a-b check on the destination, and a digest of the paused source against the
- * destination). {@code --in-process} runs both machines in this JVM instead.
+ * destination). {@code --in-process} runs both machines in this JVM instead. {@code --service}
+ * migrates the example key-value service under client load instead (see {@link ServiceDemo}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Migrate a running machine live between two processes and verify the copy.")
@@ -52,8 +53,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--transport", defaultValue = "tcp", description = "tcp or unix (default: ${DEFAULT-VALUE}).")
     String transport;
 
-    @Option(names = "--downtime-limit", defaultValue = "300", description = "downtime-limit in ms (default: ${DEFAULT-VALUE}).")
-    long downtimeLimitMs;
+    @Option(names = "--downtime-limit",
+            description = "downtime-limit in ms (default: 300, or 50 with --service, where clients wait it out).")
+    Long downtimeLimit;
+
+    private long downtimeLimitMs;
 
     @Option(names = "--max-bandwidth", converter = Sizes.class, defaultValue = "0",
             description = "max-bandwidth in bytes/s, 0 for no limit (default: ${DEFAULT-VALUE}).")
@@ -77,10 +81,26 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the text summary.")
     boolean json;
 
+    @Option(names = "--service", description = "Migrate the example key-value service (two processes) while "
+            + "HTTP clients read and write it and follow it to the destination; --ram sizes its table (default 64M).")
+    boolean service;
+
+    @Option(names = "--tracking", defaultValue = "auto", description = "With --service: how the service's region "
+            + "finds its writes: auto, kernel, hash or explicit (default: ${DEFAULT-VALUE}).")
+    String tracking;
+
+    @Option(names = "--clients", defaultValue = "8",
+            description = "With --service: client threads, each with its own keys (default: ${DEFAULT-VALUE}).")
+    int clients;
+
     private final PrintStream log = System.err;
 
     @Override
     public Integer call() throws Exception {
+        downtimeLimitMs = downtimeLimit != null ? downtimeLimit : service ? 50 : 300;
+        if (service) {
+            return service();
+        }
         Map<String, Object> out = inProcess ? inProcess() : twoProcesses();
         @SuppressWarnings("unchecked")
         Map<String, Object> v = (Map<String, Object>) out.get("verification");
@@ -92,6 +112,24 @@ final class DemoCommand implements Callable<Integer> {
         boolean ok = "completed".equals(out.get("status")) && "passed".equals(v.get("ab"))
                 && "passed".equals(v.get("digest"));
         return ok ? 0 : 1;
+    }
+
+    private int service() throws Exception {
+        if (inProcess) {
+            throw new IllegalArgumentException("--service runs the service as processes; --in-process does not apply");
+        }
+        if (!transport.equals("tcp") && !transport.equals("unix")) {
+            throw new IllegalArgumentException("--transport must be tcp or unix, not " + transport);
+        }
+        io.godwit.ram.DirtyTracking.Mode.parse(tracking); // refused here, not in a child process
+        Map<String, Object> out = new ServiceDemo(ram != null ? ram : 64L << 20, clients, transport, tracking,
+                downtimeLimitMs, maxBandwidth, timeoutSeconds, log).run();
+        if (json) {
+            System.out.println(Json.write(out));
+        } else {
+            ServiceDemo.printText(System.out, Json.MAPPER.valueToTree(out));
+        }
+        return ServiceDemo.passed(out) ? 0 : 1;
     }
 
     private Map<String, Object> twoProcesses() throws Exception {
@@ -286,9 +324,8 @@ final class DemoCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void printText(PrintStream o, JsonNode s) {
-        JsonNode ram = s.path("ram");
-        JsonNode v = s.path("verification");
+    /** The first lines of every demo's summary: status, error, times and passes. */
+    static void printOutcome(PrintStream o, JsonNode s) {
         o.printf("%nmigration %s%n", s.path("status").asText());
         if (s.has("error-desc")) {
             o.printf("  error:          %s%n", s.path("error-desc").asText());
@@ -296,6 +333,12 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("  total time:     %d ms (setup %d ms)%n", s.path("total-time").asLong(), s.path("setup-time").asLong());
         o.printf("  downtime:       %d ms%n", s.path("downtime").asLong());
         o.printf("  passes:         %d (dirty-sync-count)%n", s.path("dirty-sync-count").asLong());
+    }
+
+    private static void printText(PrintStream o, JsonNode s) {
+        JsonNode ram = s.path("ram");
+        JsonNode v = s.path("verification");
+        printOutcome(o, s);
         o.printf("  transferred:    %s (%d pages, %d zero pages; RAM %s)%n", Sizes.format(ram.path("transferred").asLong()),
                 ram.path("normal").asLong(), ram.path("duplicate").asLong(), Sizes.format(ram.path("total").asLong()));
         o.printf("  throughput:     %d MiB/s%n", s.path("throughput-mibps").asLong());

@@ -9,6 +9,8 @@ import io.godwit.reference.workload.MemoryFill;
 import io.godwit.migration.MigrationListener;
 import io.godwit.migration.MigrationStatus;
 import io.godwit.monitor.Monitor;
+import io.godwit.ram.DirtyTracker;
+import io.godwit.ram.DirtyTracking;
 import io.godwit.qmp.QmpServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,11 @@ final class RunCommand implements Callable<Integer> {
             + "Default: 256M; with --incoming and nothing else, the RAM blocks the source has (a QEMU guest "
             + "included: its device state is kept as received).")
     List<String> ram = new ArrayList<>();
+
+    @Option(names = "--max-ram", converter = Sizes.class, description = "The most RAM a blank destination maps for "
+            + "the blocks the source names; a larger block is refused. Default: physical memory plus swap, less this "
+            + "JVM's maximum heap and 256M.")
+    Long maxRam;
 
     @Option(names = "--workload", description = "ab (full speed), ab:RATE, random:RATE or hotset:RATE (RATE "
             + "in bytes/s of dirtied pages, K/M/G suffixes), read:RATE (random reads, bytes/s of pages touched; "
@@ -59,6 +66,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prealloc", description = "Write every RAM page at start-up (like -mem-prealloc).")
     boolean prealloc;
 
+    @Option(names = "--dirty-tracking", defaultValue = "explicit", description = "How writes to RAM are found: "
+            + "explicit (writes through the RAM API; the reference workloads use it), kernel (userfaultfd "
+            + "write-protection with PAGEMAP_SCAN, Linux 6.7+: any store is found), hash (page contents compared "
+            + "at each sync, anywhere), or auto (kernel where it works, else hash). Default: ${DEFAULT-VALUE}.")
+    String dirtyTracking;
+
     @Option(names = "--fill", description = "Initial RAM content: 'random' (default: zero).")
     String fill;
 
@@ -78,9 +91,13 @@ final class RunCommand implements Callable<Integer> {
         if (warmUp) {
             WarmUp.run(System.err);
         }
+        DirtyTracker tracker = DirtyTracking.create(DirtyTracking.Mode.parse(dirtyTracking));
         try (Machine machine = new Machine(name)) {
-            addRam(machine);
-            machine.setRawSectionCheck(new TrailerCheck(w -> System.err.println(name + ": " + w)));
+            if (maxRam != null) {
+                machine.setMaxRam(maxRam);
+            }
+            addRam(machine, tracker);
+            machine.setRawSectionCheck(TrailerCheck.forRelay(w -> System.err.println(name + ": " + w)));
             if ("random".equals(fill)) {
                 MemoryFill.random(machine, seed);
             } else if (fill != null && !fill.equals("zero")) {
@@ -157,12 +174,12 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void addRam(Machine machine) {
+    private void addRam(Machine machine, DirtyTracker tracker) {
         if (ram.isEmpty() && takesSourceLayout()) {
             return; // blank: the incoming stream brings the RAM blocks (and a QEMU guest's devices)
         }
         if (ram.isEmpty()) {
-            machine.addRam("pc.ram", 256L << 20, prealloc);
+            machine.addRam("pc.ram", 256L << 20, prealloc, tracker);
             return;
         }
         for (String r : ram) {
@@ -171,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--ram " + r + ": name each block (NAME=SIZE) when there are several");
             }
             String blockName = eq < 0 ? "pc.ram" : r.substring(0, eq);
-            machine.addRam(blockName, Sizes.parse(eq < 0 ? r : r.substring(eq + 1)), prealloc);
+            machine.addRam(blockName, Sizes.parse(eq < 0 ? r : r.substring(eq + 1)), prealloc, tracker);
         }
     }
 
@@ -193,6 +210,11 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public synchronized void statusChanged(MigrationStatus from, MigrationStatus to) {
             var info = monitor.outgoingInfo();
+            if (to == MigrationStatus.SETUP && info != null && !monitor.machine().ram().isEmpty()) {
+                System.err.println("godwit: dirty tracking: " + monitor.machine().ram().stream()
+                        .map(io.godwit.ram.RamBlock::tracker).distinct().map(DirtyTracker::description)
+                        .collect(java.util.stream.Collectors.joining(", ")));
+            }
             if (to == MigrationStatus.ACTIVE && info != null && progress == null) {
                 progress = new Progress(monitor::outgoingInfo, System.err, 500);
             }

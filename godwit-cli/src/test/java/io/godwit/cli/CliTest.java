@@ -89,6 +89,30 @@ class CliTest {
     }
 
     @Test
+    void benchTrackingJsonHasTheFigures() throws Exception {
+        CliRun r = run("bench", "tracking", "--size", "8M", "--runs", "1", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        for (String key : new String[] {"explicit-ns-per-write", "untracked-ns-per-write", "hash-scan-ms"}) {
+            assertThat(j.path(key).asDouble()).as(key).isPositive();
+        }
+        boolean kernel = io.godwit.ram.DirtyTracking.kernel().available();
+        for (String key : new String[] {"kernel-ns-per-write", "kernel-steady-ns-per-write", "kernel-scan-ms"}) {
+            assertThat(j.path(key).isNumber()).as(key).isEqualTo(kernel);
+        }
+        assertThat(j.path("kernel-unavailable").isNull()).isEqualTo(kernel);
+    }
+
+    @Test
+    void runRefusesAnUnknownDirtyTrackingBackend() {
+        CliRun r = run("run", "--dirty-tracking", "soft-dirty");
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("dirty tracking must be auto, kernel, hash or explicit, not 'soft-dirty'");
+    }
+
+    @Test
     void benchDevicesJsonHasARowPerPolicy() throws Exception {
         CliRun r = run("bench", "devices", "--ram", "32M", "--ram-dirty", "16M", "--device-size", "16M",
                 "--device-dirty", "1M", "--load-rate", "64M", "--json");

@@ -115,6 +115,26 @@ class TwoProcessIntegrationTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"kernel", "hash"})
+    void referenceWorkloadsMigrateUnderEachDirtyTrackingBackend(String tracking) throws Exception {
+        if (tracking.equals("kernel")) {
+            io.godwit.ram.DirtyTracking.Availability a = io.godwit.ram.DirtyTracking.kernel();
+            org.junit.jupiter.api.Assumptions.assumeTrue(a.available(), () -> "kernel tracking: " + a.reason());
+        }
+        try (GodwitProcess dst = destination("destination", "tcp:127.0.0.1:0");
+                GodwitProcess src = Main.LAUNCHER.start(dir, "source", List.of("--ram", RAM, "--workload", "ab:64M",
+                        "--workload", "random:16M", "--dirty-tracking", tracking), START)) {
+            set(src.qmp(), 0, 300, true);
+            src.qmp().execute("migrate", Map.of("uri", incomingUri(dst)));
+            JsonNode m = finished(src.qmp());
+
+            assertCompletedWithEqualState(src, dst, m);
+            assertThat(m.path("ram").path("dirty-tracking").asText()).isEqualTo(tracking);
+            assertThat(Files.readString(src.log())).contains("godwit: dirty tracking: " + tracking + " (");
+        }
+    }
+
     @Test
     void cancelDuringPrecopyThenAnotherMigrationSucceeds() throws Exception {
         try (GodwitProcess src = source(); GodwitProcess dst1 = destination("dst1", "tcp:127.0.0.1:0")) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +48,32 @@ public final class HostTools {
         note("QEMU interop tests use " + q + " (" + version(q) + ")");
         qemu = q;
         return q;
+    }
+
+    /**
+     * Where a QEMU unpacked into a private directory (ROOT/usr/bin/qemu-system-x86_64, as
+     * scripts/ensure-qemu unpacks QEMU 10.0) finds its own firmware and option ROMs: -L
+     * ROOT/usr/share/qemu. Nothing for a QEMU installed by the system.
+     */
+    public static List<String> dataDirArgs(Path qemu) {
+        Path bin = qemu.toAbsolutePath().getParent();
+        Path share = bin == null || bin.getParent() == null ? null : bin.getParent().resolve("share/qemu");
+        if (share == null || share.startsWith("/usr/share") || !Files.isDirectory(share)) {
+            return List.of();
+        }
+        return List.of("-L", share.toString());
+    }
+
+    /**
+     * The machine type QEMU's default "pc" machine resolves to, and so what its streams carry:
+     * pc-i440fx-MAJOR.MINOR of the QEMU under test.
+     */
+    public static String defaultMachineType() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("version (\\d+)\\.(\\d+)").matcher(version(qemu()));
+        if (!m.find()) {
+            throw new IllegalStateException("cannot tell the version of " + qemu());
+        }
+        return "pc-i440fx-" + m.group(1) + "." + m.group(2);
     }
 
     /** An executable named {@code name} in a directory of PATH. */

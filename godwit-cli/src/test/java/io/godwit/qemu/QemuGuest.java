@@ -75,6 +75,7 @@ public final class QemuGuest implements AutoCloseable {
                 "-no-reboot", // a guest that crashes exits instead of booting again unnoticed
                 "-serial", "file:" + optionPath(serial), "-kernel", optionPath(kernel),
                 "-qmp", "unix:" + optionPath(socket) + ",server=on,wait=off"));
+        cmd.addAll(HostTools.dataDirArgs(qemu));
         cmd.addAll(extraArgs);
         Files.writeString(log, String.join(" ", cmd) + "\n");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

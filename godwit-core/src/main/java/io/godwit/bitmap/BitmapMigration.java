@@ -7,6 +7,7 @@ import io.godwit.savevm.LoadContext;
 import io.godwit.savevm.Pending;
 import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.SaveVmHandler;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * with the dirty-bitmaps capability. Setup announces each bitmap (START: granularity, enabled and
  * persistent flags); the bits go at stop-copy in chunks of 8192 bits (BITS, or ZEROES for an
  * all-zero chunk), then COMPLETE per bitmap. Each record starts with a flags byte, then the disk
- * and bitmap names when they change. The destination creates the bitmaps, keeps them from
+ * and bitmap names when they change ({@link BitmapRecordReader} has the layout, and reads the
+ * records for the destination here). The destination creates the bitmaps, keeps them from
  * recording while they load, and enables those the source had enabled: they keep recording.
  */
 public final class BitmapMigration implements SaveVmHandler {
@@ -61,8 +63,7 @@ public final class BitmapMigration implements SaveVmHandler {
     private boolean bitsSent; // in post-copy the bits go in the first iteration after the switch
 
     // Destination: the incoming thread's.
-    private BlockDevice loadDisk;
-    private String loadBitmapName;
+    private BitmapRecordReader<BlockDevice> reader;
     private final Map<String, BlockDirtyBitmap> loading = new HashMap<>();
     private final Map<BlockDirtyBitmap, Boolean> enableAfter = new HashMap<>();
 
@@ -214,8 +215,12 @@ public final class BitmapMigration implements SaveVmHandler {
 
     @Override
     public void loadSetup(LoadContext ctx) {
-        loadDisk = null;
-        loadBitmapName = null;
+        Map<String, BlockDevice> here = new HashMap<>();
+        for (BlockDevice d : disks.get()) {
+            here.put(d.name(), d);
+        }
+        reader = new BitmapRecordReader<>(new NamedTargets<>(here::get, BlockDevice::name, BlockDevice::size,
+                name -> "dirty bitmap on unknown disk '" + name + "'"));
         loading.clear();
         enableAfter.clear();
     }
@@ -224,127 +229,50 @@ public final class BitmapMigration implements SaveVmHandler {
     public void loadState(LoadContext ctx, int versionId) throws IOException {
         StreamInput in = ctx.in();
         while (true) {
-            long at = in.position();
-            int flags = readFlags(in);
-            if ((flags & ~KNOWN) != 0) {
-                throw new StreamFormatException(String.format("unknown dirty bitmap flags 0x%x", flags & ~KNOWN), at);
-            }
-            if ((flags & FLAG_DEVICE_NAME) != 0) {
-                String name = in.getString8();
-                loadDisk = null;
-                for (BlockDevice d : disks.get()) {
-                    if (d.name().equals(name)) {
-                        loadDisk = d;
-                    }
+            BitmapRecord<BlockDevice> r = reader.next(in);
+            switch (r) {
+                case BitmapRecord.Start<BlockDevice> s -> loadStart(s);
+                case BitmapRecord.Bits<BlockDevice> b -> loadBits(in, b);
+                case BitmapRecord.Complete<BlockDevice> c -> {
+                    BlockDirtyBitmap b = loading.get(key(c.disk(), c.bitmap()));
+                    b.setEnabled(enableAfter.getOrDefault(b, false)); // recording again, on this side
                 }
-                if (loadDisk == null) {
-                    throw new StreamFormatException("dirty bitmap on unknown disk '" + name + "'", at);
-                }
+                case BitmapRecord.Eos<BlockDevice> e -> { }
             }
-            if ((flags & FLAG_BITMAP_NAME) != 0) {
-                loadBitmapName = in.getString8();
-            }
-            if ((flags & FLAG_START) != 0) {
-                loadStart(in, at);
-            } else if ((flags & FLAG_BITS) != 0) {
-                loadBits(in, flags, at);
-            } else if ((flags & FLAG_COMPLETE) != 0) {
-                BlockDirtyBitmap b = current(at);
-                b.setEnabled(enableAfter.getOrDefault(b, false)); // recording again, on this side
-            } else if ((flags & FLAG_EOS) == 0) {
-                throw new StreamFormatException(String.format("dirty bitmap record with flags 0x%x; expected START, "
-                        + "BITS, COMPLETE or EOS", flags), at);
-            }
-            if ((flags & FLAG_EOS) != 0) {
+            if (r.last()) {
                 return;
             }
         }
     }
 
-    /**
-     * Flags are one, two or four bytes: bit 7 of a byte says another follows (QEMU's encoding).
-     * That bit is framing, not a flag, so it is dropped from the value.
-     */
-    private static int readFlags(StreamInput in) throws IOException {
-        int flags = in.get8();
-        if ((flags & FLAG_EXTRA) != 0) {
-            flags = (flags & ~FLAG_EXTRA) << 8 | in.get8();
-            if ((flags & FLAG_EXTRA) != 0) {
-                flags = (flags & ~FLAG_EXTRA) << 16 | in.getBe16();
-            }
-        }
-        return flags;
-    }
-
-    private void loadStart(StreamInput in, long at) throws IOException {
-        int granularity = in.getBe32();
-        int startFlags = in.get8();
-        if (loadDisk == null || loadBitmapName == null) {
-            throw new StreamFormatException("dirty bitmap START without a disk and bitmap name", at);
-        }
-        if ((startFlags & START_RESERVED) != 0) {
-            throw new StreamFormatException(String.format("unknown flags in migrated dirty bitmap header: 0x%x",
-                    startFlags), at);
-        }
-        if (loadDisk.bitmap(loadBitmapName) != null) {
-            throw new StreamFormatException("Bitmap with the same name ('" + loadBitmapName + "') already exists on "
-                    + "destination disk '" + loadDisk.name() + "'", at);
+    private void loadStart(BitmapRecord.Start<BlockDevice> s) throws StreamFormatException {
+        BlockDevice disk = s.disk();
+        if (disk.bitmap(s.bitmap()) != null) {
+            throw new StreamFormatException("Bitmap with the same name ('" + s.bitmap() + "') already exists on "
+                    + "destination disk '" + disk.name() + "'", s.at());
         }
         BlockDirtyBitmap b;
         try {
-            b = new BlockDirtyBitmap(loadBitmapName, granularity, loadDisk.size(), false,
-                    (startFlags & START_PERSISTENT) != 0);
+            b = new BlockDirtyBitmap(s.bitmap(), s.granularity(), disk.size(), false, s.persistent());
         } catch (IllegalArgumentException e) {
-            throw new StreamFormatException("dirty bitmap '" + loadBitmapName + "': " + e.getMessage(), at);
+            throw new StreamFormatException("dirty bitmap '" + s.bitmap() + "': " + e.getMessage(), s.at());
         }
-        loadDisk.addBitmap(b);
-        loading.put(key(), b);
-        enableAfter.put(b, (startFlags & START_ENABLED) != 0);
+        disk.addBitmap(b);
+        loading.put(key(disk, s.bitmap()), b);
+        enableAfter.put(b, s.enabled());
     }
 
-    private String key() {
-        return loadDisk.name() + "/" + loadBitmapName;
+    private static String key(BlockDevice disk, String bitmap) {
+        return disk.name() + "/" + bitmap;
     }
 
-    private BlockDirtyBitmap current(long at) throws StreamFormatException {
-        BlockDirtyBitmap b = loadDisk == null || loadBitmapName == null ? null : loading.get(key());
-        if (loadDisk == null || loadBitmapName == null) {
-            throw new StreamFormatException("dirty bitmap record names no " + (loadDisk == null ? "disk" : "bitmap")
-                    + " and none was named before it", at);
-        }
-        if (b == null) {
-            throw new StreamFormatException("unknown dirty bitmap '" + loadBitmapName + "' on disk '" + loadDisk.name()
-                    + "': expected a START first", at);
-        }
-        return b;
-    }
-
-    private void loadBits(StreamInput in, int flags, long at) throws IOException {
-        long startSector = in.getBe64();
-        long sectors = in.getBe32() & 0xffffffffL;
-        BlockDirtyBitmap b = current(at);
-        long sectorsPerBit = b.granularity() / SECTOR;
-        if (startSector % sectorsPerBit != 0 || startSector * SECTOR >= loadDisk.size()
-                || (startSector + sectors) * SECTOR > loadDisk.size() + b.granularity()) {
-            throw new StreamFormatException("dirty bitmap '" + b.name() + "' chunk of " + sectors + " sectors at sector "
-                    + startSector + " outside disk '" + loadDisk.name() + "'", at);
-        }
-        long first = startSector / sectorsPerBit;
-        long n = Math.min((sectors + sectorsPerBit - 1) / sectorsPerBit, b.bits() - first);
-        if ((flags & FLAG_ZEROES) != 0) {
+    private void loadBits(StreamInput in, BitmapRecord.Bits<BlockDevice> r) throws IOException {
+        BlockDirtyBitmap b = loading.get(key(r.disk(), r.bitmap()));
+        if (r.zeroes()) {
             return; // the bitmap was created empty here; bits the running machine set in post-copy stay
         }
-        long size = in.getBe64();
-        long needed = BlockDirtyBitmap.serializationSize(n);
-        if (size < needed || size > (needed + ALIGN - 1) / ALIGN * ALIGN) {
-            throw new StreamFormatException("dirty bitmap '" + b.name() + "' chunk of " + size + " bytes; expected "
-                    + needed + " for its granularity", at);
-        }
-        ByteBuffer buf = ByteBuffer.wrap(in.getBytes((int) size));
-        if (first % 64 != 0) {
-            throw new StreamFormatException("dirty bitmap '" + b.name() + "' chunk does not start on a word", at);
-        }
-        b.merge(first, n, buf); // ORed in: writes the destination made in post-copy stay recorded
+        // ORed in: writes the destination made in post-copy stay recorded
+        b.merge(r.firstBit(), r.bits(), ByteBuffer.wrap(in.getBytes((int) r.dataBytes())));
     }
 
     /**

@@ -30,10 +30,7 @@ public final class BlockDirtyBitmap {
         if (name.isEmpty() || name.length() > 255) {
             throw new IllegalArgumentException("bitmap name must be 1 to 255 characters: '" + name + "'");
         }
-        if (granularity < 512 || Integer.bitCount(granularity) != 1) {
-            throw new IllegalArgumentException("Granularity must be power of 2 between 512 and 2147483648: "
-                    + granularity);
-        }
+        checkGranularity(granularity);
         this.name = name;
         this.granularity = granularity;
         this.deviceSize = deviceSize;
@@ -41,6 +38,14 @@ public final class BlockDirtyBitmap {
         this.words = new long[(int) ((bits + 63) >>> 6)];
         this.enabled = enabled;
         this.persistent = persistent;
+    }
+
+    /** Refuses a granularity QEMU would not take: a power of two from 512 bytes up. */
+    public static void checkGranularity(int granularity) {
+        if (granularity < 512 || Integer.bitCount(granularity) != 1) {
+            throw new IllegalArgumentException("Granularity must be power of 2 between 512 and 2147483648: "
+                    + granularity);
+        }
     }
 
     public String name() {

@@ -6,6 +6,7 @@ import io.godwit.savevm.Pending;
 import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.SaveVmHandler;
 import io.godwit.stats.Counter;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
@@ -21,6 +22,7 @@ import java.util.function.Supplier;
  * 1 MiB chunk of every disk, then the chunks written since; each chunk is a be64 of its sector
  * and flags, the disk's name, and 1 MiB of data, or nothing with ZERO_BLOCK when the zero-blocks
  * capability is on and the chunk is zero. PROGRESS records carry the bulk phase's percentage.
+ * {@link BlockRecordReader} has the record layout, and reads the records for the destination here.
  * Active only with the block capability: without it the disks are shared storage.
  */
 public final class BlockMigration implements SaveVmHandler {
@@ -48,7 +50,7 @@ public final class BlockMigration implements SaveVmHandler {
     private final ByteBuffer chunk = ByteBuffer.allocateDirect(BlockDevice.CHUNK);
 
     // Destination state.
-    private Map<String, BlockDevice> byName;
+    private BlockRecordReader<BlockDevice> reader;
 
     public BlockMigration(Supplier<List<BlockDevice>> disks) {
         this.disks = disks;
@@ -229,10 +231,12 @@ public final class BlockMigration implements SaveVmHandler {
 
     @Override
     public void loadSetup(LoadContext ctx) {
-        byName = new LinkedHashMap<>();
+        Map<String, BlockDevice> here = new LinkedHashMap<>();
         for (BlockDevice d : disks.get()) {
-            byName.put(d.name(), d);
+            here.put(d.name(), d);
         }
+        reader = new BlockRecordReader<>(new NamedTargets<>(here::get, BlockDevice::name, BlockDevice::size,
+                name -> "unknown block device '" + name + "': expected one of " + here.keySet()));
     }
 
     @Override
@@ -240,39 +244,22 @@ public final class BlockMigration implements SaveVmHandler {
         StreamInput in = ctx.in();
         ByteBuffer buf = chunk; // the destination does not save: the buffer is free here
         while (true) {
-            long at = in.position();
-            long word = in.getBe64();
-            long flags = word & (BlockDevice.SECTOR - 1);
-            long offset = (word >>> SECTOR_BITS) << SECTOR_BITS;
-            if ((flags & FLAG_DEVICE_BLOCK) != 0) {
-                String name = in.getString8();
-                BlockDevice d = byName.get(name);
-                if (d == null) {
-                    throw new StreamFormatException("unknown block device '" + name + "': expected one of "
-                            + byName.keySet(), at);
-                }
-                if (offset >= d.size()) {
-                    throw new StreamFormatException("block chunk at offset " + offset + " beyond the image of '"
-                            + name + "' (" + d.size() + " bytes)", at);
-                }
-                int len = (int) Math.min(BlockDevice.CHUNK, d.size() - offset);
+            BlockRecord<BlockDevice> r = reader.next(in);
+            if (r instanceof BlockRecord.Chunk<BlockDevice> c) {
+                BlockDevice d = c.disk();
+                int len = (int) Math.min(BlockDevice.CHUNK, d.size() - c.offset());
                 buf.clear();
-                if ((flags & FLAG_ZERO_BLOCK) == 0) {
-                    in.copyTo(java.lang.foreign.MemorySegment.ofBuffer(buf), 0, BlockDevice.CHUNK);
-                }
-                buf.limit(len); // a data chunk is read whole before anything is written
-                if ((flags & FLAG_ZERO_BLOCK) == 0) {
-                    d.writeLoaded(offset, buf);
+                if (c.zero()) {
+                    buf.limit(len);
+                    writeZeroes(d, c.offset(), buf);
                 } else {
-                    writeZeroes(d, offset, buf);
+                    in.copyTo(java.lang.foreign.MemorySegment.ofBuffer(buf), 0, BlockDevice.CHUNK);
+                    buf.limit(len); // a data chunk is read whole before anything is written
+                    d.writeLoaded(c.offset(), buf);
                 }
-            } else if ((flags & FLAG_PROGRESS) != 0) {
-                // the source's bulk progress, in percent; nothing to do
-            } else if ((flags & FLAG_EOS) == 0) {
-                throw new StreamFormatException(String.format("unknown block migration flags 0x%x; expected "
-                        + "DEVICE_BLOCK, PROGRESS or EOS", flags), at);
             }
-            if ((flags & FLAG_EOS) != 0) {
+            // PROGRESS: the source's bulk progress, in percent; nothing to do
+            if (r.last()) {
                 return;
             }
         }
@@ -292,6 +279,6 @@ public final class BlockMigration implements SaveVmHandler {
 
     @Override
     public void loadCleanup() {
-        byName = null;
+        reader = null;
     }
 }

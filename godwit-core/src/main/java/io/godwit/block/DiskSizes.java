@@ -5,7 +5,6 @@ import io.godwit.savevm.LoadContext;
 import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.SaveVmHandler;
 import io.godwit.stream.StreamFormatException;
-import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import java.io.IOException;
 import java.util.List;
@@ -15,7 +14,8 @@ import java.util.function.Supplier;
  * Godwit's "godwit/disks" section, sent with block migration and before it: the source's disks
  * and their sizes, so a destination refuses a disk it lacks or one of another size before any
  * chunk is written. QEMU's block section carries no sizes; a QEMU destination would refuse this
- * section, so it is only sent when block migration is on.
+ * section, so it is only sent when block migration is on. {@link DiskList} has the record layout,
+ * and reads it for the destination here.
  */
 public final class DiskSizes implements SaveVmHandler {
     public static final String IDSTR = "godwit/disks";
@@ -67,36 +67,20 @@ public final class DiskSizes implements SaveVmHandler {
 
     @Override
     public void loadState(LoadContext ctx, int versionId) throws IOException {
-        StreamInput in = ctx.in();
-        long at = in.position();
-        int kind = in.get8();
-        if (kind == NONE) {
-            return;
-        }
-        if (kind != LIST) {
-            throw new StreamFormatException("godwit/disks record " + kind + "; expected 0 or 1", at);
-        }
-        int n = in.getBe32();
-        if (n < 0 || n > 4096) {
-            throw new StreamFormatException("godwit/disks lists " + n + " disks", at);
-        }
-        for (int i = 0; i < n; i++) {
-            long diskAt = in.position();
-            String name = in.getString8();
-            long size = in.getBe64();
+        for (DiskList.Entry e : DiskList.read(ctx.in()).disks()) {
             BlockDevice here = null;
             for (BlockDevice d : disks.get()) {
-                if (d.name().equals(name)) {
+                if (d.name().equals(e.name())) {
                     here = d;
                 }
             }
             if (here == null) {
-                throw new StreamFormatException("unknown disk '" + name + "' (" + size + " bytes) on the source: "
-                        + "expected a disk of that name here", diskAt);
+                throw new StreamFormatException("unknown disk '" + e.name() + "' (" + e.size() + " bytes) on the "
+                        + "source: expected a disk of that name here", e.at());
             }
-            if (here.size() != size) {
-                throw new StreamFormatException("disk '" + name + "' has " + size + " bytes on the source; expected "
-                        + here.size() + " as here (" + here.path() + ")", diskAt);
+            if (here.size() != e.size()) {
+                throw new StreamFormatException("disk '" + e.name() + "' has " + e.size() + " bytes on the source; "
+                        + "expected " + here.size() + " as here (" + here.path() + ")", e.at());
             }
         }
     }

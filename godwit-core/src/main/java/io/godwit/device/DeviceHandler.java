@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Migrates a {@link MigratableDevice} as QEMU's hw/vfio/migration.c migrates a VFIO device: the
  * device enters PRE_COPY at setup and hands out its initial then dirty data one buffer per
  * iteration, goes to STOP_COPY when the machine stops and hands out the rest, and is resumed on
- * the destination. The wire uses VFIO's markers. What it reports as pending depends on its
+ * the destination. The wire uses VFIO's markers ({@link DeviceRecordReader} has the layout, and
+ * reads the records for the destination here). What it reports as pending depends on its
  * {@link PendingPolicy}.
  */
 public final class DeviceHandler implements SaveVmHandler {
@@ -248,37 +249,29 @@ public final class DeviceHandler implements SaveVmHandler {
     @Override
     public void loadState(LoadContext ctx, int versionId) throws IOException {
         StreamInput in = ctx.in();
-        while (true) {
-            long at = in.position();
-            long marker = in.getBe64();
-            if (marker == DEV_END_OF_STATE) {
-                return;
-            } else if (marker == DEV_DATA_STATE) {
-                long size = in.getBe64();
-                if (size < 0 || size > (1L << 30)) {
-                    throw new StreamFormatException("device " + device.id() + ": data record of " + size
-                            + " bytes; expected at most 1 GiB", at);
+        DeviceRecordReader reader = new DeviceRecordReader("device " + device.id());
+        DeviceRecord r;
+        do {
+            r = reader.next(in);
+            switch (r) {
+                case DeviceRecord.Data d -> loadData(in, d.size());
+                case DeviceRecord.Config c -> {
+                    if (!c.description().equals(device.describe())) {
+                        throw new StreamFormatException("device " + device.id() + ": configuration differs: source '"
+                                + c.description() + "', here '" + device.describe() + "'", c.at());
+                    }
                 }
-                loadData(in, size);
-            } else if (marker == DEV_SETUP_STATE) {
-                expectEnd(in, "SETUP STATE");
-                return;
-            } else if (marker == DEV_CONFIG_STATE) {
-                loadConfig(in, at);
-                expectEnd(in, "CONFIG STATE");
-                return;
-            } else if (marker == DEV_INIT_DATA_SENT) {
-                if (!ackInUse(ctx.capabilities().has(Capability.SWITCHOVER_ACK))) {
-                    throw new StreamFormatException("device " + device.id() + ": INIT_DATA_SENT but switchover-ack "
-                            + "is not in use here", at);
+                case DeviceRecord.InitDataSent i -> {
+                    if (!ackInUse(ctx.capabilities().has(Capability.SWITCHOVER_ACK))) {
+                        throw new StreamFormatException("device " + device.id() + ": INIT_DATA_SENT but "
+                                + "switchover-ack is not in use here", i.at());
+                    }
+                    ctx.approveSwitchover();
                 }
-                ctx.approveSwitchover();
-                return;
-            } else {
-                throw new StreamFormatException(String.format("device %s: unknown marker 0x%016x; expected one of "
-                        + "END_OF_STATE, CONFIG, SETUP, DATA, INIT_DATA_SENT", device.id(), marker), at);
+                case DeviceRecord.End e -> { }
+                case DeviceRecord.Setup e -> { }
             }
-        }
+        } while (!r.last());
     }
 
     private void loadData(StreamInput in, long size) throws IOException {
@@ -290,27 +283,6 @@ public final class DeviceHandler implements SaveVmHandler {
             in.getBytes(chunk.array(), 0, n);
             device.write(chunk);
             left -= n;
-        }
-    }
-
-    private void loadConfig(StreamInput in, long at) throws IOException {
-        int len = in.getBe32();
-        if (len < 0 || len > 4096) {
-            throw new StreamFormatException("device " + device.id() + ": configuration of " + len + " bytes", at);
-        }
-        String source = new String(in.getBytes(len), StandardCharsets.UTF_8);
-        if (!source.equals(device.describe())) {
-            throw new StreamFormatException("device " + device.id() + ": configuration differs: source '" + source
-                    + "', here '" + device.describe() + "'", at);
-        }
-    }
-
-    private void expectEnd(StreamInput in, String what) throws IOException {
-        long at = in.position();
-        long marker = in.getBe64();
-        if (marker != DEV_END_OF_STATE) {
-            throw new StreamFormatException(String.format("device %s: %s not closed: expected END_OF_STATE, found "
-                    + "0x%016x", device.id(), what, marker), at);
         }
     }
 

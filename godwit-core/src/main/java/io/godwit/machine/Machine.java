@@ -43,6 +43,7 @@ public final class Machine implements AutoCloseable {
     private final RamHandler ramHandler;
     private volatile RunState state = RunState.PRELAUNCH;
     private volatile String machineType = MACHINE_TYPE;
+    private volatile long maxRam; // 0: what the host can back (HostMemory)
     private final List<java.util.function.BiConsumer<RunState, RunState>> stateListeners = new CopyOnWriteArrayList<>();
 
     public Machine(String name) {
@@ -124,6 +125,33 @@ public final class Machine implements AutoCloseable {
 
     public RamBlock addRam(String blockName, long size) {
         return addRam(blockName, size, false);
+    }
+
+    /** Removes and frees a block that a failed incoming migration adopted. */
+    synchronized void removeRam(RamBlock b) {
+        if (state.running()) {
+            throw new IllegalStateException("RAM can only be removed while the machine is not running");
+        }
+        if (ram.remove(b)) {
+            b.close();
+        }
+    }
+
+    /**
+     * The most RAM this machine maps for blocks an incoming stream asks for (a blank destination):
+     * set by {@link #setMaxRam}, else {@link HostMemory#backable()}.
+     */
+    public long maxRam() {
+        long m = maxRam;
+        return m > 0 ? m : HostMemory.backable();
+    }
+
+    /** Sets {@link #maxRam()}; 0 restores the default. */
+    public void setMaxRam(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("the RAM limit must not be negative: " + bytes);
+        }
+        this.maxRam = bytes;
     }
 
     public List<RamBlock> ram() {

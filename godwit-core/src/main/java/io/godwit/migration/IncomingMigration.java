@@ -10,6 +10,7 @@ import io.godwit.options.Capability;
 import io.godwit.savevm.LoadContext;
 import io.godwit.savevm.SaveStateEntry;
 import io.godwit.savevm.StateLoader;
+import io.godwit.stream.ByteSource;
 import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.ReturnPathMessage;
@@ -19,6 +20,7 @@ import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import io.godwit.transport.Connection;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  * A failed load leaves the machine stopped, and says so to the source (SHUT with status 1).
  */
 public final class IncomingMigration implements PostcopyDestination.Host {
+    /** How long a failed destination keeps reading, after SHUT(1), until the source closes. */
+    static final long LINGER_MS = 2_000;
+
     private final Machine machine;
     private volatile Connection conn; // a new one when a paused post-copy recovers
     private final Capabilities caps;
@@ -40,6 +45,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     private volatile long startNanos = -1;
     private volatile long endNanos = -1;
     private volatile StateLoader.Result result;
+    private volatile long readTimeoutMs;
 
     // Owned by the incoming thread.
     private volatile ReturnPathWriter returnPath; // threads waiting for post-copy pages ask on it
@@ -58,16 +64,33 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         this.status = new StatusHolder("destination", listener);
     }
 
+    /**
+     * Fails the migration when the source sends nothing for {@code ms} while the loader waits for
+     * it (x-incoming-read-timeout); 0, the default here, waits as long as the connection lasts.
+     */
+    public IncomingMigration readTimeout(long ms) {
+        if (ms < 0) {
+            throw new IllegalArgumentException("read timeout must not be negative: " + ms);
+        }
+        this.readTimeoutMs = ms;
+        return this;
+    }
+
     public void start() {
         Thread.ofPlatform().name("godwit-incoming").start(this::run);
     }
 
     public void run() {
         startNanos = clock.nanoTime();
+        long timeout = readTimeoutMs;
+        ReadWatchdog watchdog = timeout > 0 ? new ReadWatchdog(conn.input(), timeout, conn::shutdown) : null;
         try {
             setStatus(SETUP);
             machine.expectIncoming();
-            StreamInput in = new StreamInput(conn.input());
+            StreamInput in = new StreamInput(watchdog != null ? watchdog : conn.input());
+            if (watchdog != null) {
+                watchdog.start();
+            }
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
             boolean blank = machine.isBlank();
@@ -86,27 +109,32 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             }
             if (foreign != null) {
                 foreign.finish(loaded);
+                foreign = null; // the machine keeps what it adopted
             }
             result = loaded;
-            if (!machine.state().running()) {
+            if (!machine.state().running()) { // post-copy started it at the switch
                 machine.start();
             }
-            if (returnPath != null) {
-                returnPath.send(ReturnPathMessage.shut(0));
-            }
+            confirmRunning();
             setStatus(COMPLETED);
         } catch (Throwable t) {
             if (foreign != null) {
                 foreign.abandon();
             }
-            error = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-            tellSourceWeFailed();
+            error = watchdog != null && watchdog.fired() ? watchdog.message()
+                    : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            if (watchdog == null || !watchdog.fired()) {
+                tellSourceWeFailed();
+            }
             conn.shutdown();
             abandonPostcopy();
             if (status.get() != FAILED) {
                 setStatus(FAILED);
             }
         } finally {
+            if (watchdog != null) {
+                watchdog.stop();
+            }
             try {
                 conn.close();
             } catch (IOException ignored) {
@@ -237,6 +265,9 @@ public final class IncomingMigration implements PostcopyDestination.Host {
                 }
                 returnPath.send(ReturnPathMessage.pong(c.intValue()));
             }
+            case SWITCHOVER_START -> {
+                // QEMU 10 tells the destination the source is about to stop; no handler here prepares for it
+            }
             default -> throw new StreamFormatException("command " + c.type() + " is not supported here", offset);
         }
     }
@@ -251,13 +282,52 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         }
     }
 
-    private void tellSourceWeFailed() {
+    /**
+     * SHUT(0): the machine runs. If the source cannot be told, it stays paused when its wait for
+     * SHUT ends; the machine here runs all the same, so the migration completed.
+     */
+    private void confirmRunning() {
         if (returnPath != null) {
             try {
-                returnPath.send(ReturnPathMessage.shut(1));
-            } catch (IOException ignored) {
-                // the source will see the connection drop instead
+                returnPath.send(ReturnPathMessage.shut(0));
+            } catch (IOException e) {
+                System.err.println("godwit: the machine runs, but the source could not be told: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * SHUT(1), the end of our direction, then what the source still sends is read and dropped
+     * until it closes (at most {@link #LINGER_MS}): closing with unread bytes would reset the
+     * connection, and a reset can discard the SHUT before the source has read it.
+     */
+    private void tellSourceWeFailed() {
+        if (returnPath == null) {
+            return;
+        }
+        try {
+            returnPath.send(ReturnPathMessage.shut(1));
+            conn.output().close();
+        } catch (IOException e) {
+            return; // the source will see the connection drop instead
+        }
+        Thread closer = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(LINGER_MS);
+                conn.shutdown();
+            } catch (InterruptedException done) {
+                // the source closed first
+            }
+        });
+        try {
+            ByteSource in = conn.input();
+            for (ByteBuffer b = in.next(null); b != null; b = in.next(b)) {
+                b.position(b.limit());
+            }
+        } catch (IOException ignored) {
+            // closed or shut: either way it is over
+        } finally {
+            closer.interrupt();
         }
     }
 
@@ -277,6 +347,16 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     /** What the loader saw, once completed. */
     public StateLoader.Result result() {
         return result;
+    }
+
+    /**
+     * Ends a load under way by shutting the connection down: the load fails, the machine stays
+     * stopped, and the source sees the connection drop. Nothing happens once the load is over.
+     */
+    public void abort() {
+        if (status.get().isActive()) {
+            conn.shutdown();
+        }
     }
 
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {

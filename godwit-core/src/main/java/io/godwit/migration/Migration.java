@@ -25,7 +25,9 @@ import io.godwit.trace.PassEvent;
 import io.godwit.trace.PendingEvent;
 import io.godwit.trace.SwitchoverEvent;
 import io.godwit.trace.Trace;
+import io.godwit.transport.ConnectAttempt;
 import io.godwit.transport.Connection;
+import io.godwit.transport.Transports;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +85,25 @@ public final class Migration {
     @FunctionalInterface
     public interface Opener {
         Connection open() throws IOException;
+
+        /** Called from another thread by a cancel: ends an {@link #open} under way at once, if it can. */
+        default void abandon() {}
+
+        /** Connects to {@code uri}, giving up after {@code timeoutMs} (0: never) or at once on a cancel. */
+        static Opener connecting(String uri, long timeoutMs) {
+            ConnectAttempt attempt = new ConnectAttempt();
+            return new Opener() {
+                @Override
+                public Connection open() throws IOException {
+                    return Transports.connect(uri, timeoutMs, attempt);
+                }
+
+                @Override
+                public void abandon() {
+                    attempt.cancel();
+                }
+            };
+        }
     }
 
     public Migration(Machine machine, Connection conn, Parameters params, Capabilities caps, Clock clock,
@@ -155,6 +176,9 @@ public final class Migration {
             saver.writer().command(Command.openReturnPath());
             returnPath = new SourceReturnPath(conn.input(), clock, thread);
             returnPath.start();
+            if (conn.peerMayRefuseAfterOpen()) {
+                confirmChannel(saver);
+            }
         }
         if (postcopyRam) { // the destination refuses early if it cannot do post-copy
             saver.writer().command(new PostcopyAdvise(RamBlock.PAGE_SIZE, StreamConstants.TARGET_PAGE_SIZE).toCommand());
@@ -166,6 +190,20 @@ public final class Migration {
         window = new BandwidthWindow(clock.nanoTime(), out.bytesWritten());
         return saver;
     }
+
+    /** The destination answers a PING once it has accepted the channel (a TLS certificate check). */
+    private void confirmChannel(StateSaver saver) throws IOException {
+        saver.writer().command(Command.ping(CONFIRM_PING));
+        out.flush();
+        try {
+            returnPath.awaitPong(() -> phase.get() == PHASE_CANCELLED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the destination to accept the channel", e);
+        }
+    }
+
+    private static final int CONFIRM_PING = 1;
 
     boolean rateExceeded() {
         Parameters p = params;
@@ -260,6 +298,10 @@ public final class Migration {
         if (returnPath != null && returnPath.error() != null) {
             throw new IOException("return path failed: " + returnPath.error().getMessage(), returnPath.error());
         }
+        if (returnPath != null && returnPath.shutSeenStatus() >= 0) { // QEMU: a SHUT before the end is an error
+            throw new IOException("the destination ended the migration (SHUT status " + returnPath.shutSeenStatus()
+                    + ") before the stream was complete");
+        }
     }
 
     /** Stop-copy: stop the machine, send the rest, hand over, and wait for the destination to run. */
@@ -284,7 +326,7 @@ public final class Migration {
         counters.set(Counter.DOWNTIME_BYTES, bytes - precopyBytes);
         long runningAt;
         if (returnPath != null) {
-            int shut = returnPath.awaitShut(() -> cancelAbandoned);
+            int shut = returnPath.awaitShut(() -> cancelAbandoned, params.returnPathTimeoutMs());
             if (shut != 0) {
                 destinationFailed = true;
                 throw new IOException("the destination failed to load the state (SHUT status " + shut + ")");
@@ -323,6 +365,11 @@ public final class Migration {
 
     Clock clock() {
         return clock;
+    }
+
+    /** x-return-path-timeout as the migration has it now. */
+    long returnPathTimeoutMs() {
+        return params.returnPathTimeoutMs();
     }
 
     Thread thread() {
@@ -445,7 +492,8 @@ public final class Migration {
             if (handedOver && inPostcopy) {
                 error += "; the destination runs in post-copy: the source stays paused";
             } else if (handedOver) {
-                error += "; the stream was complete, so the destination may be running: the source stays paused";
+                error += "; the stream was complete, so the destination may be running: the source stays paused"
+                        + " (cont resumes it)";
             }
         }
         if (stopped && !handedOver) {
@@ -454,6 +502,8 @@ public final class Migration {
             } else if (machine.state() == RunState.FINISH_MIGRATE) {
                 machine.stop(before); // a source that was not running goes back to how it was
             }
+        } else if (handedOver && machine.state() == RunState.FINISH_MIGRATE) {
+            machine.stop(RunState.POSTMIGRATE); // not resumed (split brain), but cont can if the user knows better
         }
         setStatus(cancelled && !handedOver ? CANCELLED : FAILED);
     }
@@ -524,6 +574,7 @@ public final class Migration {
             return false; // the destination runs: nothing to go back to (QEMU refuses it too)
         }
         if (phase.compareAndSet(PHASE_PRECOPY, PHASE_CANCELLED)) {
+            opener.abandon(); // still connecting: the connect ends now, not when the kernel gives up
             Connection c = conn;
             if (c != null) {
                 c.shutdown();
@@ -590,8 +641,15 @@ public final class Migration {
         MigrationInfo.Postcopy pc = switched < 0 ? null : new MigrationInfo.Postcopy(
                 ((end >= 0 ? end : clock.nanoTime()) - switched) / 1_000_000, -1, -1, -1, null);
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
-                expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters),
+                expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters, dirtyTracking(machine)),
                 MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc);
+    }
+
+    /** The RAM blocks' dirty tracking backends, in block order without repeats; null without RAM. */
+    static String dirtyTracking(Machine machine) {
+        String names = machine.ram().stream().map(b -> b.tracker().name()).distinct()
+                .collect(java.util.stream.Collectors.joining(","));
+        return names.isEmpty() ? null : names;
     }
 
     /** Thrown inside the migration thread when a cancel is seen. */

@@ -66,18 +66,34 @@ public record MigrationInfo(
         }
     }
 
-    /** The "ram" block of query-migrate. */
+    /**
+     * The "ram" block of query-migrate, with Godwit's {@code dirtyTracking}: the RAM blocks' dirty
+     * tracking backends ("explicit", "kernel", "hash"; comma-separated when they differ), or null.
+     */
     public record Ram(long transferred, long remaining, long total, long duplicate, long normal, long normalBytes,
             double mbps, long dirtySyncCount, long dirtyPagesRate, double pagesPerSecond, long precopyBytes,
-            long downtimeBytes, long postcopyBytes, long postcopyRequests, long skipped, long pageSize) {
+            long downtimeBytes, long postcopyBytes, long postcopyRequests, long skipped, long pageSize,
+            String dirtyTracking) {
+
+        public Ram(long transferred, long remaining, long total, long duplicate, long normal, long normalBytes,
+                double mbps, long dirtySyncCount, long dirtyPagesRate, double pagesPerSecond, long precopyBytes,
+                long downtimeBytes, long postcopyBytes, long postcopyRequests, long skipped, long pageSize) {
+            this(transferred, remaining, total, duplicate, normal, normalBytes, mbps, dirtySyncCount, dirtyPagesRate,
+                    pagesPerSecond, precopyBytes, downtimeBytes, postcopyBytes, postcopyRequests, skipped, pageSize, null);
+        }
 
         static Ram of(MigrationCounters c) {
+            return of(c, null);
+        }
+
+        static Ram of(MigrationCounters c, String dirtyTracking) {
             long normal = c.get(Counter.NORMAL_PAGES);
             return new Ram(c.get(Counter.TRANSFERRED), c.get(Counter.RAM_REMAINING), c.get(Counter.RAM_TOTAL),
                     c.get(Counter.ZERO_PAGES), normal, normal * StreamConstants.TARGET_PAGE_SIZE, c.mbps(),
                     c.get(Counter.DIRTY_SYNC_COUNT), c.get(Counter.DIRTY_PAGES_RATE), c.pagesPerSecond(),
                     c.get(Counter.PRECOPY_BYTES), c.get(Counter.DOWNTIME_BYTES), c.get(Counter.POSTCOPY_BYTES),
-                    c.get(Counter.POSTCOPY_REQUESTS), c.get(Counter.SKIPPED_PAGES), StreamConstants.TARGET_PAGE_SIZE);
+                    c.get(Counter.POSTCOPY_REQUESTS), c.get(Counter.SKIPPED_PAGES), StreamConstants.TARGET_PAGE_SIZE,
+                    dirtyTracking);
         }
     }
 
@@ -182,6 +198,9 @@ public record MigrationInfo(
         r.put("precopy-bytes", ram.precopyBytes);
         r.put("downtime-bytes", ram.downtimeBytes);
         r.put("postcopy-bytes", ram.postcopyBytes);
+        if (ram.dirtyTracking != null) {
+            r.put("dirty-tracking", ram.dirtyTracking); // a Godwit extension; QEMU has no such key
+        }
         return r;
     }
 }

@@ -11,4 +11,10 @@ public interface MigrationListener {
 
     /** A pass over dirty memory completed; {@code count} is dirty-sync-count. */
     default void passCompleted(long count) {}
+
+    /**
+     * A destination stopped waiting for its source before any migration began (the listener was
+     * closed or failed); {@code address} is where it listened.
+     */
+    default void incomingFailed(String address, String reason) {}
 }

@@ -137,7 +137,7 @@ final class PostcopySource {
                 saver.completePostcopy();
                 counters.set(Counter.TRANSFERRED, m.out().bytesWritten());
                 counters.set(Counter.POSTCOPY_BYTES, m.out().bytesWritten() - switchedBytes);
-                int shut = m.returnPath().awaitShut(() -> false);
+                int shut = m.returnPath().awaitShut(() -> false, m.returnPathTimeoutMs());
                 destinationRunning();
                 if (shut != 0) {
                     failedBeforeRunning();
@@ -161,15 +161,15 @@ final class PostcopySource {
     private void iterate() throws IOException {
         Pending pending = new Pending();
         while (true) {
-            m.checkInterrupts();
             destinationRunning();
             SourceReturnPath rp = m.returnPath();
-            int shut = rp.shutStatus();
-            if (shut >= 0) {
+            int shut = rp.shutSeenStatus();
+            if (shut >= 0) { // before checkInterrupts, which would report it without the post-copy outcome
                 failedBeforeRunning();
                 throw new DestinationEnded("the destination ended the migration (SHUT status " + shut
                         + ") before every page was sent");
             }
+            m.checkInterrupts();
             if (rp.finished()) { // no page request can reach us any more
                 throw new IOException("the return path closed during post-copy");
             }
@@ -202,7 +202,7 @@ final class PostcopySource {
     /** A destination that said SHUT(non-zero) before answering PING 0x42 never ran. */
     private void failedBeforeRunning() {
         SourceReturnPath rp = m.returnPath();
-        if (rp.shutStatus() > 0 && rp.packageLoadedNanos() < 0) {
+        if (rp.shutSeenStatus() > 0 && rp.packageLoadedNanos() < 0) {
             m.destinationFailedBeforeRunning();
         }
     }

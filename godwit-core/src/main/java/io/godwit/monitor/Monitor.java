@@ -16,9 +16,14 @@ import io.godwit.migration.MigrationStatus;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.options.TlsParameters;
+import io.godwit.transport.ChannelWrapper;
+import io.godwit.transport.Connection;
 import io.godwit.transport.Listener;
 import io.godwit.transport.MigrationUri;
 import io.godwit.transport.Transports;
+import io.godwit.transport.tls.Authz;
+import io.godwit.transport.tls.TlsCreds;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +46,9 @@ public final class Monitor implements AutoCloseable {
     private volatile IncomingMigration incoming;
     private volatile Listener listener;
     private volatile String listenAddress;
+    private final UserObjects objects = new UserObjects();
+    private volatile TlsParameters tls = TlsParameters.defaults();
+    private volatile String incomingError; // why the last incoming connection was refused
 
     public Monitor(Machine machine, Clock clock, MonitorEvents events) {
         this.machine = machine;
@@ -87,7 +95,7 @@ public final class Monitor implements AutoCloseable {
     // ----------------------------------------------------------- migration
 
     /** Starts migrating this machine to {@code uri}; the outcome shows in query-migrate. */
-    public synchronized void migrate(String uri) {
+    public synchronized Migration migrate(String uri) {
         MigrationUri.parse(uri); // a malformed URI is refused here, not reported later
         if (migrationActive()) {
             throw new MonitorException("There's a migration process in progress");
@@ -95,9 +103,40 @@ public final class Monitor implements AutoCloseable {
         if (machine.state() == RunState.INMIGRATE) {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
-        Migration m = new Migration(machine, () -> Transports.connect(uri), params, caps, clock, fanOut());
+        Parameters p = params;
+        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut());
         outgoing = m;
         m.start();
+        return m;
+    }
+
+    /**
+     * Connects to {@code uri} and wraps the channel as the TLS parameters want it, on the migration
+     * thread: a TLS refusal is a failed migration, as in QEMU.
+     */
+    private Migration.Opener opener(String uri, Parameters p, TlsParameters tp) {
+        Migration.Opener raw = Migration.Opener.connecting(uri, p.connectTimeoutMs());
+        return new Migration.Opener() {
+            @Override
+            public Connection open() throws IOException {
+                ChannelWrapper w = security(tp); // bad TLS parameters fail before any connect
+                return w.wrap(raw.open());
+            }
+
+            @Override
+            public void abandon() {
+                raw.abandon();
+            }
+        };
+    }
+
+    /** What an outgoing connection goes through, as the TLS parameters want it. */
+    private ChannelWrapper security(TlsParameters tp) throws IOException {
+        try {
+            return ChannelSecurity.outgoing(tp, objects);
+        } catch (MonitorException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Listens on {@code uri} for an incoming migration, in the background. */
@@ -109,25 +148,38 @@ public final class Monitor implements AutoCloseable {
         if (machine.state() != RunState.PRELAUNCH && machine.state() != RunState.INMIGRATE) {
             throw new MonitorException("The machine has already run; an incoming migration needs a fresh machine");
         }
+        ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
         machine.expectIncoming();
-        Listener l = Transports.listen(uri);
+        Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
+                notice -> System.err.println("godwit: " + notice), security != ChannelWrapper.NONE);
+        incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();
-        Thread.ofPlatform().name("godwit-accept").start(() -> accept(l));
+        incomingError = null;
+        Thread.ofPlatform().name("godwit-accept").start(() -> accept(l, security));
         return listenAddress;
     }
 
-    private void accept(Listener l) {
+    private void accept(Listener l, ChannelWrapper security) {
         IncomingMigration in;
         try {
-            in = new IncomingMigration(machine, l.accept(), caps, clock, fanOut());
+            in = new IncomingMigration(machine, security.wrap(l.accept()), caps, clock, fanOut())
+                    .readTimeout(params.incomingReadTimeoutMs());
         } catch (IOException e) {
             synchronized (this) {
                 listener = null;
+                listenAddress = null; // closed: one connection per migrate-incoming
+                incomingError = closed ? null : e.getMessage();
             }
             if (!closed) {
+                // QEMU reports a refused TLS session on stderr and stays ready for another attempt
                 System.err.println("godwit: incoming migration on " + l.address() + ": " + e.getMessage());
+                if (caps.has(Capability.EVENTS)) {
+                    events.emit("MIGRATION", Map.of("status", MigrationStatus.FAILED.qmpName));
+                }
             }
+            String reason = closed ? "closed before a source connected" : e.getMessage();
+            listeners.forEach(x -> x.incomingFailed(l.address(), reason));
             return;
         }
         synchronized (this) {
@@ -144,7 +196,7 @@ public final class Monitor implements AutoCloseable {
         if (m == null || m.status() != MigrationStatus.POSTCOPY_PAUSED) {
             throw new MonitorException("Cannot resume if there is no paused migration");
         }
-        m.resume(() -> Transports.connect(uri));
+        m.resume(opener(uri, params, tls)); // a resumed post-copy is as secure as the first connection
     }
 
     /** migrate-pause: breaks the link of a post-copy migration, outgoing or incoming; both sides pause. */
@@ -175,11 +227,12 @@ public final class Monitor implements AutoCloseable {
         if (in == null || in.status() != MigrationStatus.POSTCOPY_PAUSED) {
             throw new MonitorException("Migrate recover can only be run when postcopy is paused.");
         }
+        ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
         Listener l = Transports.listen(uri);
         listenAddress = l.address();
         Thread.ofPlatform().name("godwit-recover-accept").start(() -> {
             try (l) {
-                in.recover(l.accept());
+                in.recover(security.wrap(l.accept()));
             } catch (IOException | IllegalStateException e) {
                 if (!closed) {
                     System.err.println("godwit: migrate-recover on " + l.address() + ": " + e.getMessage());
@@ -235,11 +288,16 @@ public final class Monitor implements AutoCloseable {
         if (m != null) {
             return m.info();
         }
-        if (incoming != null) {
-            return incoming.info();
+        IncomingMigration in = incoming;
+        if (in != null && in.status() != MigrationStatus.NONE) {
+            return in.info();
         }
-        MigrationStatus status = listener != null ? MigrationStatus.SETUP : MigrationStatus.NONE;
-        return new MigrationInfo(status, null, -1, -1, -1, -1, 0, null, List.of(), null);
+        // accepted but not started yet counts as the listener's setup; a refused TLS session as failed
+        String refused = incomingError;
+        MigrationStatus status = listener != null || in != null ? MigrationStatus.SETUP
+                : refused != null ? MigrationStatus.FAILED : MigrationStatus.NONE;
+        return new MigrationInfo(status, status == MigrationStatus.FAILED ? refused : null, -1, -1, -1, -1, 0, null,
+                List.of(), null);
     }
 
     /** The URI an incoming migration is listened for on (a tcp port 0 resolved), or null. */
@@ -250,6 +308,16 @@ public final class Monitor implements AutoCloseable {
     public MigrationInfo outgoingInfo() {
         Migration m = outgoing;
         return m != null ? m.info() : null;
+    }
+
+    /** The last outgoing migration, or null. */
+    public Migration outgoing() {
+        return outgoing;
+    }
+
+    /** The last incoming migration once a source has connected, or null. */
+    public IncomingMigration incoming() {
+        return incoming;
     }
 
     // ------------------------------------------------- capabilities, params
@@ -275,19 +343,57 @@ public final class Monitor implements AutoCloseable {
 
     /** Sets parameters by QMP name; an active migration takes them from its next iteration. */
     public synchronized void setParameters(Map<String, Long> changes) {
+        setParameters(changes, Map.of());
+    }
+
+    /**
+     * Sets numeric and string parameters at once: all or none. TLS parameters apply to the next
+     * migration (a running one keeps its session).
+     */
+    public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings) {
         Parameters p = params;
+        TlsParameters t = tls;
         try {
             for (var e : changes.entrySet()) {
                 p = p.with(e.getKey(), e.getValue());
+            }
+            for (var e : strings.entrySet()) {
+                t = t.with(e.getKey(), e.getValue());
             }
         } catch (IllegalArgumentException e) {
             throw new MonitorException(e.getMessage());
         }
         params = p;
+        tls = t;
         Migration m = outgoing;
         if (m != null && m.status().isActive()) {
             m.setParameters(p);
         }
+    }
+
+    public TlsParameters tlsParameters() {
+        return tls;
+    }
+
+    // ------------------------------------------------------------- objects
+
+    /** object-add of tls-creds-x509 or tls-creds-psk (loaded and checked by the caller). */
+    public void addObject(TlsCreds creds) {
+        objects.add(creds.id(), creds);
+    }
+
+    /** object-add of authz-list or authz-simple. */
+    public void addObject(Authz authz) {
+        objects.add(authz.id(), authz);
+    }
+
+    /** object-del. A migration under way keeps the objects it started with. */
+    public void deleteObject(String id) {
+        objects.remove(id);
+    }
+
+    public UserObjects objects() {
+        return objects;
     }
 
     // ---------------------------------------------------------- run state
@@ -440,7 +546,10 @@ public final class Monitor implements AutoCloseable {
 
     private volatile boolean closed;
 
-    /** Cancels what can be cancelled and stops listening; the machine itself is the caller's. */
+    /**
+     * Cancels what can be cancelled, stops listening and ends an incoming load under way (the
+     * machine stays stopped); the machine itself is the caller's.
+     */
     @Override
     public synchronized void close() {
         closed = true;
@@ -452,7 +561,9 @@ public final class Monitor implements AutoCloseable {
         }
         IncomingMigration in = incoming;
         if (in != null && in.status().isPostcopy()) {
-            in.abandon();
+            in.abandon(); // the destination runs; its load cannot be undone
+        } else if (in != null && in.status().isActive()) {
+            in.abort();
         }
         Listener l = listener;
         if (l != null) {

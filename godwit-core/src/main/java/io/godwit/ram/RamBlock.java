@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
  * A named block of off-heap memory in 4 KiB pages (QEMU's RAMBlock). Writes go through this class
  * so they mark the dirty bitmap; reads may use {@link #segment()} directly, except on a
  * destination in post-copy: there a page may not have arrived yet, and only this class's methods
- * wait for it (see {@link IncomingPages}).
+ * wait for it (see {@link IncomingPages}). A block with a {@link DirtyTracker} other than
+ * {@link DirtyTracker#EXPLICIT} may also be written with plain stores to its segment: the tracker
+ * finds those writes while a migration runs.
  *
  * <p>The block also knows which pages may be non-zero ("populated"): a page never written since
- * the block was created is zero without being read, as an untouched anonymous page is. The
+ * the block was created is zero without being read, as an untouched anonymous page is (for a
+ * tracked block, only while its tracker runs: it marks what plain stores wrote before). The
  * populated bitmap is updated by whoever migrates the block (one migration at a time); writers only
  * touch the dirty bitmap, whose marks count as populated until they are folded in.
  */
@@ -32,6 +35,9 @@ public final class RamBlock implements AutoCloseable {
     private volatile java.util.function.LongConsumer onWrite; // storage attributes hear of writes
     private final DirtyTracker tracker;
     private volatile IncomingPages incoming; // post-copy, destination: pages that may not have arrived
+    // False while plain stores may have written pages that neither bitmap shows (a tracker other
+    // than EXPLICIT that is not running): then no page is known to be zero.
+    private volatile boolean zeroKnown;
 
     public RamBlock(String name, long size, boolean prealloc) {
         this(name, size, prealloc, DirtyTracker.EXPLICIT);
@@ -51,6 +57,7 @@ public final class RamBlock implements AutoCloseable {
         this.name = name;
         this.size = size;
         this.tracker = java.util.Objects.requireNonNull(tracker, "tracker");
+        this.zeroKnown = tracker == DirtyTracker.EXPLICIT;
         this.arena = Arena.ofShared();
         this.segment = RamMemory.allocate(arena, size, prealloc);
         this.dirty = new AtomicBitSet(size >>> PAGE_SHIFT);
@@ -216,12 +223,18 @@ public final class RamBlock implements AutoCloseable {
 
     /** False only when the page is known to be zero: never written, nothing loaded into it. */
     public boolean mayBeNonZero(long page) {
+        if (!zeroKnown) {
+            return true;
+        }
         int w = (int) (page >>> 6);
         return ((populated[w] | dirty.word(w)) & (1L << page)) != 0;
     }
 
     /** True when no page of {@code [from, to)} may be non-zero. */
     public boolean knownZero(long fromPage, long toPage) {
+        if (!zeroKnown) {
+            return false;
+        }
         for (long p = fromPage; p < toPage; ) {
             int w = (int) (p >>> 6);
             long mask = -1L << p;
@@ -235,6 +248,14 @@ public final class RamBlock implements AutoCloseable {
             p = wordEnd;
         }
         return true;
+    }
+
+    /**
+     * A tracker says whether every page that may hold data is populated or marked dirty: true once
+     * it has marked the pages written before it started, false when it stops.
+     */
+    void zeroPagesKnown(boolean known) {
+        zeroKnown = known || tracker == DirtyTracker.EXPLICIT;
     }
 
     /** Records that a page now holds data (the destination loaded it). */

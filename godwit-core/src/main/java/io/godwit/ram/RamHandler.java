@@ -13,6 +13,7 @@ import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
 import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamWriter;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.RamDiscard;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
@@ -28,14 +29,13 @@ import java.util.function.Supplier;
  * Migrates RAM blocks in QEMU's "ram" section, version 4 (migration/ram.c). The source keeps a
  * migration bitmap per block: all pages at setup (the bulk pass), then what each sync takes from
  * the writers' dirty bitmaps. Pages go out as PAGE records, or ZERO records when they are zero.
+ * {@link RamRecordReader} has the record layout, and reads the records for the destination here.
  */
 public final class RamHandler implements SaveVmHandler {
     public static final int VERSION = RAM_VERSION;
     /** An iteration gives the loop back control at least this often (QEMU's MAX_WAIT, 50 ms). */
     static final long MAX_ITERATE_NANOS = 50_000_000L;
     private static final long RATE_PERIOD_NANOS = 1_000_000_000L;
-    private static final long VALID_LOAD_FLAGS = RAM_FLAG_ZERO | RAM_FLAG_MEM_SIZE | RAM_FLAG_PAGE | RAM_FLAG_EOS
-            | RAM_FLAG_CONTINUE | RAM_FLAG_MULTIFD_FLUSH;
 
     private final Supplier<List<RamBlock>> blocks;
     private volatile UnusedPages unusedPages;
@@ -59,6 +59,7 @@ public final class RamHandler implements SaveVmHandler {
     private long skippedPages;
     private long periodStart;
     private long periodDirtyPages;
+    private final MemorySegment sentCopy = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
 
     // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
     private volatile PageRequestQueue requests;
@@ -67,7 +68,7 @@ public final class RamHandler implements SaveVmHandler {
     // Destination state: owned by the thread that loads (the incoming thread, then in post-copy the
     // listen thread, which takes the stream over at POSTCOPY_LISTEN).
     private Map<String, RamBlock> byName;
-    private RamBlock loadBlock;
+    private RamRecordReader<RamBlock> reader;
     private boolean tracking; // post-copy was advised: every arriving page is marked received
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
@@ -86,7 +87,10 @@ public final class RamHandler implements SaveVmHandler {
         return s != null && s.capabilities().has(Capability.POSTCOPY_RAM);
     }
 
-    /** Creates the RAM blocks a source has and this side lacks (a machine that takes the source's layout). */
+    /**
+     * Creates the RAM blocks a source has and this side lacks (a machine that takes the source's
+     * layout); throws IllegalArgumentException for a block it refuses.
+     */
     @FunctionalInterface
     public interface BlockAdopter {
         RamBlock adopt(String name, long length);
@@ -359,6 +363,8 @@ public final class RamHandler implements SaveVmHandler {
         long offset = page << PAGE_SHIFT;
         MemorySegment seg = block.segment();
         UnusedPages u = unusedPages;
+        DirtyTracker tracker = block.tracker();
+        boolean tell = tracker.wantsSentPages();
         if (u != null && u.unused(block, page)) {
             header(out, block, offset, RAM_FLAG_ZERO); // the guest gave it up: it reads as zero there
             out.put8(0);
@@ -369,8 +375,18 @@ public final class RamHandler implements SaveVmHandler {
             zeroPages++;
         } else {
             header(out, block, offset, RAM_FLAG_PAGE);
-            out.putSegment(seg, offset, PAGE_SIZE);
+            if (tell) { // the tracker hears of the very bytes that go out, not a later read of the page
+                MemorySegment.copy(seg, offset, sentCopy, 0, PAGE_SIZE);
+                out.putSegment(sentCopy, 0, PAGE_SIZE);
+                tracker.sent(block, page, sentCopy);
+            } else {
+                out.putSegment(seg, offset, PAGE_SIZE);
+            }
             normalPages++;
+            return;
+        }
+        if (tell) {
+            tracker.sent(block, page, ZeroPages.page());
         }
     }
 
@@ -405,66 +421,54 @@ public final class RamHandler implements SaveVmHandler {
         for (RamBlock b : blocks.get()) {
             byName.put(b.name(), b);
         }
-        loadBlock = null;
+        Map<String, RamBlock> here = byName; // grows with the blocks an adopter makes
+        reader = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE, new NamedTargets<>(here::get,
+                RamBlock::name, RamBlock::size, name -> "unknown RAM block '" + name + "': expected one of "
+                        + here.keySet()));
     }
 
     @Override
     public void loadState(LoadContext ctx, int versionId) throws IOException {
         StreamInput in = ctx.in();
-        if (versionId != VERSION) {
-            throw new StreamFormatException("ram section version " + versionId + "; expected " + VERSION, in.position());
-        }
+        RamRecordReader.checkVersion(versionId, in.position());
         while (true) {
-            long at = in.position();
-            long word = in.getBe64();
-            long flags = word & (PAGE_SIZE - 1);
-            long addr = word & -PAGE_SIZE;
-            if ((flags & ~VALID_LOAD_FLAGS) != 0) {
-                throw new StreamFormatException(String.format("unsupported RAM flags 0x%x; expected ZERO, PAGE, "
-                        + "MEM_SIZE or EOS", flags & ~VALID_LOAD_FLAGS), at);
-            }
-            RamBlock block = null;
-            if ((flags & (RAM_FLAG_ZERO | RAM_FLAG_PAGE)) != 0) {
-                block = blockFromStream(in, flags, at);
-                if (addr >= block.size()) {
-                    throw new StreamFormatException(String.format("RAM offset 0x%x beyond block '%s' of %d bytes",
-                            addr, block.name(), block.size()), at);
-                }
-            }
-            switch ((int) (flags & ~RAM_FLAG_CONTINUE)) {
-                case (int) RAM_FLAG_MEM_SIZE -> parseBlocks(in, addr);
-                case (int) RAM_FLAG_ZERO -> {
-                    int fill = in.get8();
-                    if (fill != 0) {
-                        throw new StreamFormatException("zero page with fill byte " + fill + "; expected 0", at);
-                    }
-                    if (!(tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT))) {
-                        loadZero(block, addr);
-                        if (tracking) {
-                            IncomingPages.arrived(block, addr >>> PAGE_SHIFT);
-                        }
+            switch (reader.next(in)) {
+                case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset());
+                case RamRecord.Zero<RamBlock> z -> {
+                    if (!(tracking && IncomingPages.alreadyHere(z.block(), z.offset() >>> PAGE_SHIFT))) {
+                        loadZero(z.block(), z.offset());
+                        arrived(z.block(), z.offset());
                     }
                 }
-                case (int) RAM_FLAG_PAGE -> {
-                    if (tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
-                        in.skip(PAGE_SIZE);
-                    } else {
-                        in.copyTo(block.segment(), addr, PAGE_SIZE);
-                        block.setPopulated(addr >>> PAGE_SHIFT);
-                        if (tracking) {
-                            IncomingPages.arrived(block, addr >>> PAGE_SHIFT);
-                        }
-                    }
-                }
-                case (int) RAM_FLAG_MULTIFD_FLUSH -> {
+                case RamRecord.ListedBlock<RamBlock> b -> listed(b);
+                case RamRecord.MemSize<RamBlock> m -> { }
+                case RamRecord.MultifdFlush<RamBlock> f -> {
                     // a sync point for multifd channels; nothing to do on a single channel
                 }
-                case (int) RAM_FLAG_EOS -> {
+                case RamRecord.Eos<RamBlock> e -> {
                     return;
                 }
-                default -> throw new StreamFormatException(String.format(
-                        "unknown combination of RAM flags 0x%x", flags), at);
+                case RamRecord.Xbzrle<RamBlock> x -> throw new IllegalStateException("XBZRLE from a LOADABLE reader");
+                case RamRecord.Compressed<RamBlock> c -> throw new IllegalStateException(
+                        "COMPRESS_PAGE from a LOADABLE reader");
             }
+        }
+    }
+
+    /** A page's bytes; in post-copy a page already received (asked for, or written here since) is skipped. */
+    private void loadPage(StreamInput in, RamBlock block, long addr) throws IOException {
+        if (tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+            in.skip(PAGE_SIZE);
+            return;
+        }
+        in.copyTo(block.segment(), addr, PAGE_SIZE);
+        block.setPopulated(addr >>> PAGE_SHIFT);
+        arrived(block, addr);
+    }
+
+    private void arrived(RamBlock block, long addr) {
+        if (tracking) {
+            IncomingPages.arrived(block, addr >>> PAGE_SHIFT);
         }
     }
 
@@ -490,22 +494,6 @@ public final class RamHandler implements SaveVmHandler {
         DiscardRanges.apply(b, d, at);
     }
 
-    private RamBlock blockFromStream(StreamInput in, long flags, long at) throws IOException {
-        if ((flags & RAM_FLAG_CONTINUE) != 0) {
-            if (loadBlock == null) {
-                throw new StreamFormatException("RAM record continues a block but no block was named before", at);
-            }
-            return loadBlock;
-        }
-        String name = in.getString8();
-        RamBlock b = byName.get(name);
-        if (b == null) {
-            throw new StreamFormatException("unknown RAM block '" + name + "': expected one of " + byName.keySet(), at);
-        }
-        loadBlock = b;
-        return b;
-    }
-
     private static void loadZero(RamBlock block, long addr) {
         long page = addr >>> PAGE_SHIFT;
         if (block.mayBeNonZero(page) && !ZeroPages.isZero(block.segment(), addr)) {
@@ -513,44 +501,40 @@ public final class RamHandler implements SaveVmHandler {
         }
     }
 
-    /** The MEM_SIZE record: every block the source has, with its length, must exist here alike. */
-    private void parseBlocks(StreamInput in, long total) throws IOException {
-        long left = total;
-        while (left > 0) {
-            long at = in.position();
-            String name = in.getString8();
-            long length = in.getBe64();
-            RamBlock b = byName.get(name);
-            BlockAdopter a = adopter;
-            if (b == null && a != null) {
-                if (length <= 0 || length % PAGE_SIZE != 0 || length > left) {
-                    throw new StreamFormatException("RAM block '" + name + "' of " + length
-                            + " bytes; expected a positive multiple of " + PAGE_SIZE + " within the total " + total, at);
-                }
+    /** A block of the MEM_SIZE list: every block the source has, with its length, must exist here alike. */
+    private void listed(RamRecord.ListedBlock<RamBlock> entry) throws StreamFormatException {
+        String name = entry.name();
+        long length = entry.length();
+        RamBlock b = byName.get(name);
+        BlockAdopter a = adopter;
+        if (b == null && a != null) {
+            if (length <= 0 || length % PAGE_SIZE != 0 || length > entry.remaining()) {
+                throw new StreamFormatException("RAM block '" + name + "' of " + length + " bytes; expected a positive "
+                        + "multiple of " + PAGE_SIZE + " within the total " + entry.total(), entry.at());
+            }
+            try {
                 b = a.adopt(name, length);
-                byName.put(name, b);
-                if (tracking) {
-                    b.trackIncoming();
-                }
+            } catch (IllegalArgumentException refused) { // a bound of the adopting machine
+                throw new StreamFormatException(refused.getMessage(), entry.at());
             }
-            if (b == null) {
-                throw new StreamFormatException("unknown RAM block '" + name + "' (" + length
-                        + " bytes) on the source: expected one of " + byName.keySet(), at);
+            if (tracking) {
+                b.trackIncoming();
             }
-            if (length != b.size()) {
-                throw new StreamFormatException("RAM block '" + name + "' has " + length
-                        + " bytes on the source; expected " + b.size() + " as here", at);
-            }
-            left -= length;
+            byName.put(name, b);
         }
-        if (left < 0) {
-            throw new StreamFormatException("RAM block list adds up to more than its total " + total, in.position());
+        if (b == null) {
+            throw new StreamFormatException("unknown RAM block '" + name + "' (" + length
+                    + " bytes) on the source: expected one of " + byName.keySet(), entry.at());
+        }
+        if (length != b.size()) {
+            throw new StreamFormatException("RAM block '" + name + "' has " + length
+                    + " bytes on the source; expected " + b.size() + " as here", entry.at());
         }
     }
 
     @Override
     public void loadCleanup() {
         byName = null;
-        loadBlock = null;
+        reader = null;
     }
 }

@@ -2,8 +2,6 @@ package io.godwit.savevm;
 
 import io.godwit.stream.StreamConstants;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -32,12 +30,11 @@ public final class HandlerRegistry {
             throw new IllegalArgumentException("handler " + idstr + "/" + instanceId + " is already registered");
         }
         SaveStateEntry e = new SaveStateEntry(idstr, instanceId, versionId, priority, nextSectionId++, handler);
-        List<SaveStateEntry> sorted = new ArrayList<>(entries);
-        sorted.add(e);
-        sorted.sort(Comparator.comparingInt(SaveStateEntry::priority).reversed()
-                .thenComparingInt(SaveStateEntry::sectionId));
-        entries.clear();
-        entries.addAll(sorted);
+        int at = 0; // after every entry of this priority or higher: the new one has the highest section id
+        while (at < entries.size() && entries.get(at).priority() >= priority) {
+            at++;
+        }
+        entries.add(at, e);
         return e;
     }
 

@@ -60,6 +60,11 @@ public final class RawSection implements SaveVmHandler {
         return versionId;
     }
 
+    /** How many bytes the section holds. */
+    public int size() {
+        return state.length;
+    }
+
     /** The section's bytes as received (a copy). */
     public byte[] state() {
         return state.clone();

@@ -224,7 +224,11 @@ public final class StateLoader {
         if (h.isStartOrFull()) {
             e = registry.find(h.idstr(), h.instanceId());
             if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL) {
-                e = adopter.adopt(h);
+                try {
+                    e = adopter.adopt(h);
+                } catch (IllegalArgumentException refused) {
+                    throw new StreamFormatException(refused.getMessage(), at);
+                }
             }
             if (e == null) {
                 throw new StreamFormatException("unknown section '" + h.idstr() + "' instance " + h.instanceId()

@@ -5,7 +5,6 @@ import io.godwit.savevm.Pending;
 import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.SaveVmHandler;
 import io.godwit.stream.StreamFormatException;
-import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -15,6 +14,7 @@ import java.util.function.Supplier;
  * version 0): runs of changed page states as MORE records (be64 first page << 12 | MORE, be64
  * count, one byte per page), up to 512 KiB per record; DONE after the last at stop-copy; EOS
  * ends each section. Every state is sent once at first, then whatever changes.
+ * {@link StattribRecordReader} has the record layout, and reads the records for the destination here.
  */
 public final class StattribMigration implements SaveVmHandler {
     public static final String IDSTR = "s390-storage_attributes";
@@ -146,40 +146,20 @@ public final class StattribMigration implements SaveVmHandler {
     @Override
     public void loadState(LoadContext ctx, int versionId) throws IOException {
         StorageAttributes into = attributes.get();
-        StreamInput in = ctx.in();
-        while (true) {
-            long at = in.position();
-            long word = in.getBe64();
-            long flags = word & ((1 << PAGE_BITS) - 1);
-            long first = word >>> PAGE_BITS;
-            if (flags == FLAG_MORE) {
-                long count = in.getBe64();
+        StattribRecordReader reader = new StattribRecordReader(into == null ? -1 : into.pages());
+        StattribRecord r;
+        do {
+            r = reader.next(ctx.in());
+            if (r instanceof StattribRecord.Run run) {
                 if (into == null) {
-                    throw new StreamFormatException("storage attributes for a machine that has none here", at);
+                    throw new StreamFormatException("storage attributes for a machine that has none here", run.at());
                 }
-                if (count < 0 || count > MAX_RUN || first + count > into.pages()) {
-                    throw new StreamFormatException("storage attributes for pages " + first + " to " + (first + count)
-                            + "; this machine has " + into.pages(), at);
+                byte[] states = run.states();
+                for (int i = 0; i < states.length; i++) {
+                    into.load(run.first() + i, states[i]);
                 }
-                byte[] values = in.getBytes((int) count);
-                for (int i = 0; i < count; i++) {
-                    if (values[i] < 0 || values[i] > 3) {
-                        throw new StreamFormatException("storage attribute " + (values[i] & 0xff) + " for page " + (first + i)
-                                + "; expected 0 to 3", at);
-                    }
-                }
-                for (int i = 0; i < count; i++) {
-                    into.load(first + i, values[i]);
-                }
-            } else if (flags == FLAG_DONE) {
-                // the last values are in: nothing to synchronise here
-            } else if (flags == FLAG_EOS) {
-                return;
-            } else if (flags == FLAG_ERROR) {
-                throw new StreamFormatException("storage attributes data is incomplete (ERROR from the source)", at);
-            } else {
-                throw new StreamFormatException(String.format("unexpected storage attribute flags 0x%x", flags), at);
             }
-        }
+            // DONE: the last values are in, nothing to synchronise here
+        } while (!r.last());
     }
 }

@@ -22,6 +22,16 @@ public interface Connection extends Closeable {
     }
 
     /**
+     * True when the peer may still refuse the channel after it was opened: a TLS server judges the
+     * client's certificate after the client's handshake is over (QEMU checks it only then). A source
+     * with a return path then asks the destination to answer a PING before it sends any state, so a
+     * refusal fails the migration before the point of no return.
+     */
+    default boolean peerMayRefuseAfterOpen() {
+        return false;
+    }
+
+    /**
      * Called when the whole stream has been written and no return path will confirm it: waits
      * until the peer has it (an exec: command has exited successfully) or throws.
      */

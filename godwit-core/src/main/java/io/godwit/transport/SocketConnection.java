@@ -3,6 +3,7 @@ package io.godwit.transport;
 import io.godwit.stream.ByteSink;
 import io.godwit.stream.ByteSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /** A migration over a TCP or unix-domain stream socket; the return path runs back over it. */
@@ -13,12 +14,24 @@ final class SocketConnection implements Connection {
     private final String uri;
     private final ChannelSink out;
     private final ChannelSource in;
+    private ByteBuffer unread; // bytes read before the connection was handed over; reader thread only
 
     SocketConnection(SocketChannel channel, String uri) {
+        this(channel, uri, null);
+    }
+
+    /** @param unread what was read already (a listener checked the stream header), read first */
+    SocketConnection(SocketChannel channel, String uri, ByteBuffer unread) {
         this.channel = channel;
         this.uri = uri;
         this.out = new ChannelSink(channel, BUFFER, uri);
         this.in = new ChannelSource(channel, BUFFER, uri);
+        this.unread = unread != null && unread.hasRemaining() ? unread : null;
+    }
+
+    /** The socket itself, for tests of its options. */
+    SocketChannel channel() {
+        return channel;
     }
 
     @Override
@@ -48,7 +61,12 @@ final class SocketConnection implements Connection {
     public ByteSource input() {
         return new ByteSource() {
             @Override
-            public java.nio.ByteBuffer next(java.nio.ByteBuffer consumed) throws IOException {
+            public ByteBuffer next(ByteBuffer consumed) throws IOException {
+                ByteBuffer first = unread;
+                if (first != null) {
+                    unread = null;
+                    return first;
+                }
                 return in.next(consumed);
             }
 

@@ -3,12 +3,12 @@ package io.godwit.transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /** Opens migration channels from URIs: the source connects, the destination listens. */
 public final class Transports {
@@ -16,24 +16,20 @@ public final class Transports {
 
     /** The source side: connects to (or creates, for file:, or starts, for exec:) the destination. */
     public static Connection connect(String uri) throws IOException {
+        return connect(uri, 0, new ConnectAttempt());
+    }
+
+    /**
+     * As {@link #connect(String)}, giving up a tcp or unix connect after {@code timeoutMs} (0: when
+     * the kernel does) or as soon as {@code attempt} is cancelled from another thread.
+     */
+    public static Connection connect(String uri, long timeoutMs, ConnectAttempt attempt) throws IOException {
         MigrationUri u = MigrationUri.parse(uri);
         return switch (u.scheme()) {
-            case TCP -> {
-                try {
-                    SocketChannel ch = SocketChannel.open(new InetSocketAddress(u.host(), u.port()));
-                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    yield new SocketConnection(ch, uri);
-                } catch (IOException e) {
-                    throw new IOException(uri + ": cannot connect: " + reason(e), e);
-                }
-            }
-            case UNIX -> {
-                try {
-                    yield new SocketConnection(SocketChannel.open(UnixDomainSocketAddress.of(u.path())), uri);
-                } catch (IOException e) {
-                    throw new IOException(uri + ": cannot connect: " + reason(e), e);
-                }
-            }
+            case TCP -> new SocketConnection(SocketDialer.connect(new InetSocketAddress(u.host(), u.port()), uri,
+                    timeoutMs, attempt), uri);
+            case UNIX -> new SocketConnection(SocketDialer.connect(UnixDomainSocketAddress.of(u.path()), uri,
+                    timeoutMs, attempt), uri);
             case FILE -> FileConnection.forWriting(u.path(), uri);
             case EXEC -> ExecConnection.start(u.command(), uri);
         };
@@ -41,35 +37,56 @@ public final class Transports {
 
     /** The destination side: listens on (or opens, for file:, or starts, for exec:) the URI. */
     public static Listener listen(String uri) throws IOException {
+        return listen(uri, () -> 0, notice -> System.err.println("godwit: " + notice));
+    }
+
+    /**
+     * As {@link #listen(String)}; a tcp or unix listener closes a connection that sends no stream
+     * header within {@code idleTimeoutMs} (read when it connects; 0: no limit), and tells
+     * {@code notices} about every connection it closes.
+     */
+    public static Listener listen(String uri, LongSupplier idleTimeoutMs, Consumer<String> notices)
+            throws IOException {
+        return listen(uri, idleTimeoutMs, notices, false);
+    }
+
+    /**
+     * As {@link #listen(String, LongSupplier, Consumer)}; with {@code tls} a connection must open
+     * with a TLS handshake instead of the stream header, which comes inside the session.
+     */
+    public static Listener listen(String uri, LongSupplier idleTimeoutMs, Consumer<String> notices, boolean tls)
+            throws IOException {
         MigrationUri u = MigrationUri.parse(uri);
         return switch (u.scheme()) {
             case TCP -> {
-                ServerSocketChannel server = ServerSocketChannel.open();
-                try {
-                    server.bind(new InetSocketAddress(u.host(), u.port()), 1);
-                } catch (IOException e) {
-                    server.close();
-                    throw new IOException(uri + ": cannot listen: " + reason(e), e);
-                }
-                InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
-                String host = bound.getAddress().getHostAddress();
+                ServerSocketChannel server = bound(ServerSocketChannel.open(), new InetSocketAddress(u.host(), u.port()),
+                        uri);
+                InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
+                String host = at.getAddress().getHostAddress();
                 yield new SocketListener(server, "tcp:" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                        + bound.getPort());
+                        + at.getPort(), idleTimeoutMs, notices, tls);
             }
             case UNIX -> {
                 removeStaleSocket(u);
-                ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-                try {
-                    server.bind(UnixDomainSocketAddress.of(u.path()), 1);
-                } catch (IOException e) {
-                    server.close();
-                    throw new IOException(uri + ": cannot listen: " + reason(e), e);
-                }
-                yield new SocketListener(server, uri);
+                ServerSocketChannel server = bound(ServerSocketChannel.open(StandardProtocolFamily.UNIX),
+                        UnixDomainSocketAddress.of(u.path()), uri);
+                yield new SocketListener(server, uri, idleTimeoutMs, notices, tls);
             }
             case FILE -> ready(FileConnection.forReading(u.path(), uri));
             case EXEC -> ready(ExecConnection.start(u.command(), uri));
         };
+    }
+
+    /** Binds with a backlog that lets a few connections wait while the listener sorts them out. */
+    private static ServerSocketChannel bound(ServerSocketChannel server, java.net.SocketAddress at, String uri)
+            throws IOException {
+        try {
+            server.bind(at, SocketListener.MAX_WAITING);
+            return server;
+        } catch (IOException e) {
+            server.close();
+            throw new IOException(uri + ": cannot listen: " + reason(e), e);
+        }
     }
 
     private static void removeStaleSocket(MigrationUri u) throws IOException {
@@ -105,25 +122,5 @@ public final class Transports {
     static String reason(IOException e) {
         String m = e.getMessage();
         return m != null ? m : e.getClass().getSimpleName();
-    }
-
-    private record SocketListener(ServerSocketChannel server, String address) implements Listener {
-        @Override
-        public Connection accept() throws IOException {
-            try {
-                SocketChannel ch = server.accept();
-                if (ch.getLocalAddress() instanceof InetSocketAddress) {
-                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                }
-                return new SocketConnection(ch, address);
-            } finally {
-                server.close(); // one migration per listen, as QEMU's -incoming
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
     }
 }

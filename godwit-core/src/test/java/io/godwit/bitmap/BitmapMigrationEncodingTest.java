@@ -17,12 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What dirty-bitmap migration writes (migration/block-dirty-bitmap.c): a flags byte (EOS 0x01,
- * ZEROES 0x02, BITMAP_NAME 0x04, DEVICE_NAME 0x08, START 0x10, COMPLETE 0x20, BITS 0x40), the disk
- * and bitmap names only when they differ from the previous record's; START carries be32
- * granularity and u8 flags (ENABLED 0x01, PERSISTENT 0x02); BITS carries be64 start sector, be32
- * sector count and, unless ZEROES, be64 size and the little-endian words, the size aligned up to
- * 32 bytes. Golden bytes written by hand.
+ * What dirty-bitmap migration writes (migration/block-dirty-bitmap.c), in the record layout that
+ * {@link BitmapRecordReader} documents: the disk and bitmap names only when they differ from the
+ * previous record's, bits in chunks of 8192, the buffer of little-endian words aligned up to 32
+ * bytes. Golden bytes written by hand.
  */
 class BitmapMigrationEncodingTest {
     static final long MIB = 1 << 20;

@@ -18,10 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What block migration writes (migration/block.c): be64 byte offset with flags in the low 9 bits
- * (DEVICE_BLOCK 0x01, EOS 0x02, PROGRESS 0x04, ZERO_BLOCK 0x08); a DEVICE_BLOCK record names the
- * disk (u8 length + name) and carries exactly 1 MiB unless ZERO_BLOCK; PROGRESS carries the bulk
- * phase's percentage shifted left by 9; every section ends with EOS. Golden bytes written by hand.
+ * What block migration writes (migration/block.c), in the record layout that
+ * {@link BlockRecordReader} documents: every data chunk whole (1 MiB), PROGRESS only when the
+ * percentage changes, every section ended by EOS. Golden bytes written by hand.
  */
 class BlockMigrationEncodingTest {
     static final byte[] EOS = hex("00000000 00000002");

@@ -3,6 +3,7 @@ package io.godwit.block;
 import io.godwit.options.Capabilities;
 import io.godwit.savevm.LoadContext;
 import io.godwit.stream.Bytes;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -78,23 +79,26 @@ final class BlockStreams {
         dest.loadCleanup();
     }
 
-    /** The DEVICE_BLOCK records of the payloads, in order (a reader for checking what was sent). */
+    /** The DEVICE_BLOCK records of the payloads, in order, as the engine's reader reads them. */
     static List<Chunk> chunks(List<byte[]> payloads) throws IOException {
         List<Chunk> out = new ArrayList<>();
+        BlockRecordReader<String> reader = new BlockRecordReader<>(anyDisk());
         for (byte[] p : payloads) {
             StreamInput in = Bytes.input(p);
             while (in.hasMore()) {
-                long w = in.getBe64();
-                long flags = w & 0x1ff;
-                if ((flags & DEVICE_BLOCK) != 0) {
-                    String name = in.getString8();
-                    if ((flags & ZERO_BLOCK) == 0) {
+                if (reader.next(in) instanceof BlockRecord.Chunk<String> c) {
+                    if (!c.zero()) {
                         in.skip(MIB);
                     }
-                    out.add(new Chunk(w & ~0x1ffL, flags, name));
+                    out.add(new Chunk(c.offset(), DEVICE_BLOCK | (c.zero() ? ZERO_BLOCK : 0), c.disk()));
                 }
             }
         }
         return out;
+    }
+
+    /** Disks of any name and of unknown size. */
+    static NamedTargets<String> anyDisk() {
+        return NamedTargets.anyName(name -> -1);
     }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Godwit's "godwit/disks" section: START payload u8 1, be32 count, then per disk u8 length + name
- * and be64 size; END payload u8 0. The destination refuses a disk it lacks or one of another size.
+ * Godwit's "godwit/disks" section ({@link DiskList} has the layout): a LIST at setup and NONE at
+ * the end. The destination refuses a disk it lacks or one of another size.
  */
 class DiskSizesTest {
     static final Capabilities BLOCK = Capabilities.of(Capability.BLOCK);

@@ -8,6 +8,7 @@ import java.util.List;
 final class ProbeDevice extends MigratableDevice {
     final List<String> hooks = new ArrayList<>();
     private String failOn;
+    private byte[] data = new byte[0]; // handed out once by the next read of the data stream
 
     ProbeDevice(String id, boolean p2p) {
         super(id, p2p);
@@ -16,6 +17,12 @@ final class ProbeDevice extends MigratableDevice {
     /** The next call of {@code hook} throws. */
     ProbeDevice failOn(String hook) {
         this.failOn = hook;
+        return this;
+    }
+
+    /** The next read of the data stream gives {@code bytes}, the ones after it nothing. */
+    ProbeDevice withData(byte[] bytes) {
+        this.data = bytes.clone();
         return this;
     }
 
@@ -52,7 +59,10 @@ final class ProbeDevice extends MigratableDevice {
 
     @Override
     protected int readState(ByteBuffer buf) {
-        return 0;
+        int n = data.length;
+        buf.put(data);
+        data = new byte[0];
+        return n;
     }
 
     @Override

@@ -32,12 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * A blank machine receiving a QEMU guest (a stream laid out as QEMU 7.2 writes it) takes its
  * machine type, RAM blocks and device state, and passes all of it on when it migrates again.
  */
-class ForeignStateTest {
+public class ForeignStateTest {
     static final String TYPE = "pc-i440fx-7.2";
     static final String ROM = "/rom@etc/acpi/tables";
     static final byte[] TIMER_STATE = hex("00000001 2a3b7521 7e 00000003 04 00 | 0000000000000000 | 000000008e495e77");
     static final byte[] SERIAL_STATE = concat(hex("0001 00 7e 05"), str8("serial/fifo"), hex("00000001 00ff"));
-    static final String TRAILER_JSON = "{\"page_size\": 4096, \"devices\": [{\"name\": \"timer\", \"instance_id\": 0, "
+    public static final String TRAILER_JSON = "{\"page_size\": 4096, \"devices\": [{\"name\": \"timer\", \"instance_id\": 0, "
             + "\"vmsd_name\": \"timer\", \"version\": 2, \"fields\": [{\"name\": \"t\", \"type\": \"buffer\", "
             + "\"size\": 24}]}]}";
 
@@ -51,7 +51,7 @@ class ForeignStateTest {
     }
 
     /** Header, configuration, RAM (START with two blocks, END with pages), two devices, EOF, trailer. */
-    static byte[] qemuStream() {
+    public static byte[] qemuStream() {
         byte[] ramStart = concat(hex("01 00000002"), str8("ram"), hex("00000000 00000004"),
                 be64((0x10000 + 0x2000) | 0x04), str8("pc.ram"), be64(0x10000), str8(ROM), be64(0x2000),
                 be64(0x10), hex("7e 00000002"));
@@ -68,13 +68,28 @@ class ForeignStateTest {
                 hex("00 06"), be32(TRAILER_JSON.length()), ascii(TRAILER_JSON));
     }
 
-    IncomingMigration receive(Machine m, byte[] stream) throws IOException {
+    public static IncomingMigration receive(Path dir, Machine m, byte[] stream) throws IOException {
         Path f = dir.resolve("guest.mig");
         Files.write(f, stream);
         IncomingMigration in = new IncomingMigration(m, Transports.listen("file:" + f).accept(), Capabilities.defaults(),
                 Clock.system(), MigrationListener.NONE);
         in.run();
         return in;
+    }
+
+    /** QEMU 10 sends SWITCHOVER_START (command 11, no data) just before its stop-copy. */
+    @Test
+    void takesQemu10sSwitchoverStartBeforeTheDeviceState() throws IOException {
+        byte[] stream = qemuStream();
+        int timerAt = indexOf(stream, concat(hex("04 00000003"), str8("timer")));
+        byte[] withCommand = concat(Arrays.copyOf(stream, timerAt), hex("08 000b 0000"),
+                Arrays.copyOfRange(stream, timerAt, stream.length));
+        try (Machine m = new Machine("dst")) {
+            m.setRawSectionCheck((json, sections) -> {});
+            IncomingMigration in = receive(dir, m, withCommand);
+            assertThat(in.status()).as("%s", in.error()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(m.ram("pc.ram").getByte(0x1000)).isEqualTo((byte) 0xab);
+        }
     }
 
     @Test
@@ -85,7 +100,7 @@ class ForeignStateTest {
                 checked.add(json);
                 sections.forEach(s -> checked.add(s.idstr()));
             });
-            IncomingMigration in = receive(m, qemuStream());
+            IncomingMigration in = receive(dir, m, qemuStream());
 
             assertThat(in.status()).as("%s", in.error()).isEqualTo(MigrationStatus.COMPLETED);
             assertThat(m.state()).isEqualTo(RunState.RUNNING);
@@ -109,7 +124,7 @@ class ForeignStateTest {
     @Test
     void migratesTheGuestOnUnchanged() throws Exception {
         try (Machine first = new Machine("first"); Machine second = new Machine("second")) {
-            assertThat(receive(first, qemuStream()).status()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(receive(dir, first, qemuStream()).status()).isEqualTo(MigrationStatus.COMPLETED);
 
             LocalMigration.Result r = LocalMigration.run(first, second, Parameters.defaults(), Capabilities.defaults(),
                     Duration.ofMinutes(1));
@@ -133,7 +148,7 @@ class ForeignStateTest {
             m.setRawSectionCheck((json, sections) -> {
                 throw new IOException("section 'timer' is 20 bytes; its description says 24");
             });
-            IncomingMigration in = receive(m, qemuStream());
+            IncomingMigration in = receive(dir, m, qemuStream());
 
             assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(in.error()).contains("section 'timer' is 20 bytes");
@@ -145,7 +160,7 @@ class ForeignStateTest {
     void machineWithRamOfItsOwnRefusesAForeignGuest() throws IOException {
         try (Machine m = new Machine("dst")) {
             m.addRam("pc.ram", 0x10000);
-            IncomingMigration in = receive(m, qemuStream());
+            IncomingMigration in = receive(dir, m, qemuStream());
 
             assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(in.error()).contains("machine type received is 'pc-i440fx-7.2'");
@@ -162,14 +177,14 @@ class ForeignStateTest {
         int at = indexOf(s, concat(str8("pc.ram"), be64(0x10000)));
         System.arraycopy(be64(1L << 30), 0, bad, at + 7, 8);
         try (Machine m = new Machine("dst")) {
-            IncomingMigration in = receive(m, bad);
+            IncomingMigration in = receive(dir, m, bad);
             assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(in.error()).contains("RAM block 'pc.ram' of 1073741824 bytes");
             assertThat(m.ram()).isEmpty();
         }
     }
 
-    static int indexOf(byte[] hay, byte[] needle) {
+    public static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
             for (int j = 0; j < needle.length; j++) {

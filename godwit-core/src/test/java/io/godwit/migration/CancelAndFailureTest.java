@@ -180,4 +180,33 @@ class CancelAndFailureTest {
             assertThat(rig.machine.state()).isEqualTo(RunState.PAUSED);
         }
     }
+
+    @Test
+    void destinationThatEndsTheMigrationEarlyFailsItAndTheSourceKeepsRunning() {
+        ScriptedReturnPath rp = new ScriptedReturnPath();
+        try (LoopRig rig = new LoopRig(LINK, rp)) {
+            rig.machine.start();
+            ScriptedHandler h = rig.handler("dev").iterateBytes(CHUNK)
+                    .estimate((i, t) -> 1L << 30) // never converges: only the destination's SHUT ends it
+                    .onIteration((i, t) -> {
+                        if (i == 5) {
+                            rp.release(io.godwit.stream.ReturnPathMessage.shut(1));
+                            try {
+                                rp.awaitTaken();
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    });
+            Migration m = rig.migration(params(300, 0, 0),
+                    io.godwit.options.Capabilities.of(io.godwit.options.Capability.RETURN_PATH));
+            m.run();
+
+            assertThat(m.status()).isEqualTo(FAILED);
+            assertThat(m.info().errorDesc())
+                    .isEqualTo("the destination ended the migration (SHUT status 1) before the stream was complete");
+            assertThat(rig.machine.state()).isEqualTo(RunState.RUNNING);
+            assertThat(h.completedAt()).isEqualTo(-1);
+        }
+    }
 }

@@ -76,6 +76,15 @@ class MigrationInfoTest {
     }
 
     @Test
+    void dirtyTrackingShowsInsideRamWhenKnown() {
+        MigrationInfo.Ram withTracking = new MigrationInfo.Ram(1, 2, 3, 4, 5, 6, 7.5, 8, 9, 10.9, 11, 12, 13, 14, 15,
+                4096, "kernel");
+        MigrationInfo i = new MigrationInfo(MigrationStatus.ACTIVE, null, 1, 1, -1, -1, 0, withTracking, List.of(), null);
+        assertThat(ram(i.toQmp())).containsEntry("dirty-tracking", "kernel");
+        assertThat(ram(info(MigrationStatus.ACTIVE, -1, -1, null).toQmp())).doesNotContainKey("dirty-tracking");
+    }
+
+    @Test
     void ramFiguresComeFromTheCounters() {
         MigrationCounters c = new MigrationCounters();
         c.set(Counter.TRANSFERRED, 100_000);

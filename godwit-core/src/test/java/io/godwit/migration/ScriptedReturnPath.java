@@ -48,6 +48,18 @@ public final class ScriptedReturnPath implements ByteSource {
         }
     }
 
+    /** Waits until the reader has taken the last released message (for one it does not answer, SHUT). */
+    public synchronized void awaitTaken() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
+        while (ready != null) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                throw new AssertionError("the return-path reader did not take the message");
+            }
+            wait(left);
+        }
+    }
+
     @Override
     public synchronized ByteBuffer next(ByteBuffer consumed) throws IOException {
         requests++;
@@ -69,6 +81,7 @@ public final class ScriptedReturnPath implements ByteSource {
         }
         ByteBuffer b = ready;
         ready = null;
+        notifyAll();
         return b;
     }
 

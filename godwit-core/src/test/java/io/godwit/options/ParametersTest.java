@@ -110,4 +110,38 @@ class ParametersTest {
         assertThat(p.withMaxPostcopyBandwidth(41)).isEqualTo(new Parameters(10, 20, 30, 41));
         assertThat(p).isEqualTo(new Parameters(10, 20, 30, 40));
     }
+
+    @Test
+    void timeoutsHaveDefaultsAndXNames() {
+        Parameters p = Parameters.defaults();
+        assertThat(p.connectTimeoutMs()).isEqualTo(30_000);
+        assertThat(p.incomingIdleTimeoutMs()).isEqualTo(30_000);
+        assertThat(p.incomingReadTimeoutMs()).isEqualTo(60_000);
+        assertThat(p.returnPathTimeoutMs()).isEqualTo(60_000);
+        assertThat(Parameters.names()).containsExactly("downtime-limit", "max-bandwidth", "avail-switchover-bandwidth",
+                "max-postcopy-bandwidth", "x-connect-timeout", "x-incoming-idle-timeout", "x-incoming-read-timeout", "x-return-path-timeout");
+        assertThat(p.byName()).containsEntry("x-return-path-timeout", 60_000L).hasSize(8);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x-connect-timeout", "x-incoming-idle-timeout", "x-incoming-read-timeout",
+            "x-return-path-timeout"})
+    void timeoutsTakeZeroForNoneUpToOneDay(String name) {
+        assertThat(Parameters.defaults().with(name, 0).byName()).containsEntry(name, 0L);
+        assertThat(Parameters.defaults().with(name, 86_400_000).byName()).containsEntry(name, 86_400_000L);
+        String message = "Parameter '" + name.replace('-', '_') + "' expects an integer in the range of 0 to 86400000"
+                + " milliseconds";
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().with(name, -1)).withMessage(message);
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().with(name, 86_400_001))
+                .withMessage(message);
+        assertThat(Parameters.outOfRange(name)).isEqualTo(message);
+    }
+
+    @Test
+    void settingOneTimeoutKeepsEverythingElse() {
+        Parameters p = new Parameters(10, 20, 30).with("x-connect-timeout", 1).with("x-incoming-idle-timeout", 2)
+                .with("x-incoming-read-timeout", 3).with("x-return-path-timeout", 4);
+        assertThat(p).isEqualTo(new Parameters(10, 20, 30, 0, 1, 2, 3, 4));
+        assertThat(p.withMaxBandwidth(21)).isEqualTo(new Parameters(10, 21, 30, 0, 1, 2, 3, 4));
+    }
 }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PAGE and ZERO records (ram.c save_page_header, save_zero_page): be64 offset | flags, the block's
- * u8 length + name unless CONTINUE says it is the block of the previous record, then 4096 bytes for
- * PAGE or a single 0x00 for ZERO. Every section ends with be64 EOS.
+ * PAGE and ZERO records as the source writes them (ram.c save_page_header, save_zero_page), in the
+ * layout that {@link RamRecordReader} documents: the block named at its first page in a section,
+ * CONTINUE after that; a zero page as ZERO with fill byte 0. Every section ends with EOS.
  */
 class RamPageEncodingTest {
     static final byte[] EOS = hex("00000000 00000010");

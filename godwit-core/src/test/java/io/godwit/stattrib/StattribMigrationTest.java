@@ -12,9 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What storage-attribute migration writes (hw/s390x/s390-stattrib.c): setup is be64 EOS 0x01;
- * runs of page states go as MORE records (be64 first page << 12 | 0x02, be64 count, one byte per
- * page); complete adds be64 DONE 0x08; every section ends with EOS. Golden bytes written by hand.
+ * What storage-attribute migration writes (hw/s390x/s390-stattrib.c), in the record layout that
+ * {@link StattribRecordReader} documents: setup is EOS alone, runs of changed states go as MORE
+ * records, complete adds DONE; every section ends with EOS. Golden bytes written by hand.
  */
 class StattribMigrationTest {
     static final byte[] EOS = hex("00000000 00000001");

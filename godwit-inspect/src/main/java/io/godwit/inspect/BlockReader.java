@@ -1,56 +1,49 @@
 package io.godwit.inspect;
 
-import static io.godwit.block.BlockMigration.*;
-
 import io.godwit.block.BlockDevice;
-import io.godwit.stream.StreamFormatException;
+import io.godwit.block.BlockRecord;
+import io.godwit.block.BlockRecordReader;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The "block" section (QEMU migration/block.c, version 1): chunks of 1 MiB per disk, each a be64
- * of sector and flags, the disk's name and the data (none for a ZERO_BLOCK chunk); PROGRESS
- * records with the bulk phase's percentage; EOS.
+ * The "block" sections (QEMU migration/block.c), read with the engine's
+ * {@link BlockRecordReader}: chunks per disk, and the bulk phase's last percentage.
  */
 final class BlockReader implements SectionReader {
     /** Chunks per disk, in the order the disks first appeared. */
     record Disk(String name, long chunks, long zeroChunks) {}
 
     private final Map<String, long[]> disks = new LinkedHashMap<>();
+    private final BlockRecordReader<String> reader;
     private int progress = -1;
+
+    BlockReader(NamedTargets<String> names) {
+        reader = new BlockRecordReader<>(names);
+    }
 
     @Override
     public void read(StreamInput in, int version) throws IOException {
-        if (version != VERSION) {
-            throw new StreamFormatException("block section version " + version + "; expected " + VERSION, in.position());
-        }
-        long known = FLAG_DEVICE_BLOCK | FLAG_EOS | FLAG_PROGRESS | FLAG_ZERO_BLOCK;
+        BlockRecordReader.checkVersion(version, in.position());
         while (true) {
-            long at = in.position();
-            long word = in.getBe64();
-            long flags = word & ((1L << SECTOR_BITS) - 1);
-            if ((flags & ~known) != 0) {
-                throw new StreamFormatException(String.format("unknown block migration flags 0x%x; expected "
-                        + "DEVICE_BLOCK, ZERO_BLOCK, PROGRESS or EOS", flags & ~known), at);
-            }
-            if ((flags & FLAG_DEVICE_BLOCK) != 0) {
-                String name = in.getString8();
-                long[] counts = disks.computeIfAbsent(name, n -> new long[2]);
-                if ((flags & FLAG_ZERO_BLOCK) != 0) {
-                    counts[1]++;
-                } else {
-                    counts[0]++;
-                    in.skip(BlockDevice.CHUNK);
+            BlockRecord<String> r = reader.next(in);
+            switch (r) {
+                case BlockRecord.Chunk<String> c -> {
+                    long[] counts = disks.computeIfAbsent(c.disk(), n -> new long[2]);
+                    if (c.zero()) {
+                        counts[1]++;
+                    } else {
+                        counts[0]++;
+                        in.skip(BlockDevice.CHUNK);
+                    }
                 }
-            } else if ((flags & FLAG_PROGRESS) != 0) {
-                progress = (int) (word >>> SECTOR_BITS);
-            } else if ((flags & FLAG_EOS) == 0) {
-                throw new StreamFormatException(String.format("block record with flags 0x%x; expected DEVICE_BLOCK, "
-                        + "PROGRESS or EOS", flags), at);
+                case BlockRecord.Progress<String> p -> progress = p.percent();
+                case BlockRecord.Eos<String> e -> { }
             }
-            if ((flags & FLAG_EOS) != 0) {
+            if (r.last()) {
                 return;
             }
         }

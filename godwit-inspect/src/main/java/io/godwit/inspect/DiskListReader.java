@@ -1,40 +1,20 @@
 package io.godwit.inspect;
 
-import static io.godwit.block.DiskSizes.*;
-
-import io.godwit.stream.StreamFormatException;
+import io.godwit.block.DiskList;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Godwit's "godwit/disks" section: the source's disks and their sizes (LIST), or nothing (NONE). */
+/** Godwit's "godwit/disks" section, read with the engine's {@link DiskList}: the source's disks and sizes. */
 final class DiskListReader implements SectionReader {
-    private static final int MAX_DISKS = 4096;
-
     private final Map<String, Long> sizes = new LinkedHashMap<>();
 
     @Override
     public void read(StreamInput in, int version) throws IOException {
-        long at = in.position();
-        if (version != VERSION) {
-            throw new StreamFormatException("godwit/disks section version " + version + "; expected " + VERSION, at);
-        }
-        int kind = in.get8();
-        if (kind == NONE) {
-            return;
-        }
-        if (kind != LIST) {
-            throw new StreamFormatException("godwit/disks record " + kind + "; expected 0 (none) or 1 (list)", at);
-        }
-        int n = in.getBe32();
-        if (n < 0 || n > MAX_DISKS) {
-            throw new StreamFormatException("godwit/disks lists " + Integer.toUnsignedString(n) + " disks; expected at "
-                    + "most " + MAX_DISKS, at);
-        }
-        for (int i = 0; i < n; i++) {
-            String name = in.getString8();
-            sizes.put(name, in.getBe64());
+        DiskList.checkVersion(version, in.position());
+        for (DiskList.Entry e : DiskList.read(in).disks()) {
+            sizes.put(e.name(), e.size());
         }
     }
 

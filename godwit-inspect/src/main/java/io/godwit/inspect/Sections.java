@@ -4,7 +4,9 @@ import io.godwit.bitmap.BitmapMigration;
 import io.godwit.block.BlockMigration;
 import io.godwit.block.DiskSizes;
 import io.godwit.device.DeviceHandler;
+import io.godwit.ram.RamRecordReader;
 import io.godwit.stattrib.StattribMigration;
+import io.godwit.stream.NamedTargets;
 import io.godwit.stream.StreamConstants;
 import java.io.IOException;
 import java.util.function.LongSupplier;
@@ -24,6 +26,8 @@ final class Sections {
     private final LongSupplier pageSize;
     private final ExtractorFactory extractor;
     private final Progress progress;
+    /** Disks of any name, of the sizes "godwit/disks" gave (a QEMU stream has none). */
+    private final NamedTargets<String> disks;
     private boolean ignoreShared;
     private boolean postcopyAdvised;
 
@@ -32,6 +36,8 @@ final class Sections {
         this.pageSize = pageSize;
         this.extractor = extractor;
         this.progress = progress;
+        this.disks = NamedTargets.anyName(name -> report.diskList == null ? -1
+                : report.diskList.sizes().getOrDefault(name, -1L));
     }
 
     void ignoreShared(boolean on) {
@@ -48,12 +54,13 @@ final class Sections {
         }
     }
 
-    /** The reader for sections called {@code idstr}, or null when the format is not known. */
-    SectionReader reader(String idstr) throws IOException {
+    /** The reader for sections called {@code idstr} (the first at {@code at}), or null when the format is not known. */
+    SectionReader reader(String idstr, long at) throws IOException {
         switch (idstr) {
             case StreamConstants.RAM_IDSTR -> {
                 if (report.ram == null) {
                     long ps = pageSize.getAsLong();
+                    RamRecordReader.checkPageSize(ps, at);
                     report.ram = new RamReader(ps, extractor.get(ps), progress);
                     report.ram.ignoreShared(ignoreShared);
                     report.ram.hugePageSizes(postcopyAdvised);
@@ -62,13 +69,13 @@ final class Sections {
             }
             case BlockMigration.IDSTR -> {
                 if (report.block == null) {
-                    report.block = new BlockReader();
+                    report.block = new BlockReader(disks);
                 }
                 return report.block;
             }
             case BitmapMigration.IDSTR -> {
                 if (report.bitmaps == null) {
-                    report.bitmaps = new BitmapReader();
+                    report.bitmaps = new BitmapReader(disks);
                 }
                 return report.bitmaps;
             }

@@ -1,53 +1,35 @@
 package io.godwit.inspect;
 
-import static io.godwit.stattrib.StattribMigration.*;
-
-import io.godwit.stream.StreamFormatException;
+import io.godwit.stattrib.StattribRecord;
+import io.godwit.stattrib.StattribRecordReader;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 
 /**
- * The "s390-storage_attributes" section (QEMU hw/s390x/s390-stattrib.c, version 0): MORE records
- * (be64 first page << 12 | MORE, be64 count, a byte per page), DONE, EOS; ERROR means the source
- * could not read its attributes.
+ * The "s390-storage_attributes" sections (QEMU hw/s390x/s390-stattrib.c), read with the engine's
+ * {@link StattribRecordReader}: how many runs and pages were sent, and whether DONE came.
  */
 final class StattribReader implements SectionReader {
-    /** Longest run read; QEMU's runs are far shorter. */
-    private static final long MAX_COUNT = 1L << 30;
-
+    private final StattribRecordReader reader = new StattribRecordReader(-1); // the machine's size is not on the wire
     private long runs;
     private long pages;
     private boolean done;
 
     @Override
     public void read(StreamInput in, int version) throws IOException {
-        if (version != VERSION) {
-            throw new StreamFormatException("storage attributes section version " + version + "; expected " + VERSION,
-                    in.position());
-        }
-        while (true) {
-            long at = in.position();
-            long flags = in.getBe64() & ((1L << PAGE_BITS) - 1);
-            if (flags == FLAG_MORE) {
-                long count = in.getBe64();
-                if (count < 0 || count > MAX_COUNT) {
-                    throw new StreamFormatException("storage attribute run of " + Long.toUnsignedString(count)
-                            + " pages; expected at most " + MAX_COUNT, at);
+        StattribRecordReader.checkVersion(version, in.position());
+        StattribRecord r;
+        do {
+            r = reader.next(in);
+            switch (r) {
+                case StattribRecord.Run run -> {
+                    runs++;
+                    pages += run.states().length;
                 }
-                in.skip(count);
-                runs++;
-                pages += count;
-            } else if (flags == FLAG_DONE) {
-                done = true;
-            } else if (flags == FLAG_EOS) {
-                return;
-            } else if (flags == FLAG_ERROR) {
-                throw new StreamFormatException("storage attributes ERROR record: the source could not read them", at);
-            } else {
-                throw new StreamFormatException(String.format("storage attribute flags 0x%x; expected MORE, DONE, EOS "
-                        + "or ERROR", flags), at);
+                case StattribRecord.Done d -> done = true;
+                case StattribRecord.Eos e -> { }
             }
-        }
+        } while (!r.last());
     }
 
     long runs() {

@@ -40,6 +40,7 @@ public final class StreamInspector {
     // One inspection's state.
     private InspectReport report;
     private StreamInput in;
+    private MigrationStreamReader reader;
     private VmStateDescription description;
     private TrailerLocator.Trailer trailer;
     private RamExtractor extractor;
@@ -81,7 +82,7 @@ public final class StreamInspector {
     }
 
     private void walk() throws IOException {
-        MigrationStreamReader reader = new MigrationStreamReader(in);
+        reader = new MigrationStreamReader(in);
         reader.readHeader();
         report.magic = FILE_MAGIC;
         report.version = FILE_VERSION;
@@ -180,7 +181,7 @@ public final class StreamInspector {
         if (h.type() == SECTION_FULL) {
             full(s, at);
         } else {
-            SectionReader r = readers.reader(s.idstr());
+            SectionReader r = readers.reader(s.idstr(), at);
             if (r == null) {
                 throw new StreamFormatException(String.format("%s section '%s' (id %d, instance %d, version %d): "
                         + "inspect does not know its format, and a trailer describes FULL sections only",
@@ -198,7 +199,7 @@ public final class StreamInspector {
     private void full(SectionHeader s, long at) throws IOException {
         DeviceDescription d = description == null ? null : description.device(s.idstr(), s.instanceId());
         if (d == null) {
-            SectionReader r = readers.reader(s.idstr());
+            SectionReader r = readers.reader(s.idstr(), at);
             if (r == null) {
                 throw new StreamFormatException(String.format("FULL section '%s' (id %d, instance %d): %s, and "
                         + "inspect does not know its format", s.idstr(), s.sectionId(), s.instanceId(),
@@ -226,21 +227,15 @@ public final class StreamInspector {
         }
     }
 
-    /** The footer must come right where the payload ended. */
+    /** The footer must come right where the payload ended; the engine's reader checks it. */
     private void footer(SectionHeader s, long sectionAt, String what) throws IOException {
-        long at = in.position();
-        int type = in.peek8();
-        String section = String.format("section '%s' (id %d at %s)", s.idstr(), s.sectionId(), Hex.of(sectionAt));
-        if (type != SECTION_FOOTER) {
-            throw new StreamFormatException(String.format("%s: %s ended here, where the section footer (0x7e) must "
-                    + "follow; found %s", section, what, type < 0 ? "the end of the file" : String.format("0x%02x", type)),
-                    at);
-        }
-        in.get8();
-        int id = in.getBe32();
-        if (id != s.sectionId()) {
-            throw new StreamFormatException(String.format("%s: %s ended here, but the footer that follows is for "
-                    + "section id %d", section, what, id), at);
+        try {
+            reader.readFooter(s.sectionId(), s.idstr());
+        } catch (TruncatedStreamException e) {
+            throw e;
+        } catch (StreamFormatException e) {
+            throw new StreamFormatException(String.format("section '%s' (id %d at %s): %s ended here; %s", s.idstr(),
+                    s.sectionId(), Hex.of(sectionAt), what, e.reason()), e.offset());
         }
     }
 

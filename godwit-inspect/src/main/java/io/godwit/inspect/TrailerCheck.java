@@ -10,13 +10,36 @@ import java.util.function.Consumer;
  * source's VMDESCRIPTION trailer says it does: the split at a footer is a guess until the trailer's
  * description of that device walks its bytes exactly. Each confirmed section keeps its trailer entry,
  * so a relayed stream describes it the same way.
+ *
+ * <p>Anything that relays QEMU streams through a blank {@link io.godwit.machine.Machine} (one that
+ * takes the source's RAM blocks and device sections as they come) installs it before the incoming
+ * migration starts; {@code godwit run} does the same:
+ * <pre>{@code
+ * Machine machine = new Machine("relay");
+ * machine.setRawSectionCheck(TrailerCheck.forRelay());
+ * // then an IncomingMigration into the machine, and a Migration on to the next QEMU
+ * }</pre>
+ * A section the trailer does not describe, or does not walk to exactly its length, fails the load
+ * with an {@link IOException} naming the section and the field or the sizes; the machine then
+ * stays stopped. Without a trailer the sections stay as split, and the check says so as a warning.
  */
 public final class TrailerCheck implements RawSection.Check {
+    private static final System.Logger LOG = System.getLogger(TrailerCheck.class.getName());
+
     private final Consumer<String> warn;
 
-    /** @param warn told when there is no trailer and the sections stay unconfirmed */
-    public TrailerCheck(Consumer<String> warn) {
+    private TrailerCheck(Consumer<String> warn) {
         this.warn = warn;
+    }
+
+    /** The check, with its warning (no trailer, sections unconfirmed) logged at WARNING. */
+    public static RawSection.Check forRelay() {
+        return forRelay(w -> LOG.log(System.Logger.Level.WARNING, w));
+    }
+
+    /** The check, telling {@code warn} when there is no trailer and the sections stay unconfirmed. */
+    public static RawSection.Check forRelay(Consumer<String> warn) {
+        return new TrailerCheck(warn);
     }
 
     @Override

@@ -1,12 +1,17 @@
 package io.godwit.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.godwit.stream.StreamFormatException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Commands are listed with their values, and the configuration's capabilities change how RAM is read. */
+/**
+ * Commands are listed with their values, and the configuration's capabilities and the source's
+ * page size change how RAM is read.
+ */
 class CommandsAndOptionsTest {
     @TempDir
     Path dir;
@@ -71,5 +76,19 @@ class CommandsAndOptionsTest {
         InspectReport r = new StreamInspector(b.write(dir.resolve("s.bin")), null, Progress.NONE).inspect();
 
         assertThat(r.ramBlocks()).extracting(RamBlockStats::name).containsExactly("pc.ram", "rom");
+    }
+
+    @Test
+    void aPageSizeNoTargetHasIsRefusedAtTheRamSection() throws Exception {
+        StreamBuilder b = new StreamBuilder().header().config("q35");
+        long ram = b.offset();
+        b.start(1, "ram", 0, 4).ramBlocks("pc.ram", 8192L).ramEos().footer(1).eof()
+                .trailer("{\"page_size\": 3, \"devices\": []}");
+
+        StreamFormatException e = catchThrowableOfType(StreamFormatException.class,
+                () -> new StreamInspector(b.write(dir.resolve("s.bin")), null, Progress.NONE).inspect());
+
+        assertThat(e.offset()).isEqualTo(ram);
+        assertThat(e.reason()).isEqualTo("RAM page size 3 on the source; expected a power of two from 1024 to 65536");
     }
 }

@@ -85,7 +85,8 @@ class InspectRefusalTest {
         StreamFormatException e = refusal(b);
 
         assertThat(e.offset()).isEqualTo(footer);
-        assertThat(e.reason()).contains("section 'cpu' (id 5").contains("the footer that follows is for section id 9");
+        assertThat(e.reason()).contains("section 'cpu' (id 5").contains("its description ended here")
+                .contains("mismatched section id in footer for 'cpu': expected 5, found 9");
     }
 
     @Test
@@ -100,8 +101,8 @@ class InspectRefusalTest {
         StreamFormatException under = refusal(new QemuLikeStream(shorter, QemuLikeStream.cpuPayload()).b.bytes());
 
         assertThat(over.offset()).isEqualTo(end + 4);
-        assertThat(over.reason()).contains("its description ended here, where the section footer (0x7e) must follow; "
-                + "found 0x05");
+        assertThat(over.reason()).contains("its description ended here; missing section footer for 'cpu': expected "
+                + "0x7e, found 0x05");
         assertThat(under.offset()).isEqualTo(end - 2);
         assertThat(under.reason()).contains("found 0x55");
     }
@@ -115,7 +116,7 @@ class InspectRefusalTest {
         StreamFormatException e = refusal(b.bytes());
 
         assertThat(e.offset()).isEqualTo(at);
-        assertThat(e.reason()).contains("unknown RAM flags 0x400");
+        assertThat(e.reason()).contains("unsupported RAM flags 0x400");
     }
 
     @Test
@@ -131,11 +132,11 @@ class InspectRefusalTest {
         cont.ramZero(null, 0);
 
         assertThat(refusal(beyond.bytes()).offset()).isEqualTo(beyondAt);
-        assertThat(refusal(beyond.bytes()).reason()).contains("RAM offset 0x2000 beyond block 'pc.ram' of 0x2000 bytes");
+        assertThat(refusal(beyond.bytes()).reason()).contains("RAM offset 0x2000 beyond block 'pc.ram' of 8192 bytes");
         assertThat(refusal(unknown.bytes()).offset()).isEqualTo(unknownAt);
         assertThat(refusal(unknown.bytes()).reason()).contains("block 'pc.rom', which the MEM_SIZE list did not name");
         assertThat(refusal(cont.bytes()).offset()).isEqualTo(contAt);
-        assertThat(refusal(cont.bytes()).reason()).contains("continues a block, but no block was named before");
+        assertThat(refusal(cont.bytes()).reason()).contains("continues a block but no block was named before");
     }
 
     @Test

@@ -23,7 +23,7 @@ class TrailerCheckTest {
             """;
 
     private final List<String> warnings = new ArrayList<>();
-    private final TrailerCheck check = new TrailerCheck(warnings::add);
+    private final RawSection.Check check = TrailerCheck.forRelay(warnings::add);
 
     private static byte[] serial() {
         byte[] name = "serial/fifo".getBytes();

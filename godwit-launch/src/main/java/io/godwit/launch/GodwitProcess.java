@@ -119,22 +119,12 @@ public final class GodwitProcess implements AutoCloseable {
 
     /** The last lines of the log, for error messages. */
     public String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ChildProcesses.tail(log);
     }
 
     /** SIGKILL, as a crash would. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcesses.kill(process);
     }
 
     /** Asks the machine to quit; kills it if it does not exit in time. */

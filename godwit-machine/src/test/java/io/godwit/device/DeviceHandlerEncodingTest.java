@@ -27,9 +27,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What the device handler writes (hw/vfio/migration.c): be64 markers, DATA records of be64 size
- * and the bytes of one read of the device's data stream, END_OF_STATE closing each payload, and
- * INIT_DATA_SENT once in place of it when switchover-ack is in use.
+ * What the device handler writes (hw/vfio/migration.c), in the record layout that
+ * {@link DeviceRecordReader} documents: a DATA record per read of the device's data stream,
+ * END_OF_STATE closing each payload, and INIT_DATA_SENT once in place of it when switchover-ack
+ * is in use.
  */
 class DeviceHandlerEncodingTest {
     static final byte[] END = hex("ffffffff ef100001");

@@ -5,6 +5,7 @@ import io.godwit.monitor.Monitor;
 import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.options.TlsParameters;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,6 +30,9 @@ final class QmpCommands {
 
     QmpCommands(Monitor monitor) {
         this.monitor = monitor;
+        ObjectCommands objects = new ObjectCommands(monitor);
+        add("object-add", ObjectCommands.ADD_ARGS, objects::add);
+        add("object-del", Set.of("id"), objects::delete);
         add("migrate", Set.of("uri", "detach", "blk", "inc", "resume"), this::migrate);
         add("migrate-incoming", Set.of("uri"), a -> {
             monitor.migrateIncoming(a.string("uri"));
@@ -40,8 +44,7 @@ final class QmpCommands {
         });
         add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
         add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
-        add("migrate-set-parameters", Set.of(Parameters.DOWNTIME_LIMIT, Parameters.MAX_BANDWIDTH,
-                Parameters.AVAIL_SWITCHOVER_BANDWIDTH, Parameters.MAX_POSTCOPY_BANDWIDTH), this::setParameters);
+        add("migrate-set-parameters", names(Parameters.names(), TlsParameters.NAMES), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         add("migrate-start-postcopy", Set.of(), a -> {
@@ -195,28 +198,41 @@ final class QmpCommands {
         return out;
     }
 
+    private static Set<String> names(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.LinkedHashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private Object setParameters(Args a) {
         Map<String, Long> changes = new LinkedHashMap<>();
+        Map<String, String> strings = new LinkedHashMap<>();
         for (Iterator<String> it = a.raw().fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonNode v = a.raw().get(name);
+            if (TlsParameters.NAMES.contains(name)) {
+                if (!v.isNull() && !v.isTextual()) { // QEMU's StrOrNull: null resets to ""
+                    throw Args.type(name, "string");
+                }
+                strings.put(name, v.isNull() ? null : v.asText());
+                continue;
+            }
             if (v.isIntegralNumber() && !v.canConvertToLong()) {
                 // an integer QEMU might take (its parameters are uint64) but past what Godwit holds
                 throw QmpError.generic(Parameters.outOfRange(name));
             }
             changes.put(name, a.integer(name));
         }
-        monitor.setParameters(changes);
+        monitor.setParameters(changes, strings);
         return Map.of();
     }
 
     private Map<String, Object> queryParameters() {
-        Parameters p = monitor.parameters();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(Parameters.DOWNTIME_LIMIT, p.downtimeLimitMs());
-        m.put(Parameters.MAX_BANDWIDTH, p.maxBandwidth());
-        m.put(Parameters.AVAIL_SWITCHOVER_BANDWIDTH, p.availSwitchoverBandwidth());
-        m.put(Parameters.MAX_POSTCOPY_BANDWIDTH, p.maxPostcopyBandwidth());
+        Map<String, Object> m = new LinkedHashMap<>(monitor.parameters().byName());
+        TlsParameters t = monitor.tlsParameters();
+        m.put(TlsParameters.TLS_CREDS, t.creds());
+        m.put(TlsParameters.TLS_HOSTNAME, t.hostname());
+        m.put(TlsParameters.TLS_AUTHZ, t.authz());
         return m;
     }
 }

@@ -245,6 +245,16 @@ class QmpWireTest {
             JsonNode params = s.call("{\"execute\": \"query-migrate-parameters\"}").path("return");
             assertThat(params.path("downtime-limit").asLong()).as("a refused set changes nothing").isEqualTo(300);
 
+            assertThat(setParameter(s, "x-connect-timeout", "86400001"))
+                    .isEqualTo("Parameter 'x_connect_timeout' expects an integer in the range of 0 to 86400000 milliseconds");
+            assertThat(setParameter(s, "x-return-path-timeout", "-1")).contains("x_return_path_timeout").contains("range");
+            assertThat(setParameter(s, "x-incoming-read-timeout", "250")).isEmpty();
+            JsonNode timeouts = s.call("{\"execute\": \"query-migrate-parameters\"}").path("return");
+            assertThat(timeouts.path("x-incoming-read-timeout").asLong()).isEqualTo(250);
+            assertThat(timeouts.path("x-connect-timeout").asLong()).isEqualTo(30_000);
+            assertThat(timeouts.path("x-incoming-idle-timeout").asLong()).isEqualTo(30_000);
+            assertThat(timeouts.path("x-return-path-timeout").asLong()).isEqualTo(60_000);
+
             assertThat(setParameter(s, "max-bandwidth", String.valueOf(Long.MAX_VALUE))).isEmpty();
             assertThat(s.call("{\"execute\": \"query-migrate-parameters\"}").path("return").path("max-bandwidth")
                     .asLong()).isEqualTo(Long.MAX_VALUE);

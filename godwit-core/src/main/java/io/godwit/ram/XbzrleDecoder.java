@@ -1,4 +1,4 @@
-package io.godwit.inspect;
+package io.godwit.ram;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -8,15 +8,15 @@ import java.lang.foreign.ValueLayout;
  * sequence of runs, each a ULEB128 count of unchanged bytes and a ULEB128 count of new bytes
  * followed by those bytes. Counts are at most two bytes long, as QEMU encodes them.
  */
-final class Xbzrle {
-    private Xbzrle() {}
+public final class XbzrleDecoder {
+    private XbzrleDecoder() {}
 
     /**
      * Applies {@code src} to {@code page} (which may be null to only check the encoding).
      *
      * @return null when the encoding is sound, else what is wrong with it
      */
-    static String apply(byte[] src, MemorySegment page, long pageSize) {
+    public static String apply(byte[] src, MemorySegment page, long pageSize) {
         int i = 0;
         long d = 0;
         while (i < src.length) {

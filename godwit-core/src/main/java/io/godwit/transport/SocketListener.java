@@ -1,0 +1,202 @@
+package io.godwit.transport;
+
+import static io.godwit.stream.StreamConstants.FILE_MAGIC;
+import static io.godwit.stream.StreamConstants.FILE_VERSION;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * A destination's tcp or unix listener. It keeps accepting until one connection has sent a
+ * migration stream's header (QEVM, version 3) and serves that one: a connection that stays
+ * silent cannot hold the port against the real source. Connections that send anything else, or
+ * nothing within the idle timeout, are closed with a notice; so is the oldest one waiting when
+ * more than {@link #MAX_WAITING} wait at once.
+ */
+final class SocketListener implements Listener {
+    static final int MAX_WAITING = 16;
+    private static final int HEADER_BYTES = 8;
+
+    private final ServerSocketChannel server;
+    private final String address;
+    private final LongSupplier idleTimeoutMs;
+    private final Consumer<String> notices;
+    private final boolean tls; // a TLS session opens the connection, not the stream header
+    private final Selector selector;
+    private volatile boolean closed;
+
+    /** A connection that has not sent its header yet. */
+    private record Waiting(SocketChannel channel, SelectionKey key, ByteBuffer header, boolean expires, long deadline,
+            String peer) {}
+
+    SocketListener(ServerSocketChannel server, String address, LongSupplier idleTimeoutMs, Consumer<String> notices,
+            boolean tls)
+            throws IOException {
+        this.server = server;
+        this.address = address;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.notices = notices;
+        this.tls = tls;
+        this.selector = Selector.open();
+    }
+
+    @Override
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public Connection accept() throws IOException {
+        List<Waiting> waiting = new ArrayList<>();
+        Waiting chosen = null;
+        try {
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            while (chosen == null) {
+                if (closed) {
+                    throw new IOException(address + ": stopped listening");
+                }
+                selector.select(closeExpired(waiting));
+                for (SelectionKey k : selector.selectedKeys()) {
+                    if (k.isValid() && k.isAcceptable()) {
+                        acceptOne(waiting);
+                    } else if (k.isValid() && k.isReadable()) {
+                        chosen = readHeader(waiting, (Waiting) k.attachment());
+                        if (chosen != null) {
+                            break;
+                        }
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            if (closed) {
+                throw new IOException(address + ": stopped listening", e);
+            }
+            throw e;
+        } finally {
+            for (Waiting w : waiting) {
+                if (w != chosen) {
+                    closeQuietly(w.channel());
+                }
+            }
+            selector.close(); // deregisters the chosen channel too
+            server.close(); // one migration per listen, as QEMU's -incoming
+        }
+        chosen.channel().configureBlocking(true);
+        return new SocketConnection(chosen.channel(), address, chosen.header().flip());
+    }
+
+    private void acceptOne(List<Waiting> waiting) throws IOException {
+        SocketChannel ch = server.accept();
+        if (ch == null) {
+            return;
+        }
+        if (ch.getLocalAddress() instanceof InetSocketAddress) {
+            SocketOptions.forMigration(ch);
+        }
+        ch.configureBlocking(false);
+        long idle = idleTimeoutMs.getAsLong();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idle);
+        SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
+        String peer = String.valueOf(ch.getRemoteAddress());
+        Waiting w = new Waiting(ch, key, ByteBuffer.allocateDirect(HEADER_BYTES), idle > 0, deadline, peer);
+        key.attach(w);
+        waiting.add(w);
+        if (waiting.size() > MAX_WAITING) {
+            Waiting oldest = waiting.removeFirst();
+            drop(oldest, "more than " + MAX_WAITING + " connections waiting to send a stream header; this is the oldest");
+        }
+    }
+
+    /**
+     * With TLS the stream header comes inside the session: a client opens with a TLS record of
+     * type handshake (22) and protocol major version 3 (SSL 3.0 to TLS 1.3 alike).
+     */
+    private static boolean opensTlsSession(ByteBuffer h) {
+        return h.get(0) == 0x16 && h.get(1) == 0x03 && (h.get(2) & 0xff) <= 0x04;
+    }
+
+    /** Reads what is there of {@code w}'s header; returns {@code w} once it has sent a valid one. */
+    private Waiting readHeader(List<Waiting> waiting, Waiting w) {
+        int n;
+        try {
+            n = w.channel().read(w.header());
+        } catch (IOException e) {
+            waiting.remove(w);
+            drop(w, "read failed: " + Transports.reason(e));
+            return null;
+        }
+        if (n < 0) {
+            waiting.remove(w);
+            drop(w, "it closed the connection before sending a stream header");
+            return null;
+        }
+        if (w.header().hasRemaining()) {
+            return null;
+        }
+        ByteBuffer h = w.header();
+        if (tls ? opensTlsSession(h) : h.getInt(0) == FILE_MAGIC && h.getInt(4) == FILE_VERSION) {
+            waiting.remove(w);
+            w.key().cancel();
+            return w;
+        }
+        waiting.remove(w);
+        byte[] got = new byte[HEADER_BYTES];
+        h.get(0, got);
+        drop(w, "it sent 0x" + HexFormat.of().formatHex(got) + (tls
+                ? "; expected a TLS handshake record (0x16 0x03 ...), since tls-creds is set"
+                : "; expected a migration stream header 0x5145564d00000003 (QEVM, version 3)"));
+        return null;
+    }
+
+    /** Closes the connections past their idle deadline; returns ms until the next one (0: none). */
+    private long closeExpired(List<Waiting> waiting) {
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        for (Waiting w : List.copyOf(waiting)) {
+            if (!w.expires()) {
+                continue;
+            }
+            if (now - w.deadline() >= 0) {
+                waiting.remove(w);
+                drop(w, "no stream header within " + idleTimeoutMs.getAsLong() + " ms (x-incoming-idle-timeout)");
+            } else {
+                next = Math.min(next, w.deadline() - now);
+            }
+        }
+        return next == Long.MAX_VALUE ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(next) + 1);
+    }
+
+    private void drop(Waiting w, String why) {
+        notices.accept("incoming connection on " + address + " from " + w.peer() + " closed: " + why);
+        w.key().cancel();
+        closeQuietly(w.channel());
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        selector.wakeup();
+        server.close();
+    }
+}
