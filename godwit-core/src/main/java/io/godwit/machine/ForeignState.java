@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * What a blank machine takes from an incoming migration: the source's machine type, its RAM
- * blocks as the source names and sizes them, and the device sections it cannot interpret, kept
+ * blocks as the source names and sizes them (up to the machine's incoming RAM limit), and the device sections it cannot interpret, kept
  * raw. So a machine started with nothing but {@code --incoming} can receive a QEMU guest, hold
  * its memory in its own blocks, and migrate the whole guest on to a QEMU destination.
  *

@@ -42,6 +42,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     private final CountDownLatch done = new CountDownLatch(1);
 
     private volatile String error;
+    private volatile Throwable failure;
     private volatile long startNanos = -1;
     private volatile long endNanos = -1;
     private volatile StateLoader.Result result;
@@ -121,6 +122,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             if (foreign != null) {
                 foreign.abandon();
             }
+            failure = t;
             error = watchdog != null && watchdog.fired() ? watchdog.message()
                     : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
             if (watchdog == null || !watchdog.fired()) {
@@ -342,6 +344,11 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     /** Why the load failed, or null. */
     public String error() {
         return error;
+    }
+
+    /** What made the load fail (a {@link StreamFormatException} for a refused stream), or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     /** What the loader saw, once completed. */

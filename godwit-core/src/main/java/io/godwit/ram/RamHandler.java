@@ -508,6 +508,10 @@ public final class RamHandler implements SaveVmHandler {
         RamBlock b = byName.get(name);
         BlockAdopter a = adopter;
         if (b == null && a != null) {
+            if (!isKeepableName(name)) {
+                throw new StreamFormatException("RAM block '" + name + "': a name of invalid UTF-8 cannot be kept; "
+                        + "expected 1 to 255 bytes of UTF-8", entry.at());
+            }
             if (length <= 0 || length % PAGE_SIZE != 0 || length > entry.remaining()) {
                 throw new StreamFormatException("RAM block '" + name + "' of " + length + " bytes; expected a positive "
                         + "multiple of " + PAGE_SIZE + " within the total " + entry.total(), entry.at());

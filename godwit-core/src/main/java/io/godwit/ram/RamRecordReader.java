@@ -34,7 +34,8 @@ import java.util.zip.Inflater;
  * MULTIFD_FLUSH  nothing
  * EOS            nothing: the end of the section
  * </pre>
- * Which records a reader takes is its {@link Accepts}. A page's offset must lie within its block.
+ * Which records a reader takes is its {@link Accepts}. A page's offset must lie within its block
+ * (below 2^63 where its size is not known).
  *
  * @param <B> what the caller knows a RAM block as; it refuses names of blocks it does not have
  */
@@ -146,9 +147,9 @@ public final class RamRecordReader<B> {
         }
         B block = block(in, flags, at);
         long length = blocks.size(block);
-        if (length >= 0 && addr >= length) {
-            throw new StreamFormatException(String.format("RAM offset 0x%x beyond block '%s' of %d bytes",
-                    addr, blocks.name(block), length), at);
+        if (addr < 0 || length >= 0 && addr >= length) { // bit 63 set: an offset no block reaches
+            throw new StreamFormatException(String.format("RAM offset 0x%x beyond block '%s' of %s bytes",
+                    addr, blocks.name(block), length >= 0 ? length : "at most 2^63"), at);
         }
         return page(in, kind, block, addr, at);
     }

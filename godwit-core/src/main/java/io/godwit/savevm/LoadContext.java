@@ -9,6 +9,7 @@ public final class LoadContext {
     private final Capabilities capabilities;
     private final SwitchoverApproval approval;
     private int sectionId = -1;
+    private long sectionOffset = -1;
 
     public LoadContext(StreamInput in, Capabilities capabilities, SwitchoverApproval approval) {
         this.in = in;
@@ -25,8 +26,14 @@ public final class LoadContext {
         return sectionId;
     }
 
-    void setSectionId(int id) {
+    /** Byte offset of the header of the section being loaded, for refusals that concern it whole. */
+    public long sectionOffset() {
+        return sectionOffset;
+    }
+
+    void setSection(int id, long headerOffset) {
         this.sectionId = id;
+        this.sectionOffset = headerOffset;
     }
 
     public Capabilities capabilities() {

@@ -5,6 +5,7 @@ import static io.godwit.stream.StreamConstants.*;
 import io.godwit.stream.CommandType;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
+import io.godwit.stream.TruncatedStreamException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
@@ -94,15 +95,34 @@ public final class RawSection implements SaveVmHandler {
         StreamInput in = ctx.in();
         long start = in.position();
         ByteArrayOutputStream got = new ByteArrayOutputStream();
-        while (!(in.peek8() == SECTION_FOOTER && endsHere(in, ctx.sectionId()))) {
+        int id = ctx.sectionId();
+        while (!(in.peek8() == SECTION_FOOTER && endsHere(in, id))) {
             if (got.size() >= MAX_BYTES) {
                 throw new StreamFormatException("device section '" + idstr + "' has no footer in its first "
-                        + MAX_BYTES + " bytes; expected 0x7e and section id " + ctx.sectionId(), start);
+                        + MAX_BYTES + " bytes; expected 0x7e and section id " + id, start);
             }
-            got.write(in.get8()); // a truncated stream ends here with the offset
+            if (!in.hasMore()) {
+                throw noFooter(got.toByteArray(), id, in.position(), ctx.sectionOffset() >= 0 ? ctx.sectionOffset() : start);
+            }
+            got.write(in.get8());
         }
         state = got.toByteArray();
         versionId = version;
+    }
+
+    /**
+     * The stream ended before the footer. Cut inside the footer, it is truncated there; with no
+     * footer begun, a bad section id in the header is likelier than a short stream: name the header.
+     */
+    private StreamFormatException noFooter(byte[] got, int id, long end, long header) {
+        byte[] footer = {SECTION_FOOTER, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id};
+        for (int n = Math.min(4, got.length); n > 0; n--) {
+            if (java.util.Arrays.equals(got, got.length - n, got.length, footer, 0, n)) {
+                return new TruncatedStreamException((5 - n) + " more bytes of the footer of '" + idstr + "'", end);
+            }
+        }
+        return new StreamFormatException(String.format("FULL section '%s' (id %d) has no footer (0x7e and id %d) "
+                + "before the stream ends at byte offset %d; is its header corrupt?", idstr, id, id, end), header);
     }
 
     /**

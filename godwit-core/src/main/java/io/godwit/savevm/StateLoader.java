@@ -223,7 +223,8 @@ public final class StateLoader {
         SaveStateEntry e;
         if (h.isStartOrFull()) {
             e = registry.find(h.idstr(), h.instanceId());
-            if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL) {
+            if (e == null && adopter != null && h.type() == StreamConstants.SECTION_FULL
+                    && StreamConstants.isKeepableName(h.idstr())) {
                 try {
                     e = adopter.adopt(h);
                 } catch (IllegalArgumentException refused) {
@@ -251,7 +252,7 @@ public final class StateLoader {
                         + StreamConstants.sectionTypeName(h.type()) + ": expected the id of a started section", at);
             }
         }
-        ctx.setSectionId(h.sectionId());
+        ctx.setSection(h.sectionId(), at);
         try {
             e.handler().loadState(ctx, versions.get(h.sectionId()));
         } catch (StreamFormatException ex) {

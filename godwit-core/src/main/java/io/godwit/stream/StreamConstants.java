@@ -92,6 +92,16 @@ public final class StreamConstants {
     public static final long DEV_DATA_STATE = 0xffffffffef100004L;
     public static final long DEV_INIT_DATA_SENT = 0xffffffffef100005L;
 
+    /**
+     * Whether a name read from a stream (an idstr, a RAM block's name) reads back as it was sent:
+     * 1 to 255 bytes of valid UTF-8. A name with invalid bytes decodes with U+FFFD, which would
+     * be sent on differently and may not fit 255 bytes any more: something to keep must not be.
+     */
+    public static boolean isKeepableName(String name) {
+        return !name.isEmpty() && name.indexOf('\ufffd') < 0
+                && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_IDSTR_LENGTH;
+    }
+
     /** A readable name for a section type byte, for error messages. */
     public static String sectionTypeName(int type) {
         return switch (type) {

@@ -184,7 +184,70 @@ public class ForeignStateTest {
         }
     }
 
-    public static int indexOf(byte[] hay, byte[] needle) {
+    /** No handler has an empty name: adopting one failed in the registry, without an offset. */
+    @Test
+    void blankMachineRefusesAFullSectionWithAnEmptyIdstrAtItsHeader() throws IOException {
+        byte[] stream = concat(hex("5145564d 00000003"), hex("04 00000003 00 00000000 00000001"), TIMER_STATE,
+                hex("7e 00000003 00"));
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(dir, m, stream);
+
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(in.error()).isEqualTo("unknown section '' instance 0: expected a handler registered on the "
+                    + "destination at byte offset 8");
+            assertThat(ForeignState.rawSections(m)).isEmpty();
+        }
+    }
+
+    /**
+     * 100 bytes of 0xff decode as 100 U+FFFD, 300 bytes of UTF-8: too long to register, and not
+     * what came. Neither a device section nor a RAM block of such a name can be kept and sent on.
+     */
+    @Test
+    void blankMachineRefusesNamesOfInvalidUtf8AtTheirRecords() throws IOException {
+        byte[] name = new byte[101];
+        Arrays.fill(name, (byte) 0xff);
+        name[0] = 100;
+        byte[] device = concat(hex("5145564d 00000003 04 00000003"), name, hex("00000000 00000001"), TIMER_STATE,
+                hex("7e 00000003 00"));
+        byte[] ram = concat(hex("5145564d 00000003 01 00000002"), str8("ram"), hex("00000000 00000004"),
+                be64(0x10000 | 0x04), name, be64(0x10000), be64(0x10), hex("7e 00000002 00"));
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(dir, m, device);
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(in.error()).startsWith("unknown section '\ufffd\ufffd").endsWith(" at byte offset 8");
+        }
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(dir, m, ram);
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(in.error()).startsWith("RAM block '\ufffd\ufffd").contains("cannot be kept")
+                    .endsWith(" at byte offset 33");
+            assertThat(m.ram()).isEmpty();
+        }
+    }
+
+    /**
+     * A bit flip in a FULL header's section id: a blank machine adopts the section and looks for
+     * a footer with that id, which never comes. The refusal names the header, not the stream's end.
+     */
+    @Test
+    void corruptFullHeaderIsRefusedAtTheHeaderNotAtTheEndOfTheStream() throws IOException {
+        byte[] bad = qemuStream();
+        int header = indexOf(bad, concat(hex("04 00000003"), str8("timer")));
+        bad[header + 3] = 0x01; // section id 3 becomes 0x103
+        try (Machine m = new Machine("dst")) {
+            IncomingMigration in = receive(dir, m, bad);
+
+            assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
+            assertThat(in.failure()).isExactlyInstanceOf(io.godwit.stream.StreamFormatException.class);
+            assertThat(((io.godwit.stream.StreamFormatException) in.failure()).offset()).isEqualTo(header);
+            assertThat(in.error()).isEqualTo("FULL section 'timer' (id 259) has no footer (0x7e and id 259) before the "
+                    + "stream ends at byte offset " + bad.length + "; is its header corrupt? at byte offset " + header);
+            assertThat(m.state()).isEqualTo(RunState.INMIGRATE);
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
             for (int j = 0; j < needle.length; j++) {

@@ -94,6 +94,21 @@ class RamLoadRefusalTest {
                 "RAM offset 0x4000 beyond block 'pc.ram' of 8192 bytes");
     }
 
+    /** An offset with bit 63 set is negative as a long: it must be refused, not used as an index. */
+    @Test
+    void refusesPageAtAnOffsetWithTheTopBitSet() {
+        byte[] payload = concat(hex("ffffffff fffff008"), PC_RAM, new byte[4096], EOS);
+        assertRefused(loading(payload), StreamFormatException.class, 0,
+                "RAM offset 0xfffffffffffff000 beyond block 'pc.ram' of 8192 bytes");
+    }
+
+    @Test
+    void refusesZeroPageAtAnOffsetWithTheTopBitSetAfterAValidRecord() {
+        byte[] payload = concat(hex("00000000 00000002"), PC_RAM, hex("00"), hex("80000000 00000022 00"), EOS);
+        assertRefused(loading(payload), StreamFormatException.class, 16,
+                "RAM offset 0x8000000000000000 beyond block 'pc.ram' of 8192 bytes");
+    }
+
     @Test
     void refusesContinueWhenNoBlockWasNamedBefore() {
         byte[] payload = concat(hex("00000000 00000028"), new byte[4096], EOS);

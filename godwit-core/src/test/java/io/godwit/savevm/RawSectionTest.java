@@ -92,7 +92,8 @@ class RawSectionTest {
     @Test
     void truncatedSectionIsRefusedWithTheOffset() {
         byte[] cut = concat(HEADER, java.util.Arrays.copyOf(SERIAL, SERIAL.length - 3));
-        assertRefused(loader(Bytes.chopped(cut, 1))::load, TruncatedStreamException.class, cut.length, "1 byte");
+        assertRefused(loader(Bytes.chopped(cut, 1))::load, TruncatedStreamException.class, cut.length,
+                "3 more bytes of the footer of 'serial'");
     }
 
     @Test

@@ -68,6 +68,16 @@ class StateLoaderRefusalTest {
                 "unknown section type 0x09; expected one of");
     }
 
+    /** A corrupt idstr of NULs and newlines is quoted escaped, so the refusal stays one line. */
+    @Test
+    void quotesACorruptSectionNameEscapedOnOneLine() {
+        byte[] start = hex("01 00000000 06 00 0a 41 0d 1b 7f 00000000 00000001"); // "\0\nA\r\e\x7f"
+        StreamFormatException e = assertRefused(loader(concat(HEADER, start, PAYLOAD, FOOTER, EOF))::load,
+                StreamFormatException.class, 8, "unknown section '\\x00\\x0aA\\x0d\\x1b\\x7f' instance 0");
+        assertThat(e.getMessage()).doesNotContainPattern("\\p{Cntrl}");
+        assertThat(e.reason()).startsWith("unknown section '\\x00\\x0aA");
+    }
+
     @Test
     void refusesSectionForIdstrNotRegisteredOnTheDestination() {
         byte[] start = hex("01 00000000 03 766761 00000000 00000001"); // "vga"

@@ -17,6 +17,12 @@ import java.util.Map;
  * the MEM_SIZE list and, with an extractor, the pages written out as a destination would.
  */
 final class RamReader implements SectionReader {
+    /**
+     * The most RAM, all blocks together, inspect reads: what a blank destination takes by default.
+     * Each block's page bitmap (to count distinct pages) takes 32 MiB of heap per TiB.
+     */
+    static final long MAX_RAM = 1L << 40;
+
     private final long pageSize;
     private final RamExtractor extractor;
     private final Progress progress;
@@ -56,7 +62,13 @@ final class RamReader implements SectionReader {
         while (true) {
             RamRecord<RamBlockStats> r = reader.next(in);
             switch (r) {
-                case RamRecord.ListedBlock<RamBlockStats> b -> add(b.name(), b.length(), b.at());
+                case RamRecord.ListedBlock<RamBlockStats> b -> {
+                    if (b.length() > b.remaining()) { // the reader says so only after the block: before sizing it
+                        throw new StreamFormatException("RAM block '" + b.name() + "' of " + b.length() + " bytes in "
+                                + "the MEM_SIZE list; its total leaves " + b.remaining(), b.at());
+                    }
+                    add(b.name(), b.length(), b.at());
+                }
                 case RamRecord.Page<RamBlockStats> p -> {
                     seen(p.block(), p.offset()).normal++;
                     if (extractor != null) {
@@ -84,7 +96,12 @@ final class RamReader implements SectionReader {
                         MemorySegment.copy(MemorySegment.ofArray(c.page()), 0, page, 0, page.byteSize());
                     }
                 }
-                case RamRecord.MemSize<RamBlockStats> m -> { }
+                case RamRecord.MemSize<RamBlockStats> m -> {
+                    if (m.total() > MAX_RAM) {
+                        throw new StreamFormatException("RAM blocks of " + m.total() + " bytes in all; inspect reads "
+                                + "at most " + MAX_RAM, m.at());
+                    }
+                }
                 case RamRecord.MultifdFlush<RamBlockStats> f -> { }
                 case RamRecord.Eos<RamBlockStats> e -> {
                     return;

@@ -8,7 +8,9 @@ import java.util.StringJoiner;
 public final class TextReport {
     private TextReport() {}
 
-    public static void render(InspectReport r, PrintStream out) {
+    /** Names from the stream are escaped where they do not print: each line of the report is one line. */
+    public static void render(InspectReport r, PrintStream to) {
+        PrintStream out = PrintableOut.of(to);
         out.printf("file           %s (%d bytes)%n", r.file, r.fileSize);
         out.printf("header         magic 0x%08x (QEVM), version %d%n", r.magic, r.version);
         if (r.config != null) {
@@ -31,6 +33,7 @@ public final class TextReport {
         devices(r, out);
         OtherSections.text(r, out);
         summary(r, out);
+        out.flush();
     }
 
     private static void sections(InspectReport r, PrintStream out) {

@@ -139,6 +139,30 @@ class InspectRefusalTest {
         assertThat(refusal(cont.bytes()).reason()).contains("continues a block but no block was named before");
     }
 
+    /** A MEM_SIZE list of 2^62 bytes: its page bitmap could not be allocated (NegativeArraySizeException). */
+    @Test
+    void ramOverTheLimitIsRefusedAtItsBlockList() throws Exception {
+        StreamBuilder b = new StreamBuilder().header().config("pc-i440fx-7.2");
+        long listAt = b.offset() + 17;
+        b.start(2, "ram", 0, 4).ramBlocks("pc.ram", 1L << 62).ramEos().footer(2).eof();
+        StreamFormatException e = refusal(b.bytes());
+        assertThat(e.offset()).isEqualTo(listAt);
+        assertThat(e.reason()).isEqualTo("RAM blocks of 4611686018427387904 bytes in all; inspect reads at most "
+                + "1099511627776");
+    }
+
+    /** The reader says a list adds up to more than its total after the block: inspect must not size it first. */
+    @Test
+    void blockLongerThanTheListsTotalIsRefusedAtTheBlock() throws Exception {
+        StreamBuilder b = new StreamBuilder().header().config("pc-i440fx-7.2");
+        long blockAt = b.offset() + 17 + 8;
+        b.start(2, "ram", 0, 4).be64(0x1000 | 0x04).str8("pc.ram").be64(1L << 62).ramEos().footer(2).eof();
+        StreamFormatException e = refusal(b.bytes());
+        assertThat(e.offset()).isEqualTo(blockAt);
+        assertThat(e.reason()).isEqualTo("RAM block 'pc.ram' of 4611686018427387904 bytes in the MEM_SIZE list; its "
+                + "total leaves 4096");
+    }
+
     @Test
     void liveSectionOfUnknownFormatIsRefusedWithItsName() throws Exception {
         StreamBuilder b = new StreamBuilder().header().config("pseries");

@@ -1,11 +1,16 @@
 package io.godwit.qmp;
 
-/** An error reply: {"error": {"class": ..., "desc": ...}}. */
+import io.godwit.stream.Printable;
+
+/**
+ * An error reply: {"error": {"class": ..., "desc": ...}}. The desc is one printable line, whatever
+ * the input it quotes held: what does not print is escaped ({@link Printable}).
+ */
 public final class QmpError extends RuntimeException {
     private final String errorClass;
 
     public QmpError(String errorClass, String desc) {
-        super(desc);
+        super(Printable.escape(desc));
         this.errorClass = errorClass;
     }
 

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.godwit.stream.Printable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -38,6 +38,10 @@ final class QmpRequestParser {
         if (blankFrom(line, 0)) {
             return null;
         }
+        int nul = indexOf(line, (byte) 0);
+        if (nul >= 0) { // never valid JSON; Jackson would take NULs for UTF-16 or UTF-32 and fail otherwise
+            throw QmpError.generic("JSON parse error, invalid character 0x00 at byte " + nul);
+        }
         try (JsonParser p = STRICT.createParser(line)) {
             JsonNode value = STRICT.readTree(p);
             int end = (int) p.currentLocation().getByteOffset();
@@ -54,9 +58,18 @@ final class QmpRequestParser {
             String m = String.valueOf(e.getOriginalMessage());
             throw QmpError.generic("JSON parse error, " + (m.startsWith(DUPLICATE)
                     ? "duplicate member '" + printable(m.substring(DUPLICATE.length())) : printable(m)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading a byte array does not fail
+        } catch (IOException e) { // a decoding error (a byte order mark made Jackson try UTF-16 or UTF-32)
+            throw QmpError.generic("JSON parse error, " + printable(String.valueOf(e.getMessage())));
         }
+    }
+
+    private static int indexOf(byte[] line, byte b) {
+        for (int i = 0; i < line.length; i++) {
+            if (line[i] == b) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean blankFrom(byte[] line, int from) {
@@ -76,7 +89,7 @@ final class QmpRequestParser {
 
     /** Error descs are one printable line of bounded length, whatever the input held. */
     static String printable(String s) {
-        String one = s.replaceAll("\\p{Cntrl}", "?");
+        String one = Printable.escape(s);
         return one.length() <= DESC_CHARS ? one : one.substring(0, DESC_CHARS) + "...";
     }
 }

@@ -1,6 +1,7 @@
 package io.godwit.qmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.qmp.QmpWireTest.Session;
@@ -83,6 +84,25 @@ class QmpParsingTest {
         assertThat(r.path("id").asText()).isEqualTo("a");
         assertThat(s.call("{\"execute\": \"query-status\", \"id\": \"b\"}").path("id").asText())
                 .as("blank lines got no reply").isEqualTo("b");
+    }
+
+    /** NULs made the JSON parser guess UTF-32 and throw past the session: no reply, connection dropped. */
+    @Test
+    void refusesNulBytesWithAnErrorAndKeepsTheSession() throws Exception {
+        JsonNode r = s.call("{\u0000\u0000\u0000\"execute\": \"stop\"}");
+        assertThat(r.path("error").path("desc").asText()).isEqualTo("JSON parse error, invalid character 0x00 at byte 1");
+        assertThat(status()).isEqualTo("running");
+    }
+
+    /** A lone byte 0xad is a soft hyphen to the parser, a format character: it printed raw in the desc. */
+    @Test
+    void quotesCharactersThatDoNotPrintEscaped() throws Exception {
+        byte[] line = {'{', '"', 'e', '"', (byte) 0xad, ':', '1', '}'};
+        assertThatThrownBy(() -> QmpRequestParser.parse(line)).isInstanceOf(QmpError.class)
+                .hasMessageStartingWith("JSON parse error, Unexpected character ('\\xad' (code 173))");
+        String name = s.call("{\"execute\": \"a\\u001b[2J\\u2028b\"}").path("error").path("desc").asText();
+        assertThat(name).isEqualTo("The command a\\x1b[2J\\u2028b has not been found");
+        assertThat(status()).isEqualTo("running");
     }
 
     @Test
