@@ -228,7 +228,7 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("Migrate recover can only be run when postcopy is paused.");
         }
         ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
-        Listener l = Transports.listen(uri);
+        Listener l = Transports.listenForRecovery(uri, security != ChannelWrapper.NONE);
         listenAddress = l.address();
         Thread.ofPlatform().name("godwit-recover-accept").start(() -> {
             try (l) {
