@@ -164,13 +164,14 @@ final class PostcopySource {
             m.checkInterrupts();
             destinationRunning();
             SourceReturnPath rp = m.returnPath();
+            boolean finished = rp.finished(); // before the status: a SHUT is recorded before the thread ends
             int shut = rp.shutStatus();
             if (shut >= 0) {
                 failedBeforeRunning();
                 throw new DestinationEnded("the destination ended the migration (SHUT status " + shut
                         + ") before every page was sent");
             }
-            if (rp.finished()) { // no page request can reach us any more
+            if (finished) { // no page request can reach us any more
                 throw new IOException("the return path closed during post-copy");
             }
             if (!m.rateExceeded() || hasRequests()) {
