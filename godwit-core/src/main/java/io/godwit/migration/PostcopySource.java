@@ -163,6 +163,7 @@ final class PostcopySource {
         while (true) {
             destinationRunning();
             SourceReturnPath rp = m.returnPath();
+            boolean finished = rp.finished(); // before the status: a SHUT is recorded before the thread ends
             int shut = rp.shutSeenStatus();
             if (shut >= 0) { // before checkInterrupts, which would report it without the post-copy outcome
                 failedBeforeRunning();
@@ -170,7 +171,7 @@ final class PostcopySource {
                         + ") before every page was sent");
             }
             m.checkInterrupts();
-            if (rp.finished()) { // no page request can reach us any more
+            if (finished) { // no page request can reach us any more
                 throw new IOException("the return path closed during post-copy");
             }
             if (!m.rateExceeded() || hasRequests()) {
