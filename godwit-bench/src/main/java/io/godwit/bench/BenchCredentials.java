@@ -31,12 +31,12 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * for localhost and a client certificate (EC P-256, one day), and keys.psk with a random key, all
  * in one directory both processes read.
  */
-final class BenchCredentials {
-    static final String HOST = "localhost";
+public final class BenchCredentials {
+    public static final String HOST = "localhost";
 
     private BenchCredentials() {}
 
-    static void write(Path dir) throws IOException {
+    public static void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         KeyPair ca = keys();
         X500Name caName = new X500Name("O=Godwit Bench,CN=Godwit Bench CA");

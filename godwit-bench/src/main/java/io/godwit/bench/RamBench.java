@@ -28,8 +28,16 @@ import java.util.function.Consumer;
 public final class RamBench {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    /** One measured migration. */
-    public record Run(double mibps, long downtimeMs, double totalMs, long transferred) {}
+    /**
+     * One measured migration; the CPU times (of the source and destination processes over the
+     * migration, all their threads) are -1 where both sides share one process.
+     */
+    public record Run(double mibps, long downtimeMs, double totalMs, long transferred, long sourceCpuMs,
+            long destinationCpuMs) {
+        public Run(double mibps, long downtimeMs, double totalMs, long transferred) {
+            this(mibps, downtimeMs, totalMs, transferred, -1, -1);
+        }
+    }
 
     /** The outcome of one case (random, zero, zero-written). */
     public record Case(String name, List<Run> runs) {

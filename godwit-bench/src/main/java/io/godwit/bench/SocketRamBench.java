@@ -89,8 +89,12 @@ public final class SocketRamBench {
                 dst.qmp().execute("migrate-incoming", Map.of("uri", incoming));
             }
             String uri = dst.incomingUri();
+            long srcCpu = cpuMs(src);
+            long dstCpu = cpuMs(dst);
             src.qmp().execute("migrate", Map.of("uri", uri));
             JsonNode m = waitForEnd(src);
+            srcCpu = cpuMs(src) - srcCpu;
+            dstCpu = cpuMs(dst) - dstCpu;
             if (!m.path("status").asText().equals("completed")) {
                 throw new IllegalStateException("benchmark migration " + m.path("status").asText() + ": "
                         + m.path("error-desc").asText() + " (destination log: " + dst.tail() + ")");
@@ -104,12 +108,20 @@ public final class SocketRamBench {
                 log.accept("digest verified: " + s);
             }
             long total = m.path("total-time").asLong();
-            log.accept(String.format("%s: total %d ms, setup %d ms, downtime %d ms, %d passes", transport, total,
-                    m.path("setup-time").asLong(), m.path("downtime").asLong(),
-                    m.path("ram").path("dirty-sync-count").asLong()));
+            log.accept(String.format("%s: total %d ms, setup %d ms, downtime %d ms, %d passes, CPU source %d ms,"
+                    + " destination %d ms", transport, total, m.path("setup-time").asLong(), m.path("downtime").asLong(),
+                    m.path("ram").path("dirty-sync-count").asLong(), srcCpu, dstCpu));
             return new RamBench.Run(size / 1048576.0 / (total / 1000.0), m.path("downtime").asLong(), total,
-                    m.path("ram").path("transferred").asLong());
+                    m.path("ram").path("transferred").asLong(), srcCpu, dstCpu);
         }
+    }
+
+    /**
+     * CPU time of the process so far, all threads, in ms: a cost that other load on the machine
+     * does not inflate the way it inflates elapsed time.
+     */
+    private static long cpuMs(GodwitProcess p) {
+        return p.process().toHandle().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(-1L);
     }
 
     /** object-add of this side's credentials and tls-creds (with tls-hostname on the source). */

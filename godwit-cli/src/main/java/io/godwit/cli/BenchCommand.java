@@ -334,6 +334,8 @@ final class BenchCommand {
                         Sizes.format(size), runs);
                 System.out.printf("%-14s %12s %14s %12s%n", "case", "MiB/s", "downtime ms", "total ms");
                 System.out.printf("%-14s %12.0f %14d %12.1f%n", "random/" + uri, m.mibps(), m.downtimeMs(), m.totalMs());
+                System.out.printf("CPU over that migration: source %d ms, destination %d ms%n", m.sourceCpuMs(),
+                        m.destinationCpuMs());
                 System.out.println("random RAM verified by digest: yes");
             }
             return 0;
@@ -344,6 +346,10 @@ final class BenchCommand {
             out.put(name + "-mibps", Math.round(m.mibps()));
             out.put(name + "-downtime-ms", m.downtimeMs());
             out.put(name + "-total-ms", Math.round(m.totalMs() * 10) / 10.0);
+            if (m.sourceCpuMs() >= 0) {
+                out.put(name + "-source-cpu-ms", m.sourceCpuMs());
+                out.put(name + "-destination-cpu-ms", m.destinationCpuMs());
+            }
         }
     }
 }

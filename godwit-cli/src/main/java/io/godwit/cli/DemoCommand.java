@@ -10,6 +10,7 @@ import io.godwit.migration.MigrationListener;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.qmp.MigrationReplies;
 import io.godwit.launch.GodwitProcess;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -285,10 +286,10 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 r = m.await(Duration.ofMinutes(10));
             }
-            Map<String, Object> out = summary(Json.MAPPER.valueToTree(r.source().toQmp()));
+            Map<String, Object> out = summary(Json.MAPPER.valueToTree(MigrationReplies.of(r.source())));
             if (postcopy) {
-                putPostcopy(out, Json.MAPPER.valueToTree(r.source().toQmp()),
-                        Json.MAPPER.valueToTree(r.destination().toQmp()));
+                putPostcopy(out, Json.MAPPER.valueToTree(MigrationReplies.of(r.source())),
+                        Json.MAPPER.valueToTree(MigrationReplies.of(r.destination())));
             }
             Map<String, Object> v = new LinkedHashMap<>();
             if (r.completed()) {

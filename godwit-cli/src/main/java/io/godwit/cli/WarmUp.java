@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Runs the save and load paths on scratch machines, over a loopback socket inside this process,
  * until the JIT has compiled them, so that a measurement that follows is not a measurement of
  * the interpreter. Memory access through the FFM API is slow until compiled, and a fresh process
- * would otherwise spend the first few hundred milliseconds of a migration there.
+ * would otherwise spend the first few hundred milliseconds of a migration there. TLS sessions
+ * (x509 and PSK) are warmed the same way ({@link TlsWarmUp}).
  */
 final class WarmUp {
     private static final long SIZE = 64L << 20;
@@ -54,6 +55,11 @@ final class WarmUp {
                 m.run();
                 accept.join(TimeUnit.MINUTES.toMillis(1));
             }
+        }
+        try {
+            TlsWarmUp.run();
+        } catch (Exception e) {
+            log.println("warm-up: TLS: " + e.getMessage());
         }
         log.printf("warm-up: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }

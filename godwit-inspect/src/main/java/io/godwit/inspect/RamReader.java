@@ -127,7 +127,7 @@ final class RamReader implements SectionReader {
         }
         RamBlockStats b = new RamBlockStats(name, length, pageSize);
         if (extractor != null) {
-            b.file = extractor.open(name, length).toString();
+            b.file = extractor.open(name, length, at).toString();
         }
         blocks.put(name, b);
     }

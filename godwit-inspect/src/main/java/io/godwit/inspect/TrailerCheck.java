@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * machine.setRawSectionCheck(TrailerCheck.forRelay());
  * // then an IncomingMigration into the machine, and a Migration on to the next QEMU
  * }</pre>
- * A section the trailer does not describe, or does not walk to exactly its length, fails the load
+ * A section the trailer does not describe, whose header's version is not the trailer's, or that
+ * does not walk to exactly its length, fails the load
  * with an {@link IOException} naming the section and the field or the sizes; the machine then
  * stays stopped. Without a trailer the sections stay as split, and the check says so as a warning.
  */
@@ -60,6 +61,10 @@ public final class TrailerCheck implements RawSection.Check {
             String which = "device section '" + s.idstr() + "' instance " + s.instanceId();
             if (d == null) {
                 throw refused(which + " is not described by the source's trailer");
+            }
+            if (d.version() >= 0 && d.version() != s.versionId()) { // QEMU loads by the header's version
+                throw refused(String.format("%s has version %d in its header but the source's trailer describes "
+                        + "version %d", which, s.versionId(), d.version()));
             }
             byte[] payload = s.state();
             int used;

@@ -111,6 +111,23 @@ class RamExtractionTest {
                 () -> new StreamInspector(f, null, Progress.NONE).inspect());
     }
 
+    /** 100 tabs make a file name of 300 characters: a refusal of the stream at the block, printable. */
+    @Test
+    void blockWhoseFileNameIsTooLongIsRefusedAtItsEntry() throws Exception {
+        String name = "\t".repeat(100);
+        StreamBuilder b = new StreamBuilder().header().config("pc-i440fx-7.2").start(1, "ram", 0, 4);
+        long entryAt = b.offset() + 8;
+        b.ramBlocks(name, 4096L).ramEos().footer(1).eof();
+        Path f = b.write(dir.resolve("long.bin"));
+
+        StreamFormatException e = catchThrowableOfType(StreamFormatException.class,
+                () -> new StreamInspector(f, dir.resolve("ram"), Progress.NONE).inspect());
+
+        assertThat(e.offset()).isEqualTo(entryAt);
+        assertThat(e.reason()).isEqualTo("RAM block '" + "\\x09".repeat(100) + "' makes a file name of 300 "
+                + "characters under --extract-ram; at most 255 fit");
+    }
+
     @Test
     void blockNamesBecomeSafeFileNames() {
         assertThat(BlockFileNames.of("pc.ram")).isEqualTo("pc.ram");

@@ -62,4 +62,21 @@ class RelayTrailerCheckTest {
             assertThat(m.state().running()).isFalse();
         }
     }
+
+    /** A section whose version was changed (fw_cfg 2 -> 3 in a real stream) disagrees with the trailer. */
+    @Test
+    void refusesASectionWhoseVersionIsNotTheTrailersAndStaysStopped() throws Exception {
+        String other = QemuLikeStream.CPU.replace("\"vmsd_name\": \"cpu\", \"version\": 12",
+                "\"vmsd_name\": \"cpu\", \"version\": 13");
+        try (Machine m = new Machine("relay")) {
+            m.setRawSectionCheck(TrailerCheck.forRelay());
+
+            IncomingMigration in = receive(m, new QemuLikeStream(other, QemuLikeStream.cpuPayload()));
+
+            assertThat(in.status()).isEqualTo(MigrationStatus.FAILED);
+            assertThat(in.error()).contains("device section 'cpu' instance 0 has version 12 in its header but the "
+                    + "source's trailer describes version 13");
+            assertThat(m.state().running()).isFalse();
+        }
+    }
 }

@@ -145,13 +145,17 @@ class QmpRequestFuzzTest {
 
     /** Waits (bounded) until a migration the input started has failed, before the machine closes. */
     private static void settle(Monitor monitor) throws InterruptedException {
-        for (int i = 0; i < 5000 && monitor.outgoingInfo() != null && monitor.outgoingInfo().status().isActive(); i++) {
+        for (int i = 0; i < 20_000 && active(monitor); i++) {
             Thread.sleep(1);
         }
-        MigrationStatus s = monitor.outgoingInfo() == null ? null : monitor.outgoingInfo().status();
-        if (s != null && s.isActive()) {
-            throw new AssertionError("a migration to a socket nobody listens on is still " + s + " after 5 s");
+        if (active(monitor)) {
+            MigrationStatus s = monitor.outgoingInfo().status();
+            throw new AssertionError("a migration to a socket nobody listens on is still " + s + " after 20 s");
         }
+    }
+
+    private static boolean active(Monitor monitor) {
+        return monitor.outgoingInfo() != null && monitor.outgoingInfo().status().isActive();
     }
 
     private static int longestLine(byte[] input) {

@@ -13,9 +13,8 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 /**
  * BouncyCastle's PSK peers with the cipher suites GnuTLS offers for QEMU's PSK credentials
  * ("+ECDHE-PSK:+DHE-PSK:+PSK", TLS 1.2): ephemeral key exchange first, AEAD first, and
- * ChaCha20-Poly1305 before AES-GCM, which is four times slower through BouncyCastle's TLS records
- * here (about 1.1 GiB/s against 250 MiB/s on one loopback connection). The crypto is the JDK's
- * (JCA).
+ * ChaCha20-Poly1305 before AES-GCM, which ran several times slower through BouncyCastle's TLS
+ * records on a loopback session here. The crypto is the JDK's (JCA).
  */
 final class PskPeers {
     static final int[] SUITES = {

@@ -1,5 +1,6 @@
 package io.godwit.examples.kv;
 
+import io.godwit.qmp.MigrationReplies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -176,11 +177,11 @@ final class KvHttp {
                     }
                 }
                 MigrationHandle h = service.migrate(uri, redirect);
-                json(ex, 202, h.info().toQmp());
+                json(ex, 202, MigrationReplies.of(h.info()));
             }
             case "/admin/migration" -> {
                 MigrationHandle h = service.node().currentMigration();
-                json(ex, 200, h != null ? h.info().toQmp() : Map.of("status", "none"));
+                json(ex, 200, h != null ? MigrationReplies.of(h.info()) : Map.of("status", "none"));
             }
             case "/admin/cancel" -> {
                 requirePost(post);

@@ -1,5 +1,6 @@
 package io.godwit.migration;
 
+import io.godwit.qmp.MigrationReplies;
 import static io.godwit.migration.LoopRig.params;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** MigrationInfo.toQmp(): query-migrate's keys, and only those QEMU shows in each status. */
+/** MigrationReplies.of(MigrationInfo): query-migrate's keys, and only those QEMU shows in each status. */
 class MigrationInfoTest {
     static final List<String> RAM_KEYS = List.of("transferred", "remaining", "total", "duplicate", "normal",
             "normal-bytes", "mbps", "dirty-sync-count", "dirty-pages-rate", "pages-per-second", "precopy-bytes",
@@ -31,12 +32,12 @@ class MigrationInfoTest {
 
     @Test
     void noneShowsOnlyTheStatus() {
-        assertThat(info(MigrationStatus.NONE, -1, -1, null).toQmp()).containsExactly(Map.entry("status", "none"));
+        assertThat(MigrationReplies.of(info(MigrationStatus.NONE, -1, -1, null))).containsExactly(Map.entry("status", "none"));
     }
 
     @Test
     void activeShowsExpectedDowntimeAndNoDowntime() {
-        Map<String, Object> q = info(MigrationStatus.ACTIVE, 99, 42, null).toQmp();
+        Map<String, Object> q = MigrationReplies.of(info(MigrationStatus.ACTIVE, 99, 42, null));
         assertThat(q).containsEntry("status", "active").containsEntry("total-time", 1234L)
                 .containsEntry("setup-time", 56L).containsEntry("expected-downtime", 42L)
                 .doesNotContainKeys("downtime", "error-desc");
@@ -45,12 +46,12 @@ class MigrationInfoTest {
 
     @Test
     void activeWithoutAnEstimateShowsNoExpectedDowntime() {
-        assertThat(info(MigrationStatus.ACTIVE, -1, -1, null).toQmp()).doesNotContainKeys("expected-downtime", "downtime");
+        assertThat(MigrationReplies.of(info(MigrationStatus.ACTIVE, -1, -1, null))).doesNotContainKeys("expected-downtime", "downtime");
     }
 
     @Test
     void completedShowsDowntimeAndNoExpectedDowntime() {
-        Map<String, Object> q = info(MigrationStatus.COMPLETED, 17, 42, null).toQmp();
+        Map<String, Object> q = MigrationReplies.of(info(MigrationStatus.COMPLETED, 17, 42, null));
         assertThat(q).containsEntry("status", "completed").containsEntry("downtime", 17L)
                 .doesNotContainKey("expected-downtime");
         assertThat(ram(q)).containsKeys(RAM_KEYS.toArray(String[]::new));
@@ -58,14 +59,14 @@ class MigrationInfoTest {
 
     @Test
     void neitherDowntimeShowsOnceItFailed() {
-        Map<String, Object> q = info(MigrationStatus.FAILED, 17, 42, "link down").toQmp();
+        Map<String, Object> q = MigrationReplies.of(info(MigrationStatus.FAILED, 17, 42, "link down"));
         assertThat(q).containsEntry("status", "failed").containsEntry("error-desc", "link down")
                 .doesNotContainKeys("downtime", "expected-downtime");
     }
 
     @Test
     void ramKeysCarryTheirOwnFigures() {
-        Map<String, Object> r = ram(info(MigrationStatus.ACTIVE, -1, -1, null).toQmp());
+        Map<String, Object> r = ram(MigrationReplies.of(info(MigrationStatus.ACTIVE, -1, -1, null)));
         assertThat(r).containsEntry("transferred", 1L).containsEntry("remaining", 2L).containsEntry("total", 3L)
                 .containsEntry("duplicate", 4L).containsEntry("normal", 5L).containsEntry("normal-bytes", 6L)
                 .containsEntry("mbps", 7.5).containsEntry("dirty-sync-count", 8L)
@@ -80,8 +81,47 @@ class MigrationInfoTest {
         MigrationInfo.Ram withTracking = new MigrationInfo.Ram(1, 2, 3, 4, 5, 6, 7.5, 8, 9, 10.9, 11, 12, 13, 14, 15,
                 4096, "kernel");
         MigrationInfo i = new MigrationInfo(MigrationStatus.ACTIVE, null, 1, 1, -1, -1, 0, withTracking, List.of(), null);
-        assertThat(ram(i.toQmp())).containsEntry("dirty-tracking", "kernel");
-        assertThat(ram(info(MigrationStatus.ACTIVE, -1, -1, null).toQmp())).doesNotContainKey("dirty-tracking");
+        assertThat(ram(MigrationReplies.of(i))).containsEntry("dirty-tracking", "kernel");
+        assertThat(ram(MigrationReplies.of(info(MigrationStatus.ACTIVE, -1, -1, null)))).doesNotContainKey("dirty-tracking");
+    }
+
+    private static MigrationInfo postcopy(MigrationStatus s, MigrationInfo.Postcopy pc) {
+        return new MigrationInfo(s, null, 1234, 56, 17, 42, 777, RAM, List.of(), null, pc);
+    }
+
+    @Test
+    void postcopyActiveShowsTheDowntimeThatIsOver() {
+        Map<String, Object> q = MigrationReplies.of(postcopy(MigrationStatus.POSTCOPY_ACTIVE, null));
+        assertThat(q).containsEntry("status", "postcopy-active").containsEntry("downtime", 17L)
+                .doesNotContainKey("expected-downtime");
+    }
+
+    @Test
+    void theSourceShowsOnlyTheTimeInPostcopy() {
+        Map<String, Object> q = MigrationReplies.of(postcopy(MigrationStatus.COMPLETED,
+                new MigrationInfo.Postcopy(300, -1, -1, -1, null)));
+        assertThat(q).containsEntry("postcopy-time", 300L).doesNotContainKeys("postcopy-requests",
+                "postcopy-bytes", "postcopy-latency", "postcopy-fault-latency-us", "postcopy-blocktime");
+    }
+
+    @Test
+    void theDestinationShowsRequestsBytesLatencyAndBlocktime() {
+        MigrationInfo.Latency l = new MigrationInfo.Latency(9, 120, 900, 1500, 150_000);
+        Map<String, Object> q = MigrationReplies.of(postcopy(MigrationStatus.COMPLETED,
+                new MigrationInfo.Postcopy(310, 9, 9 * 4096, 4, l)));
+        assertThat(q).containsEntry("postcopy-time", 310L).containsEntry("postcopy-requests", 9L)
+                .containsEntry("postcopy-bytes", 9L * 4096).containsEntry("postcopy-latency", 150_000L)
+                .containsEntry("postcopy-blocktime", 4L)
+                .containsEntry("postcopy-fault-latency-us", Map.of("count", 9L, "p50", 120L, "p99", 900L, "max", 1500L));
+        MigrationInfo withoutBlocktime = postcopy(MigrationStatus.COMPLETED,
+                new MigrationInfo.Postcopy(310, 9, 9 * 4096, -1, l));
+        assertThat(MigrationReplies.of(withoutBlocktime)).doesNotContainKey("postcopy-blocktime");
+    }
+
+    @Test
+    void noPostcopyFiguresWithoutPostcopy() {
+        assertThat(MigrationReplies.of(info(MigrationStatus.COMPLETED, 17, 42, null)))
+                .doesNotContainKeys("postcopy-time", "postcopy-requests", "postcopy-blocktime");
     }
 
     @Test
@@ -117,7 +157,7 @@ class MigrationInfoTest {
                     .estimate((i, t) -> i < 300 ? 1L << 30 : 0)
                     .onIteration((i, t) -> {
                         if (i == 250) {
-                            during.add(rig.migration().info().toQmp());
+                            during.add(MigrationReplies.of(rig.migration().info()));
                             clockAt.add(rig.clock.nanoTime());
                         }
                     });
@@ -128,7 +168,7 @@ class MigrationInfoTest {
             Map<String, Object> d = during.getFirst();
             assertThat(d).containsEntry("status", "active").doesNotContainKey("downtime")
                     .containsEntry("total-time", (clockAt.getFirst() - start) / 1_000_000);
-            Map<String, Object> q = m.info().toQmp();
+            Map<String, Object> q = MigrationReplies.of(m.info());
             assertThat(q).containsEntry("status", "completed").containsKey("downtime")
                     .doesNotContainKey("expected-downtime")
                     .containsEntry("total-time", (rig.clock.nanoTime() - start) / 1_000_000);
