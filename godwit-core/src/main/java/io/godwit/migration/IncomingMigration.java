@@ -47,6 +47,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     private volatile long endNanos = -1;
     private volatile StateLoader.Result result;
     private volatile long readTimeoutMs;
+    private volatile ReadWatchdog watchdog; // the current connection's; null without a read timeout
 
     // Owned by the incoming thread.
     private volatile ReturnPathWriter returnPath; // threads waiting for post-copy pages ask on it
@@ -67,7 +68,9 @@ public final class IncomingMigration implements PostcopyDestination.Host {
 
     /**
      * Fails the migration when the source sends nothing for {@code ms} while the loader waits for
-     * it (x-incoming-read-timeout); 0, the default here, waits as long as the connection lasts.
+     * it (x-incoming-read-timeout); 0, the default here, waits as long as the connection lasts. In
+     * post-copy, once the machine runs, the silence pauses the migration instead (as a broken link
+     * does); a connection that migrate-recover accepts is watched with the value set by then.
      */
     public IncomingMigration readTimeout(long ms) {
         if (ms < 0) {
@@ -83,15 +86,10 @@ public final class IncomingMigration implements PostcopyDestination.Host {
 
     public void run() {
         startNanos = clock.nanoTime();
-        long timeout = readTimeoutMs;
-        ReadWatchdog watchdog = timeout > 0 ? new ReadWatchdog(conn.input(), timeout, conn::shutdown) : null;
         try {
             setStatus(SETUP);
             machine.expectIncoming();
-            StreamInput in = new StreamInput(watchdog != null ? watchdog : conn.input());
-            if (watchdog != null) {
-                watchdog.start();
-            }
+            StreamInput in = new StreamInput(watched(conn));
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
             boolean blank = machine.isBlank();
@@ -123,9 +121,10 @@ public final class IncomingMigration implements PostcopyDestination.Host {
                 foreign.abandon();
             }
             failure = t;
-            error = watchdog != null && watchdog.fired() ? watchdog.message()
+            ReadWatchdog w = watchdog;
+            error = w != null && w.fired() ? w.message()
                     : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-            if (watchdog == null || !watchdog.fired()) {
+            if (w == null || !w.fired()) {
                 tellSourceWeFailed();
             }
             conn.shutdown();
@@ -134,9 +133,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
                 setStatus(FAILED);
             }
         } finally {
-            if (watchdog != null) {
-                watchdog.stop();
-            }
+            stopWatching();
             try {
                 conn.close();
             } catch (IOException ignored) {
@@ -147,12 +144,34 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         }
     }
 
+    /** The connection's input, under the read timeout when there is one. */
+    private ByteSource watched(Connection c) {
+        long timeout = readTimeoutMs;
+        if (timeout <= 0) {
+            watchdog = null;
+            return c.input();
+        }
+        ReadWatchdog w = new ReadWatchdog(c.input(), timeout, c::shutdown);
+        watchdog = w;
+        w.start();
+        return w;
+    }
+
+    private void stopWatching() {
+        ReadWatchdog w = watchdog;
+        if (w != null) {
+            w.stop();
+        }
+    }
+
     // ------------------------------------------------------------ post-copy recovery
 
     private final java.util.concurrent.BlockingQueue<Object> recoveries = new java.util.concurrent.LinkedBlockingQueue<>();
 
     @Override
     public void paused() {
+        stopWatching(); // nothing is read until migrate-recover, however long that takes
+        watchdog = null; // its connection is gone; a silence there paused post-copy, it failed nothing
         setStatus(POSTCOPY_PAUSED);
         conn.shutdown();
     }
@@ -167,7 +186,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     }
 
     @Override
-    public void recovering(Connection c) throws IOException {
+    public ByteSource recovering(Connection c) throws IOException {
         try {
             conn.close();
         } catch (IOException ignored) {
@@ -176,6 +195,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         conn = c;
         returnPath = new ReturnPathWriter(new StreamOutput(c.output()));
         setStatus(POSTCOPY_RECOVER);
+        return watched(c);
     }
 
     /** Set on the listen thread; the incoming thread waits for it meanwhile. */

@@ -11,6 +11,7 @@ import io.godwit.savevm.LoadContext;
 import io.godwit.savevm.SaveStateEntry;
 import io.godwit.savevm.StateLoader;
 import io.godwit.stream.ByteArraySource;
+import io.godwit.stream.ByteSource;
 import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.PostcopyAdvise;
@@ -61,8 +62,11 @@ final class PostcopyDestination {
         /** Waits for migrate-recover's connection; throws if the migration is given up instead. */
         Connection awaitRecover() throws IOException, InterruptedException;
 
-        /** The new connection carries the stream and the return path: status postcopy-recover. */
-        void recovering(Connection c) throws IOException;
+        /**
+         * The new connection carries the stream and the return path: status postcopy-recover.
+         * Returns what the listen thread reads: the connection's input, under the read timeout.
+         */
+        ByteSource recovering(Connection c) throws IOException;
 
         /** POSTCOPY_RESUME came: status postcopy-active (on the listen thread). */
         void resumed();
@@ -282,10 +286,10 @@ final class PostcopyDestination {
             // the link broke while the machine runs: wait for migrate-recover, keep the waits waiting
             host.paused();
             Connection c = host.awaitRecover();
-            host.recovering(c);
+            ByteSource input = host.recovering(c);
             requester.forgetLastBlock();
             recovering = true;
-            startListening(new MigrationStreamReader(new StreamInput(c.input())));
+            startListening(new MigrationStreamReader(new StreamInput(input)));
         }
         long missing = 0;
         for (RamBlock b : machine.ram()) {

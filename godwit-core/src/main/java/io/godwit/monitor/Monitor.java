@@ -232,7 +232,8 @@ public final class Monitor implements AutoCloseable {
         listenAddress = l.address();
         Thread.ofPlatform().name("godwit-recover-accept").start(() -> {
             try (l) {
-                in.recover(security.wrap(l.accept()));
+                Connection c = security.wrap(l.accept());
+                in.readTimeout(params.incomingReadTimeoutMs()).recover(c); // the value in force now
             } catch (IOException | IllegalStateException e) {
                 if (!closed) {
                     System.err.println("godwit: migrate-recover on " + l.address() + ": " + e.getMessage());

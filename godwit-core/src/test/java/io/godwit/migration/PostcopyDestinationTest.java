@@ -70,7 +70,7 @@ class PostcopyDestinationTest {
     }
 
     /** Every page arrives in pre-copy as 0x11; pages 5 and 9..11 are dirtied on the source, then RUN. */
-    private static HandDrivenSource switchedOver() throws Exception {
+    static HandDrivenSource switchedOver() throws Exception {
         HandDrivenSource src = new HandDrivenSource();
         src.start().command(ADVISE).ramStart(SIZE).pages(false, 0x11, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
                 14, 15);
