@@ -121,7 +121,7 @@ final class PostcopySource {
     }
 
     /** Page requests of the current return path go to RAM's queue. */
-    void acceptPageRequests() {
+    void acceptPageRequests() throws IOException {
         PageRequestQueue q = requests;
         if (q != null) {
             q.forgetLastBlock();

@@ -33,6 +33,8 @@ final class SourceReturnPath {
     private volatile IOException error;
     private volatile long packageLoadedNanos = -1;
     private volatile PageRequestSink pageRequests;
+    /** Resuming: requests that came before the source took requests again, in order; guarded by this. */
+    private final java.util.List<Early> early = new java.util.ArrayList<>();
     private volatile ToLongFunction<String> bitmapPages; // during a post-copy recovery: block -> pages
     private final Map<String, long[]> receivedBitmaps = new ConcurrentHashMap<>();
     private volatile boolean resumeAcked;
@@ -95,15 +97,36 @@ final class SourceReturnPath {
         }
     }
 
+    /** The most requests a resumed destination may send before POSTCOPY_RESUME; they are kept till then. */
+    static final int MAX_EARLY_REQUESTS = 4096;
+
+    private record Early(PageRequest request, long at) {}
+
     private void pageRequest(ReturnPathMessage m) throws IOException {
-        PageRequestSink sink = pageRequests;
-        if (sink == null) {
-            throw new IOException("return path: " + m.type() + " before post-copy started");
+        PageRequestSink sink;
+        synchronized (this) {
+            sink = pageRequests;
+            if (sink == null) {
+                if (!resuming) {
+                    throw new IOException("return path: " + m.type() + " before post-copy started");
+                }
+                // a resumed destination asks at once for what its accesses miss, before the handshake ends
+                if (early.size() >= MAX_EARLY_REQUESTS) {
+                    throw new StreamFormatException("return path: more than " + MAX_EARLY_REQUESTS
+                            + " page requests before POSTCOPY_RESUME", reader.position());
+                }
+                early.add(new Early(PageRequest.of(m), reader.position()));
+                return;
+            }
         }
+        add(sink, PageRequest.of(m), reader.position());
+    }
+
+    private static void add(PageRequestSink sink, PageRequest r, long at) throws IOException {
         try {
-            sink.add(PageRequest.of(m));
+            sink.add(r);
         } catch (IOException e) { // a request we refuse is the destination's error, not the link's
-            throw new StreamFormatException("return path: " + e.getMessage(), reader.position());
+            throw new StreamFormatException("return path: " + e.getMessage(), at);
         }
     }
 
@@ -140,8 +163,15 @@ final class SourceReturnPath {
         return resumeAcked;
     }
 
-    /** From now on page requests go to {@code sink}; before, they fail the return path. */
-    void acceptPageRequests(PageRequestSink sink) {
+    /**
+     * From now on page requests go to {@code sink}. Before, they fail the return path, except on a
+     * resumed connection, where those that came early go to the sink now, in their order.
+     */
+    synchronized void acceptPageRequests(PageRequestSink sink) throws IOException {
+        for (Early e : early) {
+            add(sink, e.request(), e.at());
+        }
+        early.clear();
         pageRequests = sink;
     }
 
