@@ -6,6 +6,7 @@
  */
 module io.godwit.core {
     requires jdk.jfr;
+    requires HdrHistogram; // post-copy page-wait percentiles
     requires jdk.management; // host memory, for a blank destination's RAM limit
     requires jdk.net; // TCP keepalive timing on migration sockets
     requires java.naming; // LdapName: the common names of a certificate's subject

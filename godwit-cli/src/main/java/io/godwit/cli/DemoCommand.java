@@ -67,6 +67,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--in-process", description = "Both machines in this JVM, over an in-memory channel.")
     boolean inProcess;
 
+    @Option(names = "--postcopy", description = "Finish in post-copy: pre-copy is held under max-bandwidth ("
+            + "256M unless --max-bandwidth says otherwise) so it cannot converge; after --passes passes the demo asks "
+            + "for post-copy, and a reader on the destination waits for pages that have not arrived.")
+    boolean postcopy;
+
+    @Option(names = "--passes", defaultValue = "3",
+            description = "With --postcopy: pre-copy passes before switching (default: ${DEFAULT-VALUE}).")
+    int passes;
+
+    /** The destination reader's rate with --postcopy: bytes/s of pages touched. */
+    private static final long READ_RATE = 64L << 20;
+
     @Option(names = "--json", description = "Print one JSON object instead of the text summary.")
     boolean json;
 
@@ -92,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
     Path reportDir;
 
     private Path traceFile;
+    private Path dstTrace; // the destination's recording, in a two-process post-copy demo
 
     private final PrintStream log = System.err;
 
@@ -108,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Object> out = inProcess ? inProcess() : twoProcesses();
         if (reportDir != null) {
             try {
-                out.put("report", DemoReport.write(traceFile, reportDir).toString());
+                out.put("report", DemoReport.write(traceFile, dstTrace, reportDir).toString());
             } catch (java.io.IOException e) {
                 log.println("no report: " + e.getMessage()); // the migration's outcome is still worth printing
             }
@@ -159,21 +172,40 @@ final class DemoCommand implements Callable<Integer> {
         if (traceFile != null) {
             srcArgs.addAll(List.of("--trace", traceFile.toAbsolutePath().toString()));
         }
+        List<String> dstArgs = new ArrayList<>(List.of("--ram", String.valueOf(size), "--prealloc", "--incoming", incoming));
+        if (postcopy) {
+            dstArgs.addAll(List.of("--workload", "read:" + READ_RATE));
+            if (traceFile != null) { // the page waits happen in the destination's process
+                dstTrace = DemoReport.destinationTrace(traceFile);
+                dstArgs.addAll(List.of("--trace", dstTrace.toAbsolutePath().toString()));
+            }
+        }
+        long bandwidth = postcopy && maxBandwidth == 0 ? 256L << 20 : maxBandwidth;
         Duration startup = Duration.ofMinutes(2);
-        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "destination",
-                        List.of("--ram", String.valueOf(size), "--prealloc", "--incoming", incoming), startup);
+        try (GodwitProcess dst = Main.LAUNCHER.start(dir, "destination", dstArgs, startup);
                 GodwitProcess src = Main.LAUNCHER.start(dir, "source", srcArgs, startup)) {
             String uri = dst.incomingUri();
             waitForFirstSweep(src);
             log.printf("source: a-b writer at %s%s running; migrating to %s (downtime-limit %d ms, "
                     + "max-bandwidth %s)%n", abRate > 0 ? Sizes.format(abRate) + "/s" : "full speed",
                     random > 0 ? " and random writer at " + Sizes.format(random) + "/s" : "", uri, downtimeLimitMs,
-                    maxBandwidth == 0 ? "unlimited" : Sizes.format(maxBandwidth) + "/s");
+                    bandwidth == 0 ? "unlimited" : Sizes.format(bandwidth) + "/s");
+            List<String> caps = new ArrayList<>(List.of("return-path", "events"));
+            if (postcopy) {
+                caps.add("postcopy-ram");
+                ClientCommands.applySettings(dst.qmp(), List.of(), List.of("postcopy-ram"));
+            }
             ClientCommands.applySettings(src.qmp(), List.of("downtime-limit=" + downtimeLimitMs,
-                    "max-bandwidth=" + maxBandwidth), List.of("return-path", "events"));
+                    "max-bandwidth=" + bandwidth), caps);
             src.qmp().execute("migrate", Map.of("uri", uri));
+            if (postcopy) {
+                switchAfterPasses(src.qmp());
+            }
             JsonNode end = followWithTimeout(src);
             Map<String, Object> out = summary(end);
+            if (postcopy) {
+                putPostcopy(out, end, dst.qmp().execute("query-migrate"));
+            }
             Map<String, Object> v = new LinkedHashMap<>();
             if (out.get("status").equals("completed")) {
                 JsonNode ab = dst.qmp().execute("x-check-ab");
@@ -188,6 +220,32 @@ final class DemoCommand implements Callable<Integer> {
             out.put("verification", v);
             return out;
         }
+    }
+
+    /** Waits for {@code passes} pre-copy passes, then asks for post-copy. */
+    private void switchAfterPasses(io.godwit.qmp.QmpClient c) throws Exception {
+        JsonNode m;
+        do {
+            Thread.sleep(50);
+            m = c.execute("query-migrate");
+        } while (m.path("ram").path("dirty-sync-count").asLong() < passes
+                && !ClientCommands.isTerminal(m.path("status").asText()));
+        log.printf("pre-copy: %d passes, %s still to send, not converging; switching to post-copy%n",
+                m.path("ram").path("dirty-sync-count").asLong(), Sizes.format(m.path("ram").path("remaining").asLong()));
+        c.execute("migrate-start-postcopy");
+    }
+
+    /** The post-copy figures: time in post-copy and requests (source), wait latency (destination). */
+    private static void putPostcopy(Map<String, Object> out, JsonNode src, JsonNode dst) {
+        out.put("postcopy-time", src.path("postcopy-time").asLong(-1));
+        out.put("postcopy-requests", src.path("ram").path("postcopy-requests").asLong());
+        JsonNode l = dst.path("postcopy-fault-latency-us");
+        Map<String, Object> lat = new LinkedHashMap<>();
+        lat.put("p50", l.path("p50").asLong());
+        lat.put("p99", l.path("p99").asLong());
+        lat.put("max", l.path("max").asLong());
+        lat.put("count", l.path("count").asLong());
+        out.put("fault-latency-us", lat);
     }
 
     /** Follows the migration; cancels it if it has not converged in time, and says why. */
@@ -227,10 +285,14 @@ final class DemoCommand implements Callable<Integer> {
 
     private Map<String, Object> inProcess() throws Exception {
         long size = ram != null ? ram : 256L << 20;
-        Parameters params = Parameters.defaults().withDowntimeLimitMs(downtimeLimitMs).withMaxBandwidth(maxBandwidth);
+        long bandwidth = postcopy && maxBandwidth == 0 ? 256L << 20 : maxBandwidth;
+        Parameters params = Parameters.defaults().withDowntimeLimitMs(downtimeLimitMs).withMaxBandwidth(bandwidth);
         try (Machine src = new Machine("source"); Machine dst = new Machine("destination")) {
             src.addRam("pc.ram", size);
             dst.addRam("pc.ram", size);
+            if (postcopy) {
+                dst.addWorkload(new io.godwit.reference.workload.RandomReader(READ_RATE, 1));
+            }
             AbWorkload ab = new AbWorkload(abRate);
             src.addWorkload(ab);
             src.start();
@@ -238,14 +300,28 @@ final class DemoCommand implements Callable<Integer> {
             while (ab.sweeps() < 1) {
                 Thread.sleep(10); // let the writer touch every page once before migrating
             }
-            LocalMigration m = new LocalMigration(src, dst, params, Capabilities.of(Capability.RETURN_PATH),
-                    MigrationListener.NONE);
+            Capabilities caps = postcopy ? Capabilities.of(Capability.RETURN_PATH, Capability.POSTCOPY_RAM)
+                    : Capabilities.of(Capability.RETURN_PATH);
+            LocalMigration m = new LocalMigration(src, dst, params, caps, MigrationListener.NONE);
             LocalMigration.Result r;
             try (var recording = traceFile != null ? io.godwit.trace.TraceRecording.start(traceFile) : null;
                     Progress p = new Progress(() -> m.source().info(), log, 200)) {
-                r = m.start().await(Duration.ofMinutes(10));
+                m.start();
+                if (postcopy) {
+                    while (m.source().info().ram().dirtySyncCount() < passes && m.source().status().isActive()) {
+                        Thread.sleep(20);
+                    }
+                    log.printf("pre-copy: %d passes, not converging; switching to post-copy%n",
+                            m.source().info().ram().dirtySyncCount());
+                    m.source().startPostcopy();
+                }
+                r = m.await(Duration.ofMinutes(10));
             }
             Map<String, Object> out = summary(Json.MAPPER.valueToTree(MigrationReplies.of(r.source())));
+            if (postcopy) {
+                putPostcopy(out, Json.MAPPER.valueToTree(MigrationReplies.of(r.source())),
+                        Json.MAPPER.valueToTree(MigrationReplies.of(r.destination())));
+            }
             Map<String, Object> v = new LinkedHashMap<>();
             if (r.completed()) {
                 AbCheck.Result a = AbCheck.check(dst);
@@ -298,6 +374,13 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("  transferred:    %s (%d pages, %d zero pages; RAM %s)%n", Sizes.format(ram.path("transferred").asLong()),
                 ram.path("normal").asLong(), ram.path("duplicate").asLong(), Sizes.format(ram.path("total").asLong()));
         o.printf("  throughput:     %d MiB/s%n", s.path("throughput-mibps").asLong());
+        if (s.has("postcopy-time")) {
+            JsonNode l = s.path("fault-latency-us");
+            o.printf("  post-copy:      %d ms after the stop, %d pages requested%n", s.path("postcopy-time").asLong(),
+                    s.path("postcopy-requests").asLong());
+            o.printf("  page waits:     %d on the destination; p50 %d us, p99 %d us, max %d us%n",
+                    l.path("count").asLong(), l.path("p50").asLong(), l.path("p99").asLong(), l.path("max").asLong());
+        }
         o.printf("verification%n");
         o.printf("  a-b check:      %s (bad pages: %d)%n", v.path("ab").asText(), v.path("ab-bad-pages").asLong());
         o.printf("  digest:         %s%n", v.path("digest").asText());

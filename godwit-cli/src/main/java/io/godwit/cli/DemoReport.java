@@ -27,13 +27,23 @@ final class DemoReport {
         return reportDir != null ? reportDir.resolve(RECORDING) : null;
     }
 
-    /** Writes DIR/report.html and the PNGs from the finished recording; returns the page's path. */
-    static Path write(Path trace, Path reportDir) throws IOException {
+    /** The destination's recording beside the source's: NAME-destination.jfr. */
+    static Path destinationTrace(Path trace) {
+        String name = trace.getFileName().toString();
+        String base = name.endsWith(".jfr") ? name.substring(0, name.length() - 4) : name;
+        return trace.resolveSibling(base + "-destination.jfr");
+    }
+
+    /**
+     * Writes DIR/report.html and the PNGs from the finished recording (with the post-copy page
+     * waits of the destination's, {@code dstTrace}, when there is one); returns the page's path.
+     */
+    static Path write(Path trace, Path dstTrace, Path reportDir) throws IOException {
         if (!Files.isRegularFile(trace)) {
             throw new IOException("the source wrote no recording to " + trace + " (see its log)");
         }
         Path page = reportDir.resolve(PAGE);
-        HtmlReport.write(trace, page, reportDir);
+        HtmlReport.write(trace, dstTrace != null && Files.isRegularFile(dstTrace) ? dstTrace : null, page, reportDir);
         return page.toAbsolutePath();
     }
 }

@@ -22,10 +22,14 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--png", paramLabel = "DIR", description = "Also write each chart as a PNG file in DIR.")
     Path pngDir;
 
+    @Option(names = "--destination-trace", paramLabel = "DST.jfr",
+            description = "The destination's recording: its post-copy page waits make the latency histogram.")
+    Path destinationTrace;
+
     @Override
     public Integer call() throws Exception {
         Path html = output != null ? output : defaultOutput(trace);
-        MigrationTrace t = HtmlReport.write(trace, html, pngDir);
+        MigrationTrace t = HtmlReport.write(trace, destinationTrace, html, pngDir);
         System.out.printf("report: %s (%s, %d passes)%n", html, t.finalStatus(), t.passes().size());
         if (pngDir != null) {
             System.out.printf("charts: %s (%s)%n", pngDir, String.join(", ", HtmlReport.pngFiles(t)));

@@ -41,7 +41,8 @@ final class RunCommand implements Callable<Integer> {
     Long maxRam;
 
     @Option(names = "--workload", description = "ab (full speed), ab:RATE, random:RATE or hotset:RATE (RATE "
-            + "in bytes/s of dirtied pages, K/M/G suffixes), kv:OPS or kv:ID:OPS (mutations/s on a kv device), "
+            + "in bytes/s of dirtied pages, K/M/G suffixes), read:RATE (random reads, bytes/s of pages touched; "
+            + "changes nothing), kv:OPS or kv:ID:OPS (mutations/s on a kv device), "
             + "disk:NAME:RATE[:seq] (bytes/s written to a disk, random or sequential), attrs:OPS (page states "
             + "flipped per second); repeatable.")
     List<String> workloads = new ArrayList<>();

@@ -52,6 +52,27 @@ class CliTest {
     }
 
     @Test
+    void postcopyDemoJsonHasThePostcopyFigures() throws Exception {
+        // 16 MiB/s and 10 ms: pre-copy cannot converge under the a-b writer, post-copy finishes it
+        CliRun r = run("demo", "--postcopy", "--json", "--ram", "64M", "--max-bandwidth", "16M",
+                "--downtime-limit", "10", "--passes", "2");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("switching to post-copy");
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.path("status").asText()).isEqualTo("completed");
+        assertThat(j.path("downtime").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(j.path("postcopy-time").asLong()).isGreaterThanOrEqualTo(j.path("downtime").asLong());
+        assertThat(j.path("postcopy-requests").asLong()).isGreaterThanOrEqualTo(0);
+        JsonNode lat = j.path("fault-latency-us");
+        assertThat(lat.path("max").asLong()).isGreaterThanOrEqualTo(lat.path("p99").asLong())
+                .isGreaterThanOrEqualTo(lat.path("p50").asLong());
+        assertThat(j.path("ram").path("postcopy-bytes").asLong()).isPositive();
+        assertThat(j.path("verification").path("ab").asText()).isEqualTo("passed");
+        assertThat(j.path("verification").path("digest").asText()).isEqualTo("passed");
+    }
+
+    @Test
     void benchRamJsonHasTheFigures() throws Exception {
         CliRun r = run("bench", "ram", "--size", "16M", "--runs", "1", "--json");
 

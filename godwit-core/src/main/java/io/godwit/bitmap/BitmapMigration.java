@@ -60,6 +60,7 @@ public final class BitmapMigration implements SaveVmHandler {
     private List<Saved> saving;
     private BlockDevice prevDisk;
     private BlockDirtyBitmap prevBitmap;
+    private boolean bitsSent; // in post-copy the bits go in the first iteration after the switch
 
     // Destination: the incoming thread's.
     private BitmapRecordReader<BlockDevice> reader;
@@ -100,6 +101,7 @@ public final class BitmapMigration implements SaveVmHandler {
         saving = new ArrayList<>();
         prevDisk = null;
         prevBitmap = null;
+        bitsSent = false;
         for (BlockDevice d : disks.get()) {
             for (BlockDirtyBitmap b : d.bitmaps()) {
                 saving.add(new Saved(d, b));
@@ -137,14 +139,17 @@ public final class BitmapMigration implements SaveVmHandler {
     public void pendingEstimate(long thresholdSize, Pending pending) {
         long bits = 0;
         for (Saved s : saving) {
-            bits += s.bitmap().bits();
+            bits += bitsSent ? 0 : s.bitmap().bits();
         }
         pending.addCanPostcopy(bits);
     }
 
-    /** Nothing to send before stop-copy. */
+    /** Nothing to send before stop-copy; after a switch to post-copy, all the bits at once. */
     @Override
     public boolean saveLiveIterate(SaveContext ctx) throws IOException {
+        if (ctx.inPostcopy() && !bitsSent) {
+            sendBits(ctx.out());
+        }
         ctx.out().put8(FLAG_EOS);
         return true;
     }
@@ -152,6 +157,22 @@ public final class BitmapMigration implements SaveVmHandler {
     @Override
     public void saveLiveCompletePrecopy(SaveContext ctx) throws IOException {
         StreamOutput out = ctx.out();
+        if (!bitsSent) {
+            sendBits(out);
+        }
+        for (Saved s : saving) {
+            header(out, s, FLAG_COMPLETE);
+        }
+        out.put8(FLAG_EOS);
+    }
+
+    @Override
+    public void saveLiveCompletePostcopy(SaveContext ctx) throws IOException {
+        saveLiveCompletePrecopy(ctx);
+    }
+
+    private void sendBits(StreamOutput out) throws IOException {
+        bitsSent = true;
         for (Saved s : saving) {
             BlockDirtyBitmap b = s.bitmap();
             long sectorsPerBit = b.granularity() / SECTOR;
@@ -172,10 +193,6 @@ public final class BitmapMigration implements SaveVmHandler {
                 }
             }
         }
-        for (Saved s : saving) {
-            header(out, s, FLAG_COMPLETE);
-        }
-        out.put8(FLAG_EOS);
     }
 
     private static boolean isZero(byte[] b) {
@@ -252,10 +269,24 @@ public final class BitmapMigration implements SaveVmHandler {
     private void loadBits(StreamInput in, BitmapRecord.Bits<BlockDevice> r) throws IOException {
         BlockDirtyBitmap b = loading.get(key(r.disk(), r.bitmap()));
         if (r.zeroes()) {
-            b.deserializeZeroes(r.firstBit(), r.bits());
-        } else {
-            b.deserialize(r.firstBit(), r.bits(), ByteBuffer.wrap(in.getBytes((int) r.dataBytes())));
+            return; // the bitmap was created empty here; bits the running machine set in post-copy stay
         }
+        // ORed in: writes the destination made in post-copy stay recorded
+        b.merge(r.firstBit(), r.bits(), ByteBuffer.wrap(in.getBytes((int) r.dataBytes())));
+    }
+
+    /**
+     * Post-copy: the machine runs before the bits arrive. Bitmaps the source had recording record
+     * from now on, so the writes made here are in them once the source's bits are merged in (QEMU:
+     * dirty_bitmap_mig_before_vm_start).
+     */
+    @Override
+    public void loadBeforePostcopyRun() {
+        enableAfter.forEach((b, on) -> {
+            if (on) {
+                b.setEnabled(true);
+            }
+        });
     }
 
     @Override

@@ -148,6 +148,20 @@ public final class BlockDirtyBitmap {
         in.order(ByteOrder.BIG_ENDIAN);
     }
 
+    /** ORs bits {@code [first, first + n)} in from little-endian words, keeping the bits already set. */
+    public void merge(long first, long n, ByteBuffer in) {
+        in.order(ByteOrder.LITTLE_ENDIAN);
+        for (long w = first >>> 6; w < (first + n + 63) >>> 6; w++) {
+            long v = in.getLong();
+            long end = first + n;
+            if (((w + 1) << 6) > end) {
+                v &= -1L >>> (64 - (end & 63));
+            }
+            WORDS.getAndBitwiseOr(words, (int) w, v);
+        }
+        in.order(ByteOrder.BIG_ENDIAN);
+    }
+
     /** Clears bits {@code [first, first + n)} (a ZEROES chunk). */
     public void deserializeZeroes(long first, long n) {
         for (long b = first; b < first + n && b < bits; b++) {

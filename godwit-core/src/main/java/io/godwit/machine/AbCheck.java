@@ -66,6 +66,8 @@ public final class AbCheck {
         List<String> offsets = new ArrayList<>();
         for (Range r : ranges) {
             RamBlock b = r.block();
+            // post-copy: ask for every missing page at once rather than one at a time
+            b.awaitRange(r.fromPage() << RamBlock.PAGE_SHIFT, (r.toPage() - r.fromPage()) << RamBlock.PAGE_SHIFT);
             for (long p = r.fromPage(); p < r.toPage(); p++) {
                 if (unused != null && unused.unused(b, p)) {
                     continue;

@@ -390,6 +390,12 @@ public final class Machine implements AutoCloseable {
             if (state == RunState.SHUTDOWN) {
                 return;
             }
+            for (RamBlock b : ram) { // a worker waiting for a post-copy page would never park
+                io.godwit.ram.IncomingPages in = b.incoming();
+                if (in != null) {
+                    in.lose("machine " + name + " is shutting down");
+                }
+            }
             vcpus.pause(); // every worker parks between steps...
             enter(RunState.SHUTDOWN);
         }

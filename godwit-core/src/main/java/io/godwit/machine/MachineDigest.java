@@ -108,6 +108,7 @@ public final class MachineDigest {
         long len = Math.min(CHUNK, b.size() - from);
         long firstPage = from >>> RamBlock.PAGE_SHIFT;
         long endPage = (from + len) >>> RamBlock.PAGE_SHIFT;
+        b.awaitRange(from, len); // post-copy: the chunk is read raw, so its pages must be here first
         if (len == CHUNK && b.knownZero(firstPage, endPage)) {
             return ZERO_CHUNK_DIGEST;
         }

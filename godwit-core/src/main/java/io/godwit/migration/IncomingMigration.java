@@ -10,6 +10,7 @@ import io.godwit.options.Capability;
 import io.godwit.savevm.LoadContext;
 import io.godwit.savevm.SaveStateEntry;
 import io.godwit.savevm.StateLoader;
+import io.godwit.stream.ByteSource;
 import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.ReturnPathMessage;
@@ -27,12 +28,12 @@ import java.util.concurrent.TimeUnit;
  * the machine, answers on the return path, and starts the machine only once everything loaded.
  * A failed load leaves the machine stopped, and says so to the source (SHUT with status 1).
  */
-public final class IncomingMigration {
+public final class IncomingMigration implements PostcopyDestination.Host {
     /** How long a failed destination keeps reading, after SHUT(1), until the source closes. */
     static final long LINGER_MS = 2_000;
 
     private final Machine machine;
-    private final Connection conn;
+    private volatile Connection conn; // a new one when a paused post-copy recovers
     private final Capabilities caps;
     private final Clock clock;
     private final MigrationListener listener;
@@ -45,12 +46,15 @@ public final class IncomingMigration {
     private volatile long endNanos = -1;
     private volatile StateLoader.Result result;
     private volatile long readTimeoutMs;
+    private volatile ReadWatchdog watchdog; // the current connection's; null without a read timeout
 
     // Owned by the incoming thread.
-    private ReturnPathWriter returnPath;
-    private StreamInput input; // the loader's reader: a refusal drains through it
+    private volatile ReturnPathWriter returnPath; // threads waiting for post-copy pages ask on it
+    private volatile StreamInput input; // the loader's reader: a refusal drains through it
     private int acksPending;
     private ForeignState foreign;
+    private MigrationStreamReader reader;
+    private volatile PostcopyDestination postcopy;
 
     public IncomingMigration(Machine machine, Connection conn, Capabilities caps, Clock clock,
             MigrationListener listener) {
@@ -64,7 +68,9 @@ public final class IncomingMigration {
 
     /**
      * Fails the migration when the source sends nothing for {@code ms} while the loader waits for
-     * it (x-incoming-read-timeout); 0, the default here, waits as long as the connection lasts.
+     * it (x-incoming-read-timeout); 0, the default here, waits as long as the connection lasts. In
+     * post-copy, once the machine runs, the silence pauses the migration instead (as a broken link
+     * does); a connection that migrate-recover accepts is watched with the value set by then.
      */
     public IncomingMigration readTimeout(long ms) {
         if (ms < 0) {
@@ -80,30 +86,35 @@ public final class IncomingMigration {
 
     public void run() {
         startNanos = clock.nanoTime();
-        long timeout = readTimeoutMs;
-        ReadWatchdog watchdog = timeout > 0 ? new ReadWatchdog(conn.input(), timeout, conn::shutdown) : null;
         try {
             setStatus(SETUP);
             machine.expectIncoming();
-            StreamInput in = new StreamInput(watchdog != null ? watchdog : conn.input());
+            StreamInput in = new StreamInput(watched(conn));
             input = in;
-            if (watchdog != null) {
-                watchdog.start();
-            }
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
             boolean blank = machine.isBlank();
-            StateLoader loader = new StateLoader(machine.registry(), new MigrationStreamReader(in), ctx,
-                    this::onCommand, blank ? null : machine.machineType());
+            reader = new MigrationStreamReader(in);
+            StateLoader loader = new StateLoader(machine.registry(), reader, ctx, this::onCommand,
+                    blank ? null : machine.machineType());
+            postcopy = new PostcopyDestination(machine, loader, caps, new PageRequester(() -> returnPath),
+                    this::onCommand, () -> setStatus(POSTCOPY_ACTIVE), this);
             foreign = ForeignState.prepare(machine, loader);
             setStatus(ACTIVE);
             StateLoader.Result loaded = loader.load();
+            if (loaded == null) { // post-copy: the listen thread has the stream, the machine runs
+                loaded = postcopy.awaitEnd();
+            } else {
+                postcopy.endTracking(); // advised or not, it ended in pre-copy
+            }
             if (foreign != null) {
                 foreign.finish(loaded);
                 foreign = null; // the machine keeps what it adopted
             }
             result = loaded;
-            machine.start();
+            if (!machine.state().running()) { // post-copy started it at the switch
+                machine.start();
+            }
             confirmRunning();
             setStatus(COMPLETED);
         } catch (Throwable t) {
@@ -111,19 +122,19 @@ public final class IncomingMigration {
                 foreign.abandon();
             }
             failure = t;
-            error = watchdog != null && watchdog.fired() ? watchdog.message()
+            ReadWatchdog w = watchdog;
+            error = w != null && w.fired() ? w.message()
                     : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-            if (watchdog == null || !watchdog.fired()) {
+            if (w == null || !w.fired()) {
                 tellSourceWeFailed();
             }
             conn.shutdown();
+            abandonPostcopy();
             if (status.get() != FAILED) {
                 setStatus(FAILED);
             }
         } finally {
-            if (watchdog != null) {
-                watchdog.stop();
-            }
+            stopWatching();
             try {
                 conn.close();
             } catch (IOException ignored) {
@@ -131,6 +142,118 @@ public final class IncomingMigration {
             }
             endNanos = clock.nanoTime();
             done.countDown();
+        }
+    }
+
+    /** The connection's input, under the read timeout when there is one. */
+    private ByteSource watched(Connection c) {
+        long timeout = readTimeoutMs;
+        if (timeout <= 0) {
+            watchdog = null;
+            return c.input();
+        }
+        ReadWatchdog w = new ReadWatchdog(c.input(), timeout, c::shutdown);
+        watchdog = w;
+        w.start();
+        return w;
+    }
+
+    private void stopWatching() {
+        ReadWatchdog w = watchdog;
+        if (w != null) {
+            w.stop();
+        }
+    }
+
+    // ------------------------------------------------------------ post-copy recovery
+
+    private final java.util.concurrent.BlockingQueue<Object> recoveries = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    @Override
+    public void paused() {
+        stopWatching(); // nothing is read until migrate-recover, however long that takes
+        watchdog = null; // its connection is gone; a silence there paused post-copy, it failed nothing
+        setStatus(POSTCOPY_PAUSED);
+        conn.shutdown();
+    }
+
+    @Override
+    public Connection awaitRecover() throws IOException, InterruptedException {
+        Object o = recoveries.take();
+        if (o instanceof Connection c) {
+            return c;
+        }
+        throw new IOException("the paused post-copy migration was abandoned");
+    }
+
+    @Override
+    public ByteSource recovering(Connection c) throws IOException {
+        try {
+            conn.close();
+        } catch (IOException ignored) {
+            // the old connection is gone anyway
+        }
+        conn = c;
+        input = null; // the loader's reader was the old connection's
+        returnPath = new ReturnPathWriter(new StreamOutput(c.output()));
+        setStatus(POSTCOPY_RECOVER);
+        return watched(c);
+    }
+
+    /** Set on the listen thread; the incoming thread waits for it meanwhile. */
+    @Override
+    public void resumed() {
+        setStatus(POSTCOPY_ACTIVE);
+    }
+
+    @Override
+    public ReturnPathWriter returnPath() {
+        return returnPath;
+    }
+
+    /**
+     * migrate-recover's connection: a paused post-copy goes on over it.
+     *
+     * @throws IllegalStateException when post-copy is not paused (the connection is closed)
+     */
+    public void recover(Connection c) throws IOException {
+        if (status.get() != POSTCOPY_PAUSED) {
+            c.close();
+            throw new IllegalStateException("Migrate recover can only be run when postcopy is paused.");
+        }
+        recoveries.add(c);
+    }
+
+    /** migrate-pause on the destination: breaks the link of an active post-copy, which pauses. */
+    public void pause() {
+        if (status.get() != POSTCOPY_ACTIVE && status.get() != POSTCOPY_RECOVER) {
+            throw new IllegalStateException("migrate-pause is currently only supported during postcopy-active or "
+                    + "postcopy-recover state");
+        }
+        conn.shutdown();
+    }
+
+    /** The process quits: a paused post-copy is given up (it fails; waiting accesses throw). */
+    public void abandon() {
+        recoveries.add("abandoned");
+        if (status.get().isPostcopy() && status.get() != POSTCOPY_PAUSED) {
+            conn.shutdown();
+        }
+    }
+
+    /** A failed post-copy: threads waiting for pages give up; the machine, now incomplete, stops. */
+    private void abandonPostcopy() {
+        PostcopyDestination pc = postcopy;
+        if (pc == null || !pc.listening()) {
+            return;
+        }
+        try {
+            pc.abandon("post-copy failed: " + error);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (machine.state().running()) {
+            machine.stop(io.godwit.machine.RunState.PAUSED);
         }
     }
 
@@ -145,6 +268,9 @@ public final class IncomingMigration {
     }
 
     private void onCommand(Command c, long offset) throws IOException {
+        if (postcopy.onCommand(c, offset, reader)) {
+            return;
+        }
         switch (c.type()) {
             case OPEN_RETURN_PATH -> {
                 if (!conn.bidirectional()) {
@@ -267,7 +393,9 @@ public final class IncomingMigration {
     public MigrationInfo info() {
         MigrationStatus s = status.get();
         long total = startNanos < 0 ? -1 : ((endNanos >= 0 ? endNanos : clock.nanoTime()) - startNanos) / 1_000_000;
+        PostcopyDestination pc = postcopy;
         return new MigrationInfo(s, s == FAILED ? error : null, total, -1, -1, -1, 0, null,
-                MigrationInfo.Device.of(machine.devices()), null);
+                MigrationInfo.Device.of(machine.devices()), null,
+                pc != null && pc.state() != PostcopyDestination.State.NONE ? pc.info() : null);
     }
 }

@@ -15,6 +15,9 @@ import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
 import io.godwit.stream.Command;
 import io.godwit.stream.Configuration;
+import io.godwit.stream.PostcopyAdvise;
+import io.godwit.stream.StreamConstants;
+import io.godwit.ram.RamBlock;
 import io.godwit.stream.MigrationStreamWriter;
 import io.godwit.stream.StreamOutput;
 import io.godwit.trace.BandwidthEvent;
@@ -67,12 +70,16 @@ public final class Migration {
     private volatile long downtimeMs = -1;
     private volatile long expectedDowntimeMs = -1;
     private volatile long thresholdSize;
+    private volatile boolean postcopyRequested; // migrate-start-postcopy
+    private volatile boolean inPostcopy;        // past the package: the destination may run
+    private volatile long switchNanos = -1;     // when the source stopped for the switch to post-copy
 
     // Owned by the migration thread.
     private StreamOutput out;
     private BandwidthWindow window;
     private SourceReturnPath returnPath;
     private long lastPass;
+    private boolean switchToPostcopy;
     private volatile long loadNanos; // destination load time reported at the last iteration
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
@@ -134,7 +141,11 @@ public final class Migration {
             setStatus(ACTIVE);
             Pending pending = iterateUntilReady(saver);
             stopped = true;
-            complete(saver, pending);
+            if (switchToPostcopy) {
+                new PostcopySource(this, saver).run();
+            } else {
+                complete(saver, pending);
+            }
         } catch (Throwable t) {
             fail(t, before, stopped);
         } finally {
@@ -153,21 +164,26 @@ public final class Migration {
         if (phase.get() == PHASE_CANCELLED) {
             throw new CancelledException();
         }
-        if (caps.has(Capability.RETURN_PATH) && !conn.bidirectional()) {
-            throw new IOException("capability 'return-path' needs a bidirectional channel; " + conn.uri() + " is one-way");
+        boolean postcopyRam = caps.has(Capability.POSTCOPY_RAM);
+        if ((caps.has(Capability.RETURN_PATH) || postcopyRam) && !conn.bidirectional()) {
+            throw new IOException("capability '" + (postcopyRam ? "postcopy-ram" : "return-path")
+                    + "' needs a bidirectional channel; " + conn.uri() + " is one-way");
         }
         out = new StreamOutput(conn.output());
         window = new BandwidthWindow(clock.nanoTime(), 0);
         SaveContext ctx = new SaveContext(out, clock, caps, counters, this::rateExceeded);
         StateSaver saver = new StateSaver(machine.registry(), new MigrationStreamWriter(out), ctx);
         saver.header(Configuration.of(machine.machineType()));
-        if (caps.has(Capability.RETURN_PATH)) {
+        if (caps.has(Capability.RETURN_PATH) || postcopyRam) { // post-copy needs it, as in QEMU
             saver.writer().command(Command.openReturnPath());
             returnPath = new SourceReturnPath(conn.input(), clock, thread);
             returnPath.start();
             if (conn.peerMayRefuseAfterOpen()) {
                 confirmChannel(saver);
             }
+        }
+        if (postcopyRam) { // the destination refuses early if it cannot do post-copy
+            saver.writer().command(new PostcopyAdvise(RamBlock.PAGE_SIZE, StreamConstants.TARGET_PAGE_SIZE).toCommand());
         }
         saver.setup();
         out.flush();
@@ -191,8 +207,9 @@ public final class Migration {
 
     private static final int CONFIRM_PING = 1;
 
-    private boolean rateExceeded() {
-        return window.rateExceeded(out.bytesWritten(), params.maxBandwidth());
+    boolean rateExceeded() {
+        Parameters p = params;
+        return window.rateExceeded(out.bytesWritten(), inPostcopy ? p.maxPostcopyBandwidth() : p.maxBandwidth());
     }
 
     /** The pre-copy loop; returns the pending figures at the moment completion became ready. */
@@ -227,6 +244,10 @@ public final class Migration {
         }
         loadNanos = pending.loadNanos();
         boolean canSwitchover = canSwitchover();
+        if (postcopyRequested && pending.mustPrecopy() <= threshold && canSwitchover) {
+            switchToPostcopy = true; // what must go first fits: the rest can follow the switch
+            return true;
+        }
         if (effective(pending, threshold) <= threshold && canSwitchover) {
             return true;
         }
@@ -251,7 +272,7 @@ public final class Migration {
         return !caps.has(Capability.SWITCHOVER_ACK) || (returnPath != null && returnPath.switchoverAcked());
     }
 
-    private void updateWindow(long now) {
+    void updateWindow(long now) {
         long bytes = out.bytesWritten();
         counters.set(Counter.TRANSFERRED, bytes);
         long pages = counters.get(Counter.NORMAL_PAGES) + counters.get(Counter.ZERO_PAGES);
@@ -272,7 +293,7 @@ public final class Migration {
         }
     }
 
-    private void checkInterrupts() throws IOException {
+    void checkInterrupts() throws IOException {
         if (phase.get() == PHASE_CANCELLED) {
             throw new CancelledException();
         }
@@ -334,6 +355,129 @@ public final class Migration {
     private volatile boolean cancelAbandoned;
     private volatile boolean destinationFailed;
 
+    // ------------------------------------------------------------ for post-copy (PostcopySource)
+
+    Machine machine() {
+        return machine;
+    }
+
+    StreamOutput out() {
+        return out;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** x-return-path-timeout as the migration has it now. */
+    long returnPathTimeoutMs() {
+        return params.returnPathTimeoutMs();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    SourceReturnPath returnPath() {
+        return returnPath;
+    }
+
+    long windowEnd() {
+        return window.end();
+    }
+
+    /** A fresh bandwidth window from now: max-postcopy-bandwidth applies from the switch on. */
+    void restartWindow() {
+        window = new BandwidthWindow(clock.nanoTime(), out.bytesWritten());
+    }
+
+    /** The source stopped for the switch at {@code nanos}. */
+    void switched(long nanos) {
+        switchNanos = nanos;
+    }
+
+    void downtime(long ms) {
+        downtimeMs = ms;
+    }
+
+    /** The point of no return of a switch to post-copy; false when a cancel came first. */
+    boolean passPointOfNoReturn() {
+        if (!phase.compareAndSet(PHASE_PRECOPY, PHASE_SWITCHING)) {
+            return false;
+        }
+        inPostcopy = true;
+        return true;
+    }
+
+    /** The destination said it failed before it ran: the source may run again. */
+    void destinationFailedBeforeRunning() {
+        destinationFailed = true;
+    }
+
+    // ------------------------------------------------------------ post-copy recovery
+
+    private final ResumeGate resumeGate = new ResumeGate();
+
+    /**
+     * migrate resume=true: a paused post-copy goes on over a connection from {@code with}.
+     *
+     * @throws IllegalStateException when the migration is not paused
+     */
+    public void resume(Opener with) {
+        if (status.get() != POSTCOPY_PAUSED) {
+            throw new IllegalStateException("Cannot resume if there is no paused migration");
+        }
+        resumeGate.offer(with);
+    }
+
+    /** Waits, paused, until {@link #resume} gives a way to reconnect, or the migration is abandoned. */
+    Opener awaitResume() throws IOException, InterruptedException {
+        return resumeGate.await();
+    }
+
+    /** Gives up a paused post-copy (the process is quitting): the migration fails, the source stays paused. */
+    public void abandon() {
+        resumeGate.abandon();
+    }
+
+    /**
+     * migrate-pause: breaks the connection of a post-copy migration, which then pauses.
+     *
+     * @throws IllegalStateException outside postcopy-active and postcopy-recover
+     */
+    public void pause() {
+        MigrationStatus s = status.get();
+        if (s != POSTCOPY_ACTIVE && s != POSTCOPY_RECOVER) {
+            throw new IllegalStateException("migrate-pause is currently only supported during postcopy-active or "
+                    + "postcopy-recover state");
+        }
+        dropConnection();
+    }
+
+    /** The broken connection is dropped; a new one carries the stream and the return path from now on. */
+    void reconnect(Connection next) throws IOException, InterruptedException {
+        Connection old = conn;
+        if (old != null) {
+            old.shutdown();
+            old.close();
+        }
+        if (returnPath != null) {
+            returnPath.join();
+        }
+        conn = next;
+        out.rebind(next.output());
+        returnPath = new SourceReturnPath(next.input(), clock, thread, true);
+        returnPath.start();
+    }
+
+    /** The connection a paused migration had is closed now (the paused source waits for resume). */
+    void dropConnection() {
+        Connection c = conn;
+        if (c != null) {
+            c.shutdown();
+        }
+    }
+
     private void fail(Throwable t, RunState before, boolean stopped) {
         boolean cancelled = t instanceof CancelledException || phase.get() == PHASE_CANCELLED;
         if (conn != null) {
@@ -347,7 +491,9 @@ public final class Migration {
             }
         } else {
             error = describe(t);
-            if (handedOver) {
+            if (handedOver && inPostcopy) {
+                error += "; the destination runs in post-copy: the source stays paused";
+            } else if (handedOver) {
                 error += "; the stream was complete, so the destination may be running: the source stays paused"
                         + " (cont resumes it)";
             }
@@ -387,11 +533,11 @@ public final class Migration {
 
     // ------------------------------------------------------------ bookkeeping
 
-    private void setStatus(MigrationStatus to) {
+    void setStatus(MigrationStatus to) {
         status.set(to);
     }
 
-    private void checkPass() {
+    void checkPass() {
         long count = counters.get(Counter.DIRTY_SYNC_COUNT);
         if (count != lastPass) {
             lastPass = count;
@@ -418,7 +564,7 @@ public final class Migration {
         }
     }
 
-    private static void tracePending(boolean exact, Pending p, long threshold) {
+    static void tracePending(boolean exact, Pending p, long threshold) {
         if (Trace.active()) {
             PendingEvent e = new PendingEvent();
             e.exact = exact;
@@ -438,6 +584,9 @@ public final class Migration {
      * @return false when it is too late: the destination may already run
      */
     public boolean cancel() {
+        if (status.get().isPostcopy()) {
+            return false; // the destination runs: nothing to go back to (QEMU refuses it too)
+        }
         if (phase.compareAndSet(PHASE_PRECOPY, PHASE_CANCELLED)) {
             opener.abandon(); // still connecting: the connect ends now, not when the kernel gives up
             Connection c = conn;
@@ -453,6 +602,23 @@ public final class Migration {
             clock.wake(t);
         }
         return true;
+    }
+
+    /**
+     * migrate-start-postcopy: switch to post-copy as soon as what must precede the switch fits the
+     * threshold. Harmless once the migration is over, as in QEMU.
+     *
+     * @throws IllegalStateException when the migration was started without postcopy-ram
+     */
+    public void startPostcopy() {
+        if (!caps.has(Capability.POSTCOPY_RAM)) {
+            throw new IllegalStateException("Enable postcopy with migrate_set_capability before the start of migration");
+        }
+        postcopyRequested = true;
+        Thread t = thread;
+        if (t != null) {
+            clock.wake(t);
+        }
     }
 
     /** Applies new parameters from the next iteration on (QEMU allows this mid-migration). */
@@ -486,9 +652,12 @@ public final class Migration {
         long start = startNanos;
         long end = endNanos;
         long total = start < 0 ? -1 : ((end >= 0 ? end : clock.nanoTime()) - start) / 1_000_000;
+        long switched = switchNanos;
+        MigrationInfo.Postcopy pc = switched < 0 ? null : new MigrationInfo.Postcopy(
+                ((end >= 0 ? end : clock.nanoTime()) - switched) / 1_000_000, -1, -1, -1, null);
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
                 expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters, dirtyTracking(machine)),
-                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters));
+                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc);
     }
 
     /** The RAM blocks' dirty tracking backends, in block order without repeats; null without RAM. */
@@ -499,7 +668,7 @@ public final class Migration {
     }
 
     /** Thrown inside the migration thread when a cancel is seen. */
-    private static final class CancelledException extends IOException {
+    static final class CancelledException extends IOException {
         CancelledException() {
             super("cancelled");
         }

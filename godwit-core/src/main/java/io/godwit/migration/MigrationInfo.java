@@ -21,7 +21,25 @@ public record MigrationInfo(
         long thresholdSize,
         Ram ram,
         List<Device> devices,
-        Disk disk) {
+        Disk disk,
+        Postcopy postcopy) {
+
+    /** A snapshot without post-copy figures. */
+    public MigrationInfo(MigrationStatus status, String errorDesc, long totalTimeMs, long setupTimeMs, long downtimeMs,
+            long expectedDowntimeMs, long thresholdSize, Ram ram, List<Device> devices, Disk disk) {
+        this(status, errorDesc, totalTimeMs, setupTimeMs, downtimeMs, expectedDowntimeMs, thresholdSize, ram, devices,
+                disk, null);
+    }
+
+    /**
+     * Post-copy figures. Source: {@code timeMs}, from the switch (the stop) to now or the end.
+     * Destination: page requests sent, page bytes placed after the switch, the waits' latency, and
+     * with postcopy-blocktime the time some thread waited. Figures that do not apply are -1 (null).
+     */
+    public record Postcopy(long timeMs, long requests, long bytes, long blocktimeMs, Latency faultLatency) {}
+
+    /** Waits for missing pages on the destination: how many, percentiles in µs, the mean in ns. */
+    public record Latency(long count, long p50Us, long p99Us, long maxUs, long meanNs) {}
 
     /** The "disk" block of query-migrate (block migration), with Godwit's zero-block count. */
     public record Disk(long transferred, long remaining, long total, long zeroBlocks) {

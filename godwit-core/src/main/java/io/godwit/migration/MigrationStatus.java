@@ -13,8 +13,12 @@ public enum MigrationStatus {
     CANCELLING("cancelling"),
     CANCELLED("cancelled"),
     ACTIVE("active"),
+    /** Source: the package with the device state is out; the destination has not said it loaded it. */
+    POSTCOPY_DEVICE("postcopy-device"),
     POSTCOPY_ACTIVE("postcopy-active"),
     POSTCOPY_PAUSED("postcopy-paused"),
+    /** Source: resuming a paused post-copy, the new channel is being set up. */
+    POSTCOPY_RECOVER_SETUP("postcopy-recover-setup"),
     POSTCOPY_RECOVER("postcopy-recover"),
     COMPLETED("completed"),
     FAILED("failed"),
@@ -33,9 +37,12 @@ public enum MigrationStatus {
             case SETUP -> EnumSet.of(ACTIVE, FAILED, CANCELLING);
             case ACTIVE -> EnumSet.of(PRE_SWITCHOVER, DEVICE, POSTCOPY_ACTIVE, COMPLETED, FAILED, CANCELLING);
             case PRE_SWITCHOVER -> EnumSet.of(DEVICE, FAILED, CANCELLING);
-            case DEVICE -> EnumSet.of(COMPLETED, POSTCOPY_ACTIVE, FAILED, CANCELLING);
+            case DEVICE -> EnumSet.of(COMPLETED, POSTCOPY_DEVICE, POSTCOPY_ACTIVE, FAILED, CANCELLING);
+            // Past the package the destination may run: no cancel, and a failure keeps the source paused
+            case POSTCOPY_DEVICE -> EnumSet.of(POSTCOPY_ACTIVE, POSTCOPY_PAUSED, FAILED);
             case POSTCOPY_ACTIVE -> EnumSet.of(COMPLETED, POSTCOPY_PAUSED, FAILED);
-            case POSTCOPY_PAUSED -> EnumSet.of(POSTCOPY_RECOVER, FAILED);
+            case POSTCOPY_PAUSED -> EnumSet.of(POSTCOPY_RECOVER_SETUP, POSTCOPY_RECOVER, FAILED);
+            case POSTCOPY_RECOVER_SETUP -> EnumSet.of(POSTCOPY_RECOVER, POSTCOPY_PAUSED, FAILED);
             case POSTCOPY_RECOVER -> EnumSet.of(POSTCOPY_ACTIVE, POSTCOPY_PAUSED, FAILED);
             case CANCELLING -> EnumSet.of(CANCELLED, FAILED);
             case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(MigrationStatus.class);
@@ -48,6 +55,14 @@ public enum MigrationStatus {
             throw new IllegalStateException("illegal migration state change: " + from.qmpName + " -> " + to.qmpName);
         }
         return to;
+    }
+
+    /** True once the switch to post-copy has happened: the destination runs or is about to. */
+    public boolean isPostcopy() {
+        return switch (this) {
+            case POSTCOPY_DEVICE, POSTCOPY_ACTIVE, POSTCOPY_PAUSED, POSTCOPY_RECOVER_SETUP, POSTCOPY_RECOVER -> true;
+            default -> false;
+        };
     }
 
     public boolean isTerminal() {

@@ -2,6 +2,12 @@ package io.godwit.migration;
 
 import io.godwit.clock.Clock;
 import io.godwit.stream.ByteSource;
+import io.godwit.stream.PageRequest;
+import io.godwit.stream.StreamConstants;
+import io.godwit.stream.StreamFormatException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 import io.godwit.stream.ReturnPathMessage;
 import io.godwit.stream.ReturnPathReader;
 import io.godwit.stream.StreamInput;
@@ -25,12 +31,33 @@ final class SourceReturnPath {
     private volatile long shutNanos;
     private volatile boolean shutSeen;
     private volatile IOException error;
+    private volatile long packageLoadedNanos = -1;
+    private volatile PageRequestSink pageRequests;
+    /** Resuming: requests that came before the source took requests again, in order; guarded by this. */
+    private final java.util.List<Early> early = new java.util.ArrayList<>();
+    private volatile ToLongFunction<String> bitmapPages; // during a post-copy recovery: block -> pages
+    private final Map<String, long[]> receivedBitmaps = new ConcurrentHashMap<>();
+    private volatile boolean resumeAcked;
     private Thread thread;
 
+    /** Where post-copy page requests go (the RAM handler's queue); checked there. */
+    @FunctionalInterface
+    interface PageRequestSink {
+        void add(PageRequest request) throws IOException;
+    }
+
+    private final boolean resuming;
+
     SourceReturnPath(ByteSource source, Clock clock, Thread migrationThread) {
+        this(source, clock, migrationThread, false);
+    }
+
+    /** @param resuming the return path of a post-copy resumed on a new connection: RESUME_ACK is expected */
+    SourceReturnPath(ByteSource source, Clock clock, Thread migrationThread, boolean resuming) {
         this.reader = new ReturnPathReader(new StreamInput(source));
         this.clock = clock;
         this.migrationThread = migrationThread;
+        this.resuming = resuming;
     }
 
     void start() {
@@ -48,10 +75,17 @@ final class SourceReturnPath {
                         shutSeen = true;
                         return;
                     }
-                    case PONG -> ponged.countDown();
+                    case PONG -> {
+                        if (m.intValue() == StreamConstants.PING_PACKAGED_LOADED) {
+                            packageLoadedNanos = clock.nanoTime(); // the destination is about to run
+                        } else {
+                            ponged.countDown(); // the channel check at setup
+                        }
+                    }
                     case SWITCHOVER_ACK -> switchoverAcked = true;
-                    default -> throw new IOException("return path: unexpected " + m.type()
-                            + " (post-copy and recovery are not active)");
+                    case REQ_PAGES, REQ_PAGES_ID -> pageRequest(m);
+                    case RECV_BITMAP -> receivedBitmap(m);
+                    case RESUME_ACK -> resumeAck(m);
                 }
                 clock.wake(migrationThread);
             }
@@ -61,6 +95,89 @@ final class SourceReturnPath {
             finished.countDown();
             clock.wake(migrationThread);
         }
+    }
+
+    /** The most requests a resumed destination may send before POSTCOPY_RESUME; they are kept till then. */
+    static final int MAX_EARLY_REQUESTS = 4096;
+
+    private record Early(PageRequest request, long at) {}
+
+    private void pageRequest(ReturnPathMessage m) throws IOException {
+        PageRequestSink sink;
+        synchronized (this) {
+            sink = pageRequests;
+            if (sink == null) {
+                if (!resuming) {
+                    throw new IOException("return path: " + m.type() + " before post-copy started");
+                }
+                // a resumed destination asks at once for what its accesses miss, before the handshake ends
+                if (early.size() >= MAX_EARLY_REQUESTS) {
+                    throw new StreamFormatException("return path: more than " + MAX_EARLY_REQUESTS
+                            + " page requests before POSTCOPY_RESUME", reader.position());
+                }
+                early.add(new Early(PageRequest.of(m), reader.position()));
+                return;
+            }
+        }
+        add(sink, PageRequest.of(m), reader.position());
+    }
+
+    private static void add(PageRequestSink sink, PageRequest r, long at) throws IOException {
+        try {
+            sink.add(r);
+        } catch (IOException e) { // a request we refuse is the destination's error, not the link's
+            throw new StreamFormatException("return path: " + e.getMessage(), at);
+        }
+    }
+
+    private void receivedBitmap(ReturnPathMessage m) throws IOException {
+        ToLongFunction<String> pages = bitmapPages;
+        String block = m.recvBitmapBlock();
+        long n = pages == null ? -1 : pages.applyAsLong(block);
+        if (n < 0) {
+            throw new StreamFormatException("return path: RECV_BITMAP for '" + block + "'; expected one of the blocks "
+                    + "asked for while resuming post-copy", reader.position());
+        }
+        receivedBitmaps.put(block, reader.readReceivedBitmap(block, n));
+    }
+
+    private void resumeAck(ReturnPathMessage m) throws IOException {
+        if (!resuming || m.intValue() != StreamConstants.RESUME_ACK_VALUE) {
+            throw new StreamFormatException("return path: RESUME_ACK " + m.intValue() + "; expected "
+                    + StreamConstants.RESUME_ACK_VALUE + " while resuming post-copy", reader.position());
+        }
+        resumeAcked = true;
+    }
+
+    /** Resuming post-copy: RECV_BITMAP answers for these blocks (name to page count, -1 if unknown) are taken. */
+    void expectBitmaps(ToLongFunction<String> pages) {
+        bitmapPages = pages;
+    }
+
+    /** The received bitmap the destination sent for {@code block}, or null. */
+    long[] receivedBitmap(String block) {
+        return receivedBitmaps.get(block);
+    }
+
+    boolean resumeAcked() {
+        return resumeAcked;
+    }
+
+    /**
+     * From now on page requests go to {@code sink}. Before, they fail the return path, except on a
+     * resumed connection, where those that came early go to the sink now, in their order.
+     */
+    synchronized void acceptPageRequests(PageRequestSink sink) throws IOException {
+        for (Early e : early) {
+            add(sink, e.request(), e.at());
+        }
+        early.clear();
+        pageRequests = sink;
+    }
+
+    /** When the PONG to the package's last PING came (the destination loaded the device state), or -1. */
+    long packageLoadedNanos() {
+        return packageLoadedNanos;
     }
 
     boolean switchoverAcked() {

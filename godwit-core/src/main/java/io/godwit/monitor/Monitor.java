@@ -104,9 +104,19 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
         Parameters p = params;
-        TlsParameters tp = tls;
+        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut());
+        outgoing = m;
+        m.start();
+        return m;
+    }
+
+    /**
+     * Connects to {@code uri} and wraps the channel as the TLS parameters want it, on the migration
+     * thread: a TLS refusal is a failed migration, as in QEMU.
+     */
+    private Migration.Opener opener(String uri, Parameters p, TlsParameters tp) {
         Migration.Opener raw = Migration.Opener.connecting(uri, p.connectTimeoutMs());
-        Migration m = new Migration(machine, new Migration.Opener() {
+        return new Migration.Opener() {
             @Override
             public Connection open() throws IOException {
                 ChannelWrapper w = security(tp); // bad TLS parameters fail before any connect
@@ -117,13 +127,9 @@ public final class Monitor implements AutoCloseable {
             public void abandon() {
                 raw.abandon();
             }
-        }, p, caps, clock, fanOut());
-        outgoing = m;
-        m.start();
-        return m;
+        };
     }
 
-    /** Opens the channel on the migration thread: a TLS refusal is a failed migration, as in QEMU. */
     /** What an outgoing connection goes through, as the TLS parameters want it. */
     private ChannelWrapper security(TlsParameters tp) throws IOException {
         try {
@@ -183,10 +189,89 @@ public final class Monitor implements AutoCloseable {
         in.run();
     }
 
-    /** Cancels the outgoing migration; false when there is none or it is past the point of no return. */
+    /** migrate resume=true: a paused post-copy goes on over a new connection to {@code uri}. */
+    public synchronized void resume(String uri) {
+        MigrationUri.parse(uri);
+        Migration m = outgoing;
+        if (m == null || m.status() != MigrationStatus.POSTCOPY_PAUSED) {
+            throw new MonitorException("Cannot resume if there is no paused migration");
+        }
+        m.resume(opener(uri, params, tls)); // a resumed post-copy is as secure as the first connection
+    }
+
+    /** migrate-pause: breaks the link of a post-copy migration, outgoing or incoming; both sides pause. */
+    public synchronized void pause() {
+        Migration m = outgoing;
+        IncomingMigration in = incoming;
+        try {
+            if (m != null && m.status().isPostcopy()) {
+                m.pause();
+            } else if (in != null) {
+                in.pause();
+            } else {
+                throw new IllegalStateException("migrate-pause is currently only supported during postcopy-active "
+                        + "or postcopy-recover state");
+            }
+        } catch (IllegalStateException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    /**
+     * migrate-recover: listens on {@code uri} for the source of a paused incoming post-copy; the
+     * connection it accepts carries the rest of the migration.
+     */
+    public synchronized String migrateRecover(String uri) throws IOException {
+        MigrationUri.parse(uri);
+        IncomingMigration in = incoming;
+        if (in == null || in.status() != MigrationStatus.POSTCOPY_PAUSED) {
+            throw new MonitorException("Migrate recover can only be run when postcopy is paused.");
+        }
+        ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
+        Listener l = Transports.listenForRecovery(uri, security != ChannelWrapper.NONE);
+        listenAddress = l.address();
+        Thread.ofPlatform().name("godwit-recover-accept").start(() -> {
+            try (l) {
+                Connection c = security.wrap(l.accept());
+                in.readTimeout(params.incomingReadTimeoutMs()).recover(c); // the value in force now
+            } catch (IOException | IllegalStateException e) {
+                if (!closed) {
+                    System.err.println("godwit: migrate-recover on " + l.address() + ": " + e.getMessage());
+                }
+            }
+        });
+        return listenAddress;
+    }
+
+    /**
+     * Cancels the outgoing migration; false when there is none or it is past the point of no return.
+     * Refused in post-copy, as QEMU refuses it: the destination runs, there is nothing to go back to.
+     */
     public synchronized boolean cancel() {
         Migration m = outgoing;
+        if (m != null && m.status().isPostcopy()) {
+            throw new MonitorException("Postcopy migration in progress, cannot cancel.");
+        }
         return m != null && m.status().isActive() && m.cancel();
+    }
+
+    /**
+     * migrate-start-postcopy: the outgoing migration switches to post-copy as soon as what must
+     * precede the switch fits. As in QEMU, harmless once the migration has ended.
+     */
+    public synchronized void startPostcopy() {
+        if (!caps.has(Capability.POSTCOPY_RAM)) {
+            throw new MonitorException("Enable postcopy with migrate_set_capability before the start of migration");
+        }
+        Migration m = outgoing;
+        if (m == null) {
+            throw new MonitorException("Postcopy must be started after migration has been started");
+        }
+        try {
+            m.startPostcopy();
+        } catch (IllegalStateException e) {
+            throw new MonitorException(e.getMessage()); // that migration began without postcopy-ram
+        }
     }
 
     private boolean migrationActive() {
@@ -440,6 +525,7 @@ public final class Monitor implements AutoCloseable {
             for (long p = 0; p < b.pages(); p++) {
                 if (a.unused(b, p)) {
                     unused++;
+                    b.awaitRange(p << RamBlock.PAGE_SHIFT, RamBlock.PAGE_SIZE); // post-copy: read raw below
                     if (!io.godwit.ram.ZeroPages.isZero(b.segment(), p << RamBlock.PAGE_SHIFT)) {
                         nonZero++;
                     }
@@ -469,11 +555,15 @@ public final class Monitor implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         Migration m = outgoing;
-        if (m != null && m.status().isActive()) {
+        if (m != null && m.status().isPostcopy()) {
+            m.abandon(); // a paused post-copy waits for nobody any more
+        } else if (m != null && m.status().isActive()) {
             m.cancel();
         }
         IncomingMigration in = incoming;
-        if (in != null && in.status().isActive()) {
+        if (in != null && in.status().isPostcopy()) {
+            in.abandon(); // the destination runs; its load cannot be undone
+        } else if (in != null && in.status().isActive()) {
             in.abort();
         }
         Listener l = listener;

@@ -8,6 +8,8 @@ package io.godwit.options;
  * @param maxBandwidth max-bandwidth: bytes/s the migration may use; 0 means no limit
  * @param availSwitchoverBandwidth avail-switchover-bandwidth: bytes/s to assume at switchover
  *     instead of the measured bandwidth; 0 means use the measured one
+ * @param maxPostcopyBandwidth max-postcopy-bandwidth: bytes/s the background pages may use once
+ *     post-copy has started (requested pages are never held back); 0 means no limit
  * @param connectTimeoutMs x-connect-timeout: how long the source waits for its connection
  * @param incomingIdleTimeoutMs x-incoming-idle-timeout: how long the destination keeps a
  *     connection that has not sent a stream header
@@ -17,7 +19,8 @@ package io.godwit.options;
  *     stream sent, for the destination's SHUT
  */
 public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth,
-        long connectTimeoutMs, long incomingIdleTimeoutMs, long incomingReadTimeoutMs, long returnPathTimeoutMs) {
+        long maxPostcopyBandwidth, long connectTimeoutMs, long incomingIdleTimeoutMs, long incomingReadTimeoutMs,
+        long returnPathTimeoutMs) {
     public static final long DEFAULT_DOWNTIME_LIMIT_MS = 300;
     public static final long MAX_DOWNTIME_LIMIT_MS = 2_000_000;
     public static final long DEFAULT_MAX_BANDWIDTH = 128L << 20;
@@ -32,6 +35,7 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
     public static final String DOWNTIME_LIMIT = "downtime-limit";
     public static final String MAX_BANDWIDTH = "max-bandwidth";
     public static final String AVAIL_SWITCHOVER_BANDWIDTH = "avail-switchover-bandwidth";
+    public static final String MAX_POSTCOPY_BANDWIDTH = "max-postcopy-bandwidth";
     public static final String CONNECT_TIMEOUT = "x-connect-timeout";
     public static final String INCOMING_IDLE_TIMEOUT = "x-incoming-idle-timeout";
     public static final String INCOMING_READ_TIMEOUT = "x-incoming-read-timeout";
@@ -47,15 +51,24 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
         if (availSwitchoverBandwidth < 0) {
             throw new IllegalArgumentException(outOfRange(AVAIL_SWITCHOVER_BANDWIDTH));
         }
+        if (maxPostcopyBandwidth < 0) {
+            throw new IllegalArgumentException(outOfRange(MAX_POSTCOPY_BANDWIDTH));
+        }
         checkTimeout(CONNECT_TIMEOUT, connectTimeoutMs);
         checkTimeout(INCOMING_IDLE_TIMEOUT, incomingIdleTimeoutMs);
         checkTimeout(INCOMING_READ_TIMEOUT, incomingReadTimeoutMs);
         checkTimeout(RETURN_PATH_TIMEOUT, returnPathTimeoutMs);
     }
 
-    /** QEMU's three parameters, with Godwit's default timeouts. */
+    /** QEMU's first three parameters, no post-copy bandwidth limit and Godwit's default timeouts. */
     public Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth) {
-        this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, DEFAULT_CONNECT_TIMEOUT_MS,
+        this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, 0);
+    }
+
+    /** QEMU's four bandwidth and downtime parameters, with Godwit's default timeouts. */
+    public Parameters(long downtimeLimitMs, long maxBandwidth, long availSwitchoverBandwidth,
+            long maxPostcopyBandwidth) {
+        this(downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, maxPostcopyBandwidth, DEFAULT_CONNECT_TIMEOUT_MS,
                 DEFAULT_INCOMING_IDLE_TIMEOUT_MS, DEFAULT_INCOMING_READ_TIMEOUT_MS, DEFAULT_RETURN_PATH_TIMEOUT_MS);
     }
 
@@ -77,6 +90,8 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
                     + Long.MAX_VALUE + " bytes/second";
             case AVAIL_SWITCHOVER_BANDWIDTH -> "Parameter 'avail_switchover_bandwidth' expects an integer in the range"
                     + " of 0 to " + Long.MAX_VALUE + " bytes/second";
+            case MAX_POSTCOPY_BANDWIDTH -> "Parameter 'max_postcopy_bandwidth' expects an integer in the range"
+                    + " of 0 to " + Long.MAX_VALUE + " bytes/second";
             case CONNECT_TIMEOUT, INCOMING_IDLE_TIMEOUT, INCOMING_READ_TIMEOUT, RETURN_PATH_TIMEOUT -> "Parameter '"
                     + name.replace('-', '_') + "' expects an integer in the range of 0 to " + MAX_TIMEOUT_MS
                     + " milliseconds";
@@ -89,26 +104,27 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
     }
 
     public Parameters withDowntimeLimitMs(long v) {
-        return new Parameters(v, maxBandwidth, availSwitchoverBandwidth, connectTimeoutMs, incomingIdleTimeoutMs,
-                incomingReadTimeoutMs, returnPathTimeoutMs);
+        return with(DOWNTIME_LIMIT, v);
     }
 
     public Parameters withMaxBandwidth(long v) {
-        return new Parameters(downtimeLimitMs, v, availSwitchoverBandwidth, connectTimeoutMs, incomingIdleTimeoutMs,
-                incomingReadTimeoutMs, returnPathTimeoutMs);
+        return with(MAX_BANDWIDTH, v);
     }
 
     public Parameters withAvailSwitchoverBandwidth(long v) {
-        return new Parameters(downtimeLimitMs, maxBandwidth, v, connectTimeoutMs, incomingIdleTimeoutMs,
-                incomingReadTimeoutMs, returnPathTimeoutMs);
+        return with(AVAIL_SWITCHOVER_BANDWIDTH, v);
+    }
+
+    public Parameters withMaxPostcopyBandwidth(long v) {
+        return with(MAX_POSTCOPY_BANDWIDTH, v);
     }
 
     /** Sets one parameter by its QMP name. */
     public Parameters with(String name, long value) {
-        long[] v = {downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, connectTimeoutMs, incomingIdleTimeoutMs,
-                incomingReadTimeoutMs, returnPathTimeoutMs};
+        long[] v = {downtimeLimitMs, maxBandwidth, availSwitchoverBandwidth, maxPostcopyBandwidth, connectTimeoutMs,
+                incomingIdleTimeoutMs, incomingReadTimeoutMs, returnPathTimeoutMs};
         v[index(name)] = value;
-        return new Parameters(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        return new Parameters(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
     private static int index(String name) {
@@ -116,10 +132,11 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
             case DOWNTIME_LIMIT -> 0;
             case MAX_BANDWIDTH -> 1;
             case AVAIL_SWITCHOVER_BANDWIDTH -> 2;
-            case CONNECT_TIMEOUT -> 3;
-            case INCOMING_IDLE_TIMEOUT -> 4;
-            case INCOMING_READ_TIMEOUT -> 5;
-            case RETURN_PATH_TIMEOUT -> 6;
+            case MAX_POSTCOPY_BANDWIDTH -> 3;
+            case CONNECT_TIMEOUT -> 4;
+            case INCOMING_IDLE_TIMEOUT -> 5;
+            case INCOMING_READ_TIMEOUT -> 6;
+            case RETURN_PATH_TIMEOUT -> 7;
             default -> throw new IllegalArgumentException("Parameter '" + name + "' is unexpected");
         };
     }
@@ -130,6 +147,7 @@ public record Parameters(long downtimeLimitMs, long maxBandwidth, long availSwit
         m.put(DOWNTIME_LIMIT, downtimeLimitMs);
         m.put(MAX_BANDWIDTH, maxBandwidth);
         m.put(AVAIL_SWITCHOVER_BANDWIDTH, availSwitchoverBandwidth);
+        m.put(MAX_POSTCOPY_BANDWIDTH, maxPostcopyBandwidth);
         m.put(CONNECT_TIMEOUT, connectTimeoutMs);
         m.put(INCOMING_IDLE_TIMEOUT, incomingIdleTimeoutMs);
         m.put(INCOMING_READ_TIMEOUT, incomingReadTimeoutMs);

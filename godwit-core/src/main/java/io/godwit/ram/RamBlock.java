@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A named block of off-heap memory in 4 KiB pages (QEMU's RAMBlock). Writes go through this class
- * so they mark the dirty bitmap; reads may use {@link #segment()} directly. A block with a
- * {@link DirtyTracker} other than {@link DirtyTracker#EXPLICIT} may also be written with plain
- * stores to its segment: the tracker finds those writes while a migration runs.
+ * so they mark the dirty bitmap; reads may use {@link #segment()} directly, except on a
+ * destination in post-copy: there a page may not have arrived yet, and only this class's methods
+ * wait for it (see {@link IncomingPages}). A block with a {@link DirtyTracker} other than
+ * {@link DirtyTracker#EXPLICIT} may also be written with plain stores to its segment: the tracker
+ * finds those writes while a migration runs.
  *
  * <p>The block also knows which pages may be non-zero ("populated"): a page never written since
  * the block was created is zero without being read, as an untouched anonymous page is (for a
@@ -32,6 +34,7 @@ public final class RamBlock implements AutoCloseable {
     private final long[] populated;
     private volatile java.util.function.LongConsumer onWrite; // storage attributes hear of writes
     private final DirtyTracker tracker;
+    private volatile IncomingPages incoming; // post-copy, destination: pages that may not have arrived
     // False while plain stores may have written pages that neither bitmap shows (a tracker other
     // than EXPLICIT that is not running): then no page is known to be zero.
     private volatile boolean zeroKnown;
@@ -73,9 +76,59 @@ public final class RamBlock implements AutoCloseable {
         return size >>> PAGE_SHIFT;
     }
 
-    /** The memory itself. Reading is free; writing through it bypasses dirty tracking. */
+    /**
+     * The memory itself. Reading is free; writing through it bypasses dirty tracking. On a
+     * destination in post-copy, raw access cannot wait for a page that has not arrived: call
+     * {@link #awaitRange} first, or use this class's methods.
+     */
     public MemorySegment segment() {
         return segment;
+    }
+
+    // --- post-copy, destination ---
+
+    /** Starts tracking which pages arrive (POSTCOPY_ADVISE); returns the tracking. */
+    public IncomingPages trackIncoming() {
+        IncomingPages in = incoming;
+        if (in == null) {
+            in = new IncomingPages(this);
+            incoming = in;
+        }
+        return in;
+    }
+
+    /** The arrival tracking of a post-copy migration into this block, or null. */
+    public IncomingPages incoming() {
+        return incoming;
+    }
+
+    /** Post-copy is over: every page is here, accesses no longer check. */
+    public void endIncoming() {
+        incoming = null;
+    }
+
+    /** Waits until every page of {@code [offset, offset + len)} has arrived (post-copy); at once otherwise. */
+    public void awaitRange(long offset, long len) {
+        IncomingPages in = incoming;
+        if (in != null && len > 0) {
+            in.awaitRange(offset >>> PAGE_SHIFT, ((offset + len - 1) >>> PAGE_SHIFT) + 1);
+        }
+    }
+
+    private void await(long offset) {
+        IncomingPages in = incoming;
+        if (in != null) {
+            in.await(offset >>> PAGE_SHIFT);
+        }
+    }
+
+    /** A value of {@code size} bytes, which may end on the next page when unaligned. */
+    private void await(long offset, int size) {
+        IncomingPages in = incoming;
+        if (in != null) {
+            in.await(offset >>> PAGE_SHIFT);
+            in.await((offset + size - 1) >>> PAGE_SHIFT);
+        }
     }
 
     public AtomicBitSet dirtyBitmap() {
@@ -107,12 +160,14 @@ public final class RamBlock implements AutoCloseable {
     // --- writes (tracked) ---
 
     public void putByte(long offset, byte v) {
+        await(offset);
         segment.set(ValueLayout.JAVA_BYTE, offset, v);
         written(offset >>> PAGE_SHIFT);
     }
 
     /** Adds one to the byte at {@code offset} and returns the new value. */
     public byte incrementByte(long offset) {
+        await(offset);
         byte v = (byte) (segment.get(ValueLayout.JAVA_BYTE, offset) + 1);
         segment.set(ValueLayout.JAVA_BYTE, offset, v);
         written(offset >>> PAGE_SHIFT);
@@ -120,16 +175,19 @@ public final class RamBlock implements AutoCloseable {
     }
 
     public void putLong(long offset, long v) {
+        await(offset, 8);
         segment.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, v);
         written(offset >>> PAGE_SHIFT);
     }
 
     public void write(long offset, byte[] src, int srcOff, int len) {
+        awaitRange(offset, len);
         MemorySegment.copy(src, srcOff, segment, ValueLayout.JAVA_BYTE, offset, len);
         markWritten(offset, len);
     }
 
     public void write(long offset, MemorySegment src) {
+        awaitRange(offset, src.byteSize());
         MemorySegment.copy(src, 0, segment, offset, src.byteSize());
         markWritten(offset, src.byteSize());
     }
@@ -152,10 +210,12 @@ public final class RamBlock implements AutoCloseable {
     // --- reads ---
 
     public byte getByte(long offset) {
+        await(offset);
         return segment.get(ValueLayout.JAVA_BYTE, offset);
     }
 
     public long getLong(long offset) {
+        await(offset, 8);
         return segment.get(ValueLayout.JAVA_LONG_UNALIGNED, offset);
     }
 

@@ -11,7 +11,10 @@ import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.SaveVmHandler;
 import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
+import io.godwit.stream.Command;
+import io.godwit.stream.MigrationStreamWriter;
 import io.godwit.stream.NamedTargets;
+import io.godwit.stream.RamDiscard;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
@@ -58,9 +61,15 @@ public final class RamHandler implements SaveVmHandler {
     private long periodDirtyPages;
     private final MemorySegment sentCopy = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
 
-    // Destination state: owned by the incoming thread.
+    // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
+    private volatile PageRequestQueue requests;
+    private boolean postcopy;
+
+    // Destination state: owned by the thread that loads (the incoming thread, then in post-copy the
+    // listen thread, which takes the stream over at POSTCOPY_LISTEN).
     private Map<String, RamBlock> byName;
     private RamRecordReader<RamBlock> reader;
+    private boolean tracking; // post-copy was advised: every arriving page is marked received
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
         this.blocks = blocks;
@@ -69,6 +78,13 @@ public final class RamHandler implements SaveVmHandler {
     @Override
     public boolean isActive() {
         return !blocks.get().isEmpty();
+    }
+
+    /** RAM follows the switch when post-copy is on (QEMU's ram_has_postcopy). */
+    @Override
+    public boolean hasPostcopy() {
+        SaveContext s = save;
+        return s != null && s.capabilities().has(Capability.POSTCOPY_RAM);
     }
 
     /**
@@ -179,16 +195,27 @@ public final class RamHandler implements SaveVmHandler {
         long start = ctx.clock().nanoTime();
         boolean done = false;
         int i = 0;
-        while (!ctx.rateLimitExceeded()) {
-            if (!sendNextDirtyPage(out)) {
-                done = true;
-                break;
+        try { // the counters stay exact even when the link breaks mid-section
+            while (true) {
+                PageRequestQueue.Request r = postcopy ? requests.poll() : null;
+                if (r != null) {
+                    sendRequested(out, r); // urgent: the rate limit does not apply
+                    continue;
+                }
+                if (ctx.rateLimitExceeded()) {
+                    break;
+                }
+                if (!sendNextDirtyPage(out)) {
+                    done = true;
+                    break;
+                }
+                if ((i++ & 63) == 0 && ctx.clock().nanoTime() - start > MAX_ITERATE_NANOS) {
+                    break;
+                }
             }
-            if ((i++ & 63) == 0 && ctx.clock().nanoTime() - start > MAX_ITERATE_NANOS) {
-                break;
-            }
+        } finally {
+            flushCounters();
         }
-        flushCounters();
         out.putBe64(RAM_FLAG_EOS);
         return done;
     }
@@ -200,6 +227,94 @@ public final class RamHandler implements SaveVmHandler {
         sync(); // the final pass, with writers stopped
         while (sendNextDirtyPage(out)) {
             // everything left goes now, rate limit or not
+        }
+        flushCounters();
+        out.putBe64(RAM_FLAG_EOS);
+    }
+
+    // ------------------------------------------------------------ post-copy, source
+
+    /**
+     * The switch to post-copy, the source stopped (ram.c ram_postcopy_send_discard_bitmap): the
+     * last sync, then a discard for every run of pages still to send, since the destination may
+     * hold stale copies of them. From now on requested pages go first; the queue that takes the
+     * requests is returned for the return path.
+     *
+     * @param onRequest runs on the return-path thread after each request is queued
+     */
+    public PageRequestQueue startPostcopy(MigrationStreamWriter w, Runnable onRequest) throws IOException {
+        sync();
+        Map<String, RamBlock> byBlock = new LinkedHashMap<>();
+        for (int i = 0; i < saving.length; i++) {
+            byBlock.put(saving[i].name(), saving[i]);
+            List<RamDiscard.Range> ranges = DiscardRanges.of(bitmaps[i], saving[i].pages());
+            for (Command c : RamDiscard.commands(saving[i].name(), ranges)) {
+                w.command(c);
+            }
+        }
+        cursorBlock = 0;
+        cursorPage = 0;
+        lastSent = null;
+        postcopy = true;
+        PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest);
+        requests = q;
+        return q;
+    }
+
+    /** The blocks being migrated (post-copy recovery asks the destination what it has of each). */
+    public List<RamBlock> savingBlocks() {
+        return List.of(saving);
+    }
+
+    /**
+     * Resuming post-copy (ram.c ram_dirty_bitmap_reload): what is left to send in {@code block} is
+     * every page the destination has not received, whatever this side thought it had sent.
+     */
+    public void reloadFromReceived(RamBlock block, long[] received) {
+        int i = List.of(saving).indexOf(block);
+        long[] bm = bitmaps[i];
+        long pages = block.pages();
+        long before = 0;
+        long after = 0;
+        for (int w = 0; w < bm.length; w++) {
+            long valid = (w + 1L) * 64 <= pages ? -1L : -1L >>> (64 - (pages & 63));
+            before += Long.bitCount(bm[w]);
+            bm[w] = ~(w < received.length ? received[w] : 0) & valid;
+            after += Long.bitCount(bm[w]);
+        }
+        dirtyPages += after - before;
+        cursorBlock = 0;
+        cursorPage = 0;
+        lastSent = null;
+    }
+
+    /** Sends the requested pages not sent yet, and goes on scanning right after them (locality). */
+    private void sendRequested(StreamOutput out, PageRequestQueue.Request r) throws IOException {
+        int b = 0;
+        while (saving[b] != r.block()) {
+            b++;
+        }
+        long[] bm = bitmaps[b];
+        long end = r.firstPage() + r.pages();
+        for (long p = r.firstPage(); p < end; p++) {
+            int w = (int) (p >>> 6);
+            if ((bm[w] & (1L << p)) != 0) {
+                bm[w] &= ~(1L << p);
+                dirtyPages--;
+                sendPage(out, r.block(), p);
+            }
+        }
+        cursorBlock = b;
+        cursorPage = end;
+    }
+
+    /** The END section in post-copy: whatever has not gone yet, with no further sync. */
+    @Override
+    public void saveLiveCompletePostcopy(SaveContext ctx) throws IOException {
+        StreamOutput out = ctx.out();
+        lastSent = null;
+        while (sendNextDirtyPage(out)) {
+            // the source is stopped: nothing new becomes dirty
         }
         flushCounters();
         out.putBe64(RAM_FLAG_EOS);
@@ -301,6 +416,7 @@ public final class RamHandler implements SaveVmHandler {
 
     @Override
     public void loadSetup(LoadContext ctx) {
+        tracking = false;
         byName = new LinkedHashMap<>();
         for (RamBlock b : blocks.get()) {
             byName.put(b.name(), b);
@@ -317,11 +433,13 @@ public final class RamHandler implements SaveVmHandler {
         RamRecordReader.checkVersion(versionId, in.position());
         while (true) {
             switch (reader.next(in)) {
-                case RamRecord.Page<RamBlock> p -> {
-                    in.copyTo(p.block().segment(), p.offset(), PAGE_SIZE);
-                    p.block().setPopulated(p.offset() >>> PAGE_SHIFT);
+                case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset());
+                case RamRecord.Zero<RamBlock> z -> {
+                    if (!(tracking && IncomingPages.alreadyHere(z.block(), z.offset() >>> PAGE_SHIFT))) {
+                        loadZero(z.block(), z.offset());
+                        arrived(z.block(), z.offset());
+                    }
                 }
-                case RamRecord.Zero<RamBlock> z -> loadZero(z.block(), z.offset());
                 case RamRecord.ListedBlock<RamBlock> b -> listed(b);
                 case RamRecord.MemSize<RamBlock> m -> { }
                 case RamRecord.MultifdFlush<RamBlock> f -> {
@@ -335,6 +453,45 @@ public final class RamHandler implements SaveVmHandler {
                         "COMPRESS_PAGE from a LOADABLE reader");
             }
         }
+    }
+
+    /** A page's bytes; in post-copy a page already received (asked for, or written here since) is skipped. */
+    private void loadPage(StreamInput in, RamBlock block, long addr) throws IOException {
+        if (tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+            in.skip(PAGE_SIZE);
+            return;
+        }
+        in.copyTo(block.segment(), addr, PAGE_SIZE);
+        block.setPopulated(addr >>> PAGE_SHIFT);
+        arrived(block, addr);
+    }
+
+    private void arrived(RamBlock block, long addr) {
+        if (tracking) {
+            IncomingPages.arrived(block, addr >>> PAGE_SHIFT);
+        }
+    }
+
+    // ------------------------------------------------------ post-copy, destination
+
+    /** POSTCOPY_ADVISE: from now on every page that arrives is marked received, in every block. */
+    public void trackIncoming() {
+        tracking = true;
+        for (RamBlock b : byName.values()) {
+            b.trackIncoming();
+        }
+    }
+
+    /**
+     * POSTCOPY_RAM_DISCARD: the ranges are stale here (ram.c ram_discard_range); they must arrive
+     * again before the machine may touch them.
+     */
+    public void discard(RamDiscard d, long at) throws StreamFormatException {
+        RamBlock b = byName.get(d.block());
+        if (b == null || b.incoming() == null) {
+            throw new StreamFormatException("ram_discard_range: Failed to find block '" + d.block() + "'", at);
+        }
+        DiscardRanges.apply(b, d, at);
     }
 
     private static void loadZero(RamBlock block, long addr) {
@@ -363,6 +520,9 @@ public final class RamHandler implements SaveVmHandler {
                 b = a.adopt(name, length);
             } catch (IllegalArgumentException refused) { // a bound of the adopting machine
                 throw new StreamFormatException(refused.getMessage(), entry.at());
+            }
+            if (tracking) {
+                b.trackIncoming();
             }
             byName.put(name, b);
         }

@@ -16,6 +16,7 @@ public final class SaveContext {
     private final Capabilities capabilities;
     private final MigrationCounters counters;
     private final BooleanSupplier rateExceeded;
+    private boolean postcopy;
 
     public SaveContext(StreamOutput out, Clock clock, Capabilities capabilities, MigrationCounters counters,
             BooleanSupplier rateExceeded) {
@@ -40,6 +41,16 @@ public final class SaveContext {
 
     public MigrationCounters counters() {
         return counters;
+    }
+
+    /** True once the migration has switched to post-copy: the destination runs, the source is stopped. */
+    public boolean inPostcopy() {
+        return postcopy;
+    }
+
+    /** Called by the migration at the switch to post-copy. */
+    public void enterPostcopy() {
+        postcopy = true;
     }
 
     /** True when this bandwidth window's byte budget is spent: stop sending and return. */

@@ -33,7 +33,11 @@ public interface SaveVmHandler {
         return true;
     }
 
-    /** True when this handler can keep sending after the destination has started (post-copy). */
+    /**
+     * True when this handler can keep sending after the destination has started (post-copy): its
+     * {@code canPostcopy} bytes follow the switch, and it completes with
+     * {@link #saveLiveCompletePostcopy}. Handlers that answer false complete at the switch.
+     */
     default boolean hasPostcopy() {
         return false;
     }
@@ -88,6 +92,13 @@ public interface SaveVmHandler {
 
     /** Reads one section's payload (any of START, PART, END, FULL) written at {@code versionId}. */
     void loadState(LoadContext ctx, int versionId) throws IOException;
+
+    /**
+     * Post-copy, destination: the machine is about to run while this handler may still be
+     * loading (QEMU calls dirty_bitmap_mig_before_vm_start here): state the machine changes from
+     * now on must not be lost when the rest arrives.
+     */
+    default void loadBeforePostcopyRun() {}
 
     /** Called once loading ends, successfully or not. */
     default void loadCleanup() {}

@@ -11,8 +11,8 @@ import io.godwit.stream.StreamRecord;
 import io.godwit.stream.TruncatedStreamException;
 import io.godwit.stream.VmDescription;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a migration stream into the destination's handlers (QEMU savevm.c qemu_loadvm_state):
@@ -25,8 +25,14 @@ public final class StateLoader {
     private final LoadContext ctx;
     private final CommandListener commands;
     private final String machineType;
-    private final Map<Integer, SaveStateEntry> sections = new HashMap<>();
-    private final Map<Integer, Integer> versions = new HashMap<>();
+    // Shared with the loader of a post-copy package, which runs on another thread.
+    private final Map<Integer, SaveStateEntry> sections;
+    private final Map<Integer, Integer> versions;
+    private final boolean packageLoader;
+    private Configuration config;
+    private int count;
+    private volatile boolean handedOff;
+    private boolean trailer = true; // a post-copy stream has none, and must not be waited for
 
     /** Receives the commands found in the stream (open return path, ping, ...). */
     @FunctionalInterface
@@ -48,11 +54,40 @@ public final class StateLoader {
     /** @param machineType the machine type a configuration section must name, or null to accept any */
     public StateLoader(HandlerRegistry registry, MigrationStreamReader reader, LoadContext ctx,
             CommandListener commands, String machineType) {
+        this(registry, reader, ctx, commands, machineType, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), false);
+    }
+
+    private StateLoader(HandlerRegistry registry, MigrationStreamReader reader, LoadContext ctx,
+            CommandListener commands, String machineType, Map<Integer, SaveStateEntry> sections,
+            Map<Integer, Integer> versions, boolean packageLoader) {
         this.registry = registry;
         this.reader = reader;
         this.ctx = ctx;
         this.commands = commands;
         this.machineType = machineType;
+        this.sections = sections;
+        this.versions = versions;
+        this.packageLoader = packageLoader;
+    }
+
+    /**
+     * A loader for a post-copy package (savevm.c loadvm_handle_cmd_packaged): sections and
+     * commands without a header, read from {@code pkg}, into the same handlers and sections as
+     * this loader's. It ends where the package ends, or when a command hands off.
+     */
+    public StateLoader forPackage(MigrationStreamReader pkg, LoadContext pkgCtx, CommandListener pkgCommands) {
+        StateLoader l = new StateLoader(registry, pkg, pkgCtx, pkgCommands, machineType, sections, versions, true);
+        l.adopter = adopter;
+        return l;
+    }
+
+    /**
+     * Called by a command listener, on the loading thread: this loader reads nothing more once the
+     * command returns. Post-copy: POSTCOPY_LISTEN hands the main stream over to the listen thread
+     * ({@link #loadRest}); POSTCOPY_RUN ends the package.
+     */
+    public void handOff() {
+        handedOff = true;
     }
 
     /** Unknown FULL sections go to {@code a} instead of failing the load. */
@@ -61,26 +96,81 @@ public final class StateLoader {
         return this;
     }
 
+    /**
+     * Loads the stream to its EOF and the trailer after it; or, when a command hands the stream
+     * off (post-copy), returns null right after that command, without cleaning up: whoever took
+     * the stream over calls {@link #loadRest}.
+     */
     public Result load() throws IOException {
         reader.readHeader();
         for (SaveStateEntry e : registry.entries()) {
             e.handler().loadSetup(ctx);
         }
+        boolean done = true;
         try {
-            return loadSections();
+            Result r = loadSections();
+            done = r != null;
+            return r;
         } finally {
-            for (SaveStateEntry e : registry.entries()) {
-                e.handler().loadCleanup();
+            if (done) {
+                cleanup();
             }
         }
     }
 
+    /**
+     * After a hand-off, on the thread that took the stream over: loads to EOF and cleans up. A
+     * post-copy stream ends at its EOF: no trailer follows (QEMU sends none in post-copy), so none
+     * is waited for. On a failure nothing is cleaned up: a paused post-copy goes on later with
+     * {@link #loadRest(MigrationStreamReader, LoadContext)}, or the caller gives up with
+     * {@link #cleanup()}.
+     */
+    public Result loadRest() throws IOException {
+        return loadRest(reader, ctx);
+    }
+
+    /** As {@link #loadRest()}, from another stream: a post-copy resumed on a new connection. */
+    public Result loadRest(MigrationStreamReader from, LoadContext fromCtx) throws IOException {
+        StateLoader rest = new StateLoader(registry, from, fromCtx, commands, machineType, sections, versions, false);
+        rest.adopter = adopter;
+        rest.config = config;
+        rest.count = count;
+        rest.trailer = false;
+        Result r = rest.loadSections();
+        if (r == null) {
+            throw new IllegalStateException("the stream was handed off twice");
+        }
+        cleanup();
+        return r;
+    }
+
+    /** Loads a package to its end (or its hand-off); see {@link #forPackage}. */
+    public void loadPackage() throws IOException {
+        if (!packageLoader) {
+            throw new IllegalStateException("not a package loader");
+        }
+        loadSections();
+    }
+
+    /** Lets every handler release what loading took (loadCleanup). */
+    public void cleanup() {
+        for (SaveStateEntry e : registry.entries()) {
+            e.handler().loadCleanup();
+        }
+    }
+
     private Result loadSections() throws IOException {
-        Configuration config = null;
-        int count = 0;
         while (true) {
             long at = reader.in().position();
             StreamRecord r = reader.next();
+            if (packageLoader && (r == null || r instanceof Configuration || r instanceof StreamRecord.Eof
+                    || r instanceof VmDescription)) {
+                if (r == null) {
+                    return null; // the end of the package
+                }
+                throw new StreamFormatException(r.getClass().getSimpleName().toUpperCase()
+                        + " in a post-copy package; expected sections and commands only", at);
+            }
             switch (r) {
                 case null -> throw new TruncatedStreamException("a section or EOF", at);
                 case Configuration c -> {
@@ -94,9 +184,14 @@ public final class StateLoader {
                     loadSection(h, at);
                     count++;
                 }
-                case Command c -> commands.onCommand(c, at);
+                case Command c -> {
+                    commands.onCommand(c, at);
+                    if (handedOff) {
+                        return null;
+                    }
+                }
                 case StreamRecord.Eof e -> {
-                    return new Result(config, readTrailer(), count, reader.in().position());
+                    return new Result(config, trailer ? readTrailer() : null, count, reader.in().position());
                 }
                 case SectionFooter f -> throw new StreamFormatException(
                         "section footer (id " + f.sectionId() + ") outside a section; expected a section header", at);

@@ -34,6 +34,11 @@ public final class StateSaver {
         return writer;
     }
 
+    /** The handlers this saver drives, in save order. */
+    public List<SaveStateEntry> entries() {
+        return entries;
+    }
+
     /** The file header and, when given, the configuration section. */
     public void header(Configuration config) throws IOException {
         writer.header();
@@ -58,10 +63,16 @@ public final class StateSaver {
     }
 
     public void pendingEstimate(long thresholdSize, Pending pending) {
+        pendingEstimate(thresholdSize, pending, false);
+    }
+
+    /** In post-copy only the handlers that followed the switch are asked: the others completed at it. */
+    public void pendingEstimate(long thresholdSize, Pending pending, boolean postcopy) {
         pending.reset();
         for (SaveStateEntry e : entries) {
-            if (e.handler().isLive() && e.handler().isActive()) {
-                e.handler().pendingEstimate(thresholdSize, pending);
+            SaveVmHandler h = e.handler();
+            if (h.isLive() && h.isActive() && (!postcopy || h.hasPostcopy())) {
+                h.pendingEstimate(thresholdSize, pending);
             }
         }
     }
@@ -93,8 +104,8 @@ public final class StateSaver {
             if (postcopy && !h.hasPostcopy()) {
                 continue; // saved its state when post-copy started
             }
-            if (ctx.rateLimitExceeded()) {
-                return false;
+            if (!postcopy && ctx.rateLimitExceeded()) {
+                return false; // in post-copy RAM sends requested pages whatever the limit, then checks it
             }
             writer.section(SectionHeader.part(e.sectionId()));
             boolean done = h.saveLiveIterate(ctx);
@@ -116,30 +127,66 @@ public final class StateSaver {
      * saved once. The source is stopped while this runs; {@link #finish()} follows.
      */
     public void completeSections() throws IOException {
+        completeIterable(false);
+        description = completeNonIterable(writer, ctx);
+    }
+
+    /**
+     * END sections of the live handlers (QEMU's qemu_savevm_state_complete_precopy_iterable). At
+     * the switch to post-copy ({@code postcopy}) only the handlers that cannot follow it complete;
+     * the others go on sending after the destination has started.
+     */
+    public void completeIterable(boolean postcopy) throws IOException {
         for (SaveStateEntry e : entries) {
-            if (e.handler().isLive() && e.handler().isActive()) {
+            SaveVmHandler h = e.handler();
+            if (h.isLive() && h.isActive() && !(postcopy && h.hasPostcopy())) {
                 SwitchoverPartEvent part = beginPart();
                 long before = ctx.out().bytesWritten();
                 writer.section(SectionHeader.end(e.sectionId()));
-                e.handler().saveLiveCompletePrecopy(ctx);
+                h.saveLiveCompletePrecopy(ctx);
                 writer.footer(e.sectionId());
                 endPart(part, e, "complete", ctx.out().bytesWritten() - before);
             }
         }
+    }
+
+    /**
+     * FULL sections of the handlers with state saved once, written with {@code w} from {@code c}
+     * (the main stream, or the post-copy package); returns their description for the trailer.
+     */
+    public JsonWriter completeNonIterable(MigrationStreamWriter w, SaveContext c) throws IOException {
         JsonWriter desc = new JsonWriter().beginObject(null).value("page_size", TARGET_PAGE_SIZE).beginArray("devices");
         for (SaveStateEntry e : entries) {
             if (e.handler().hasState() && e.handler().isActive()) {
                 SwitchoverPartEvent part = beginPart();
-                writer.section(SectionHeader.full(e.sectionId(), e.idstr(), e.instanceId(), e.versionId()));
-                long before = ctx.out().bytesWritten();
-                e.handler().saveState(ctx);
-                long size = ctx.out().bytesWritten() - before;
-                writer.footer(e.sectionId());
+                w.section(SectionHeader.full(e.sectionId(), e.idstr(), e.instanceId(), e.versionId()));
+                long before = c.out().bytesWritten();
+                e.handler().saveState(c);
+                long size = c.out().bytesWritten() - before;
+                w.footer(e.sectionId());
                 endPart(part, e, "state", size);
                 describe(desc, e, size);
             }
         }
-        description = desc.endArray().endObject();
+        return desc.endArray().endObject();
+    }
+
+    /**
+     * The end of a post-copy migration (qemu_savevm_state_complete_postcopy): END sections of the
+     * handlers that followed the switch, then EOF, flushed. Post-copy streams carry no trailer, as
+     * QEMU's do not.
+     */
+    public void completePostcopy() throws IOException {
+        for (SaveStateEntry e : entries) {
+            SaveVmHandler h = e.handler();
+            if (h.isLive() && h.isActive() && h.hasPostcopy()) {
+                writer.section(SectionHeader.end(e.sectionId()));
+                h.saveLiveCompletePostcopy(ctx);
+                writer.footer(e.sectionId());
+            }
+        }
+        writer.eof();
+        ctx.out().flush();
     }
 
     private static SwitchoverPartEvent beginPart() {

@@ -23,6 +23,26 @@ public record Command(CommandType type, byte[] data) implements StreamRecord {
         return new Command(CommandType.PING, ByteBuffer.allocate(4).putInt(value).array());
     }
 
+    public static Command postcopyListen() {
+        return new Command(CommandType.POSTCOPY_LISTEN, new byte[0]);
+    }
+
+    public static Command postcopyRun() {
+        return new Command(CommandType.POSTCOPY_RUN, new byte[0]);
+    }
+
+    public static Command postcopyResume() {
+        return new Command(CommandType.POSTCOPY_RESUME, new byte[0]);
+    }
+
+    /**
+     * PACKAGED announcing {@code length} bytes of package; they follow the command in the stream
+     * (see {@link MigrationStreamWriter#packaged} and {@link MigrationStreamReader#readPackage}).
+     */
+    public static Command packaged(int length) {
+        return new Command(CommandType.PACKAGED, ByteBuffer.allocate(4).putInt(length).array());
+    }
+
     /** The be32 payload of PING or PACKAGED. */
     public int intValue() {
         return ByteBuffer.wrap(data).getInt();

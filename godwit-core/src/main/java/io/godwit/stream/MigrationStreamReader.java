@@ -140,6 +140,22 @@ public final class MigrationStreamReader {
         return new VmDescription(new String(in.getBytes(len), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Reads the package that follows a PACKAGED command (at {@code at}), after checking the length
+     * it announced (loadvm_handle_cmd_packaged).
+     */
+    public byte[] readPackage(Command packaged, long at) throws IOException {
+        if (packaged.type() != CommandType.PACKAGED) {
+            throw new IllegalArgumentException("not a PACKAGED command: " + packaged);
+        }
+        int length = packaged.intValue();
+        if (length < 0 || length > MAX_PACKAGED_SIZE) {
+            throw new StreamFormatException("Unreasonably large packaged state: " + Integer.toUnsignedString(length)
+                    + " bytes; expected at most " + MAX_PACKAGED_SIZE, at);
+        }
+        return in.getBytes(length);
+    }
+
     /** Reads the footer that must close section {@code sectionId} of handler {@code idstr}. */
     public void readFooter(int sectionId, String idstr) throws IOException {
         long at = in.position();

@@ -87,6 +87,20 @@ public final class MigrationStreamWriter {
         out.putBytes(c.data());
     }
 
+    /**
+     * PACKAGED and the package after it (savevm.c qemu_savevm_send_packaged): a stream without a
+     * header that the destination reads whole before loading it, so that the main stream stays
+     * free for pages while the devices in the package load.
+     */
+    public void packaged(byte[] pkg) throws IOException {
+        if (pkg.length > MAX_PACKAGED_SIZE) {
+            throw new IOException("Unreasonably large packaged state: " + pkg.length + " bytes; at most "
+                    + MAX_PACKAGED_SIZE);
+        }
+        command(Command.packaged(pkg.length));
+        out.putBytes(pkg);
+    }
+
     public void eof() throws IOException {
         out.put8(EOF);
     }

@@ -29,6 +29,24 @@ public record ReturnPathMessage(ReturnPathType type, byte[] data) {
         return new ReturnPathMessage(ReturnPathType.SWITCHOVER_ACK, new byte[0]);
     }
 
+    /** RESUME_ACK: the destination is ready to resume a paused post-copy (value 1). */
+    public static ReturnPathMessage resumeAck(int value) {
+        return new ReturnPathMessage(ReturnPathType.RESUME_ACK, be32(value));
+    }
+
+    /** RECV_BITMAP: the received bitmap of {@code block} follows (see {@link ReceivedBitmap}). */
+    public static ReturnPathMessage recvBitmap(String block) {
+        return new ReturnPathMessage(ReturnPathType.RECV_BITMAP, RecvBitmap.counted(block));
+    }
+
+    /** The block a RECV_BITMAP message names (the reader has checked its length). */
+    public String recvBitmapBlock() {
+        if (type != ReturnPathType.RECV_BITMAP) {
+            throw new IllegalStateException("not a RECV_BITMAP: " + this);
+        }
+        return new String(data, 1, data[0] & 0xff, StandardCharsets.UTF_8);
+    }
+
     /** Post-copy page request: be64 start, be32 length, and the RAM block name when it changes. */
     public static ReturnPathMessage reqPages(String block, long start, int length) {
         ByteBuffer b;

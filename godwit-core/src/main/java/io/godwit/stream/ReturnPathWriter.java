@@ -18,6 +18,16 @@ public final class ReturnPathWriter implements Closeable {
         out.flush();
     }
 
+    /** RECV_BITMAP for {@code block} and its received bitmap, sent together. */
+    public synchronized void sendReceivedBitmap(String block, long[] words, long pages) throws IOException {
+        ReturnPathMessage m = ReturnPathMessage.recvBitmap(block);
+        out.putBe16(m.type().code);
+        out.putBe16(m.data().length);
+        out.putBytes(m.data());
+        ReceivedBitmap.write(out, words, pages);
+        out.flush();
+    }
+
     @Override
     public synchronized void close() throws IOException {
         out.close();

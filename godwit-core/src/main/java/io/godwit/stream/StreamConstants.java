@@ -42,6 +42,24 @@ public final class StreamConstants {
     public static final int CMD_RECV_BITMAP = 10;
     public static final int CMD_SWITCHOVER_START = 11;
 
+    // Post-copy (savevm.c, migration.c, ram.c)
+    /** The version byte that opens every POSTCOPY_RAM_DISCARD payload. */
+    public static final int POSTCOPY_RAM_DISCARD_VERSION = 0;
+    /** Ranges per POSTCOPY_RAM_DISCARD command, as QEMU batches them (MAX_DISCARDS_PER_COMMAND). */
+    public static final int MAX_DISCARDS_PER_COMMAND = 12;
+    /** The largest package a PACKAGED command may announce (MAX_VM_CMD_PACKAGED_SIZE, 16 MiB). */
+    public static final int MAX_PACKAGED_SIZE = 1 << 24;
+    /** PING values around the switch to post-copy; the destination answers each with a PONG. */
+    public static final int PING_AFTER_DISCARD = 2;
+    public static final int PING_IN_PACKAGE = 3;
+    public static final int PING_AFTER_PACKAGE = 4;
+    /** The PING just before POSTCOPY_RUN in the package: its PONG says the device state loaded. */
+    public static final int PING_PACKAGED_LOADED = 0x42;
+    /** Closes the received bitmap a destination sends back for RECV_BITMAP (RAMBLOCK_RECV_BITMAP_ENDING). */
+    public static final long RECV_BITMAP_ENDING = 0x0123456789abcdefL;
+    /** The value RESUME_ACK carries (MIGRATION_RESUME_ACK_VALUE). */
+    public static final int RESUME_ACK_VALUE = 1;
+
     // Return-path messages (migration.c enum mig_rp_message_type)
     public static final int RP_SHUT = 1;
     public static final int RP_PONG = 2;

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * thread. Counts every byte written, which is what bandwidth, rate limit and stats are made of.
  */
 public final class StreamOutput implements Closeable {
-    private final ByteSink sink;
+    private ByteSink sink;
     private ByteBuffer buf;
     private MemorySegment view; // buf as a segment, for bulk copies from RAM
     private long handedOff; // bytes already given to the sink
@@ -114,6 +114,18 @@ public final class StreamOutput implements Closeable {
         if (buf.position() > 0) {
             handOff();
         }
+    }
+
+    /**
+     * Goes on writing to {@code next} after the previous sink failed (a post-copy migration
+     * resumed on a new connection). Bytes not yet handed over are dropped; the count of bytes
+     * written goes on from where it was.
+     */
+    public void rebind(ByteSink next) throws IOException {
+        handedOff += buf.position();
+        sink = next;
+        closed = false;
+        take(next.swap(null));
     }
 
     /** Flushes, then closes the sink: the peer sees the end of the stream. */

@@ -82,13 +82,14 @@ public final class MemoryPipe {
                 free.offer(consumed.clear());
             }
             while (true) {
-                if (shutdown) {
-                    throw new IOException("in-memory channel shut down");
-                }
                 if (readerClosed) {
                     throw new IOException("in-memory channel: read after close");
                 }
-                ByteBuffer b = poll(filled);
+                // as with a socket, what was written before a shutdown still arrives
+                ByteBuffer b = shutdown ? filled.poll() : poll(filled);
+                if (b == null && shutdown) {
+                    throw new IOException("in-memory channel shut down");
+                }
                 if (b == END) {
                     filled.offer(END); // stay at the end for later calls
                     return null;

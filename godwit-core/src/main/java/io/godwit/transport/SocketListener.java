@@ -22,7 +22,8 @@ import java.util.function.LongSupplier;
  * migration stream's header (QEVM, version 3) and serves that one: a connection that stays
  * silent cannot hold the port against the real source. Connections that send anything else, or
  * nothing within the idle timeout, are closed with a notice; so is the oldest one waiting when
- * more than {@link #MAX_WAITING} wait at once.
+ * more than {@link #MAX_WAITING} wait at once. A listener for a post-copy recovery takes a
+ * connection that goes on mid-stream (no header) at its first byte.
  */
 final class SocketListener implements Listener {
     static final int MAX_WAITING = 16;
@@ -33,6 +34,7 @@ final class SocketListener implements Listener {
     private final LongSupplier idleTimeoutMs;
     private final Consumer<String> notices;
     private final boolean tls; // a TLS session opens the connection, not the stream header
+    private final boolean midStream; // a resumed post-copy: no stream header comes
     private final Selector selector;
     private volatile boolean closed;
 
@@ -43,6 +45,13 @@ final class SocketListener implements Listener {
     SocketListener(ServerSocketChannel server, String address, LongSupplier idleTimeoutMs, Consumer<String> notices,
             boolean tls)
             throws IOException {
+        this(server, address, idleTimeoutMs, notices, tls, false);
+    }
+
+    SocketListener(ServerSocketChannel server, String address, LongSupplier idleTimeoutMs, Consumer<String> notices,
+            boolean tls, boolean midStream)
+            throws IOException {
+        this.midStream = midStream;
         this.server = server;
         this.address = address;
         this.idleTimeoutMs = idleTimeoutMs;
@@ -111,7 +120,8 @@ final class SocketListener implements Listener {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idle);
         SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
         String peer = String.valueOf(ch.getRemoteAddress());
-        Waiting w = new Waiting(ch, key, ByteBuffer.allocateDirect(HEADER_BYTES), idle > 0, deadline, peer);
+        ByteBuffer opening = ByteBuffer.allocateDirect(midStream && !tls ? 1 : HEADER_BYTES);
+        Waiting w = new Waiting(ch, key, opening, idle > 0, deadline, peer);
         key.attach(w);
         waiting.add(w);
         if (waiting.size() > MAX_WAITING) {
@@ -147,7 +157,7 @@ final class SocketListener implements Listener {
             return null;
         }
         ByteBuffer h = w.header();
-        if (tls ? opensTlsSession(h) : h.getInt(0) == FILE_MAGIC && h.getInt(4) == FILE_VERSION) {
+        if (tls ? opensTlsSession(h) : midStream || h.getInt(0) == FILE_MAGIC && h.getInt(4) == FILE_VERSION) {
             waiting.remove(w);
             w.key().cancel();
             return w;

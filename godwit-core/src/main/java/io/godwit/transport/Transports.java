@@ -56,6 +56,19 @@ public final class Transports {
      */
     public static Listener listen(String uri, LongSupplier idleTimeoutMs, Consumer<String> notices, boolean tls)
             throws IOException {
+        return listen(uri, idleTimeoutMs, notices, tls, false);
+    }
+
+    /**
+     * migrate-recover's listener: the connection of a resumed post-copy goes on mid-stream, with no
+     * stream header, so a tcp or unix listener takes it at its first byte (or its TLS handshake).
+     */
+    public static Listener listenForRecovery(String uri, boolean tls) throws IOException {
+        return listen(uri, () -> 0, notice -> System.err.println("godwit: " + notice), tls, true);
+    }
+
+    private static Listener listen(String uri, LongSupplier idleTimeoutMs, Consumer<String> notices, boolean tls,
+            boolean midStream) throws IOException {
         MigrationUri u = MigrationUri.parse(uri);
         return switch (u.scheme()) {
             case TCP -> {
@@ -64,13 +77,13 @@ public final class Transports {
                 InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
                 String host = at.getAddress().getHostAddress();
                 yield new SocketListener(server, "tcp:" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                        + at.getPort(), idleTimeoutMs, notices, tls);
+                        + at.getPort(), idleTimeoutMs, notices, tls, midStream);
             }
             case UNIX -> {
                 removeStaleSocket(u);
                 ServerSocketChannel server = bound(ServerSocketChannel.open(StandardProtocolFamily.UNIX),
                         UnixDomainSocketAddress.of(u.path()), uri);
-                yield new SocketListener(server, uri, idleTimeoutMs, notices, tls);
+                yield new SocketListener(server, uri, idleTimeoutMs, notices, tls, midStream);
             }
             case FILE -> ready(FileConnection.forReading(u.path(), uri));
             case EXEC -> ready(ExecConnection.start(u.command(), uri));

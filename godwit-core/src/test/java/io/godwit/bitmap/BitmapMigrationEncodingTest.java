@@ -140,4 +140,17 @@ class BitmapMigrationEncodingTest {
         assertThat(p.canPostcopy()).isEqualTo(2048 + 16);
         assertThat(p.mustPrecopy()).isZero();
     }
+
+    @Test
+    void afterTheSwitchTheFirstIterationSendsTheBitsAndTheEndOnlyCompletes() throws IOException {
+        d0.addBitmap("b1", 65536, false, false);
+        BitmapSource src = new BitmapSource(d0);
+        src.setup();
+        assertThat(src.iterate()).as("pre-copy: nothing yet").containsExactly(EOS);
+        src.ctx.enterPostcopy();
+        assertThat(src.iterate()).containsExactly(hex("42 00000000 00000000 00000800  01"));
+        assertThat(src.estimate(0).total()).as("nothing left once the bits went").isZero();
+        src.handler.saveLiveCompletePostcopy(src.ctx);
+        assertThat(src.take()).containsExactly(hex("20 01"));
+    }
 }

@@ -11,6 +11,7 @@ import io.godwit.machine.RunState;
 import io.godwit.savevm.SaveStateEntry;
 import io.godwit.stream.ByteSource;
 import io.godwit.stream.Command;
+import io.godwit.stream.CommandType;
 import io.godwit.stream.Configuration;
 import io.godwit.stream.MigrationStreamReader;
 import io.godwit.stream.SectionHeader;
@@ -239,10 +240,24 @@ class MigrationLoopTest {
         MigrationStreamReader reader = new MigrationStreamReader(new StreamInput(source(rig.link.captured())));
         reader.readHeader();
         List<String> out = new ArrayList<>();
+        walk(reader, names, payloads, full, state, out);
+        return out;
+    }
+
+    /** Names every record; a PACKAGED command's package is walked too, between "PACKAGE[" and "]". */
+    private static void walk(MigrationStreamReader reader, Map<Integer, String> names, Map<String, Deque<Long>> payloads,
+            Deque<Long> full, FullStateHandler state, List<String> out) throws IOException {
         StreamRecord r;
         while ((r = reader.next()) != null) {
             switch (r) {
                 case Configuration c -> out.add("CONFIGURATION");
+                case Command c when c.type() == CommandType.PING -> out.add("COMMAND PING " + c.intValue());
+                case Command c when c.type() == CommandType.PACKAGED -> {
+                    byte[] pkg = reader.readPackage(c, 0);
+                    out.add("PACKAGE[");
+                    walk(new MigrationStreamReader(new StreamInput(source(pkg))), names, payloads, full, state, out);
+                    out.add("]");
+                }
                 case Command c -> out.add("COMMAND " + c.type());
                 case StreamRecord.Eof e -> out.add("EOF");
                 case VmDescription d -> out.add("VMDESCRIPTION" + (state != null && d.json().contains("\"state\"")
@@ -257,7 +272,6 @@ class MigrationLoopTest {
                 default -> out.add("?" + r);
             }
         }
-        return out;
     }
 
     private static String sectionKind(int type) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The status machine: every one of the 144 arcs is either legal (returned) or refused naming both states. */
+/** The status machine: every one of the 196 arcs is either legal (returned) or refused naming both states. */
 class MigrationStatusTest {
     /** The legal arcs, written out independently of the implementation. */
     static final Map<MigrationStatus, Set<MigrationStatus>> LEGAL = new EnumMap<>(MigrationStatus.class);
@@ -27,9 +27,12 @@ class MigrationStatusTest {
         LEGAL.put(SETUP, EnumSet.of(ACTIVE, FAILED, CANCELLING));
         LEGAL.put(ACTIVE, EnumSet.of(PRE_SWITCHOVER, DEVICE, POSTCOPY_ACTIVE, COMPLETED, FAILED, CANCELLING));
         LEGAL.put(PRE_SWITCHOVER, EnumSet.of(DEVICE, FAILED, CANCELLING));
-        LEGAL.put(DEVICE, EnumSet.of(COMPLETED, POSTCOPY_ACTIVE, FAILED, CANCELLING));
+        LEGAL.put(DEVICE, EnumSet.of(COMPLETED, POSTCOPY_DEVICE, POSTCOPY_ACTIVE, FAILED, CANCELLING));
+        // after the package: never cancelled, never back to pre-copy
+        LEGAL.put(POSTCOPY_DEVICE, EnumSet.of(POSTCOPY_ACTIVE, POSTCOPY_PAUSED, FAILED));
         LEGAL.put(POSTCOPY_ACTIVE, EnumSet.of(COMPLETED, POSTCOPY_PAUSED, FAILED));
-        LEGAL.put(POSTCOPY_PAUSED, EnumSet.of(POSTCOPY_RECOVER, FAILED));
+        LEGAL.put(POSTCOPY_PAUSED, EnumSet.of(POSTCOPY_RECOVER_SETUP, POSTCOPY_RECOVER, FAILED));
+        LEGAL.put(POSTCOPY_RECOVER_SETUP, EnumSet.of(POSTCOPY_RECOVER, POSTCOPY_PAUSED, FAILED));
         LEGAL.put(POSTCOPY_RECOVER, EnumSet.of(POSTCOPY_ACTIVE, POSTCOPY_PAUSED, FAILED));
         LEGAL.put(CANCELLING, EnumSet.of(CANCELLED, FAILED));
         LEGAL.put(COMPLETED, EnumSet.noneOf(MigrationStatus.class));
@@ -74,7 +77,8 @@ class MigrationStatusTest {
     @Test
     void namesAreQemus() {
         assertThat(Arrays.stream(values()).map(s -> s.qmpName)).containsExactly("none", "setup", "cancelling",
-                "cancelled", "active", "postcopy-active", "postcopy-paused", "postcopy-recover", "completed",
+                "cancelled", "active", "postcopy-device", "postcopy-active", "postcopy-paused", "postcopy-recover-setup",
+                "postcopy-recover", "completed",
                 "failed", "pre-switchover", "device");
         for (MigrationStatus s : values()) {
             assertThat(MigrationStatus.byQmpName(s.qmpName)).isSameAs(s);
@@ -88,7 +92,10 @@ class MigrationStatusTest {
         assertThat(Arrays.stream(values()).filter(MigrationStatus::isTerminal))
                 .containsExactlyInAnyOrder(COMPLETED, FAILED, CANCELLED);
         assertThat(Arrays.stream(values()).filter(MigrationStatus::isActive)).containsExactlyInAnyOrder(SETUP,
-                CANCELLING, ACTIVE, POSTCOPY_ACTIVE, POSTCOPY_PAUSED, POSTCOPY_RECOVER, PRE_SWITCHOVER, DEVICE);
+                CANCELLING, ACTIVE, POSTCOPY_DEVICE, POSTCOPY_ACTIVE, POSTCOPY_PAUSED, POSTCOPY_RECOVER_SETUP,
+                POSTCOPY_RECOVER, PRE_SWITCHOVER, DEVICE);
+        assertThat(Arrays.stream(values()).filter(MigrationStatus::isPostcopy)).containsExactlyInAnyOrder(
+                POSTCOPY_DEVICE, POSTCOPY_ACTIVE, POSTCOPY_PAUSED, POSTCOPY_RECOVER_SETUP, POSTCOPY_RECOVER);
         for (MigrationStatus s : values()) {
             assertThat(LEGAL.get(s).isEmpty()).as("%s has no way out iff it is terminal", s).isEqualTo(s.isTerminal());
         }

@@ -25,7 +25,7 @@ public final class ScriptedHandler implements SaveVmHandler {
 
     private static final byte[] FILL = new byte[64 << 10];
 
-    public enum Kind { SETUP, ESTIMATE, EXACT, ITERATE, COMPLETE, CLEANUP }
+    public enum Kind { SETUP, ESTIMATE, EXACT, ITERATE, COMPLETE, COMPLETE_POSTCOPY, CLEANUP }
 
     /**
      * One call. {@code reported} is the pending size reported (ESTIMATE, EXACT) or the done flag
@@ -53,6 +53,8 @@ public final class ScriptedHandler implements SaveVmHandler {
     private Script estimate = (i, t) -> 0;
     private Script exact;
     private boolean reportAsPostcopy;
+    private boolean hasPostcopy;
+    private boolean inPostcopy; // what the save context said at the last iterate
     private int setupBytes = 16;
     private int iterateBytes = 4096 - PART_FRAMING;
     private int completeBytes = 64;
@@ -91,6 +93,13 @@ public final class ScriptedHandler implements SaveVmHandler {
 
     /** Reports pending as can-postcopy instead of must-precopy. */
     public ScriptedHandler reportAsPostcopy() {
+        reportAsPostcopy = true;
+        return this;
+    }
+
+    /** Says it can follow the switch to post-copy (and reports pending as can-postcopy). */
+    public ScriptedHandler postcopy() {
+        hasPostcopy = true;
         reportAsPostcopy = true;
         return this;
     }
@@ -143,6 +152,11 @@ public final class ScriptedHandler implements SaveVmHandler {
     // ------------------------------------------------------------ handler
 
     @Override
+    public boolean hasPostcopy() {
+        return hasPostcopy;
+    }
+
+    @Override
     public void saveSetup(SaveContext c) throws IOException {
         ctx = c;
         long before = c.out().bytesWritten();
@@ -188,6 +202,7 @@ public final class ScriptedHandler implements SaveVmHandler {
     public boolean saveLiveIterate(SaveContext c) throws IOException {
         long before = c.out().bytesWritten();
         long start = c.clock().nanoTime();
+        inPostcopy = c.inPostcopy();
         onIterate.run(iteration, lastThreshold);
         write(c.out(), iterateBytes);
         boolean done = iterateDone.test(iteration);
@@ -203,6 +218,15 @@ public final class ScriptedHandler implements SaveVmHandler {
         onComplete.run(iteration, lastThreshold);
         write(c.out(), completeBytes);
         record(Kind.COMPLETE, lastThreshold, 0, before);
+    }
+
+    /** Runs the onComplete hook too: the end of a handler that followed the switch. */
+    @Override
+    public void saveLiveCompletePostcopy(SaveContext c) throws IOException {
+        long before = c.out().bytesWritten();
+        onComplete.run(iteration, lastThreshold);
+        write(c.out(), completeBytes);
+        record(Kind.COMPLETE_POSTCOPY, lastThreshold, 0, before);
     }
 
     @Override
@@ -252,6 +276,11 @@ public final class ScriptedHandler implements SaveVmHandler {
         return calls(kind).stream().map(Call::iteration).toList();
     }
 
+    /** Whether the save context said post-copy at the last saveLiveIterate. */
+    public boolean sawPostcopy() {
+        return inPostcopy;
+    }
+
     /** Iterations run so far (pendingEstimate calls). */
     public int iteration() {
         return iteration;
@@ -275,7 +304,8 @@ public final class ScriptedHandler implements SaveVmHandler {
     /** Payload sizes of the sections this handler wrote, in order: setup, parts, end. */
     public List<Long> payloadSizes() {
         return calls.stream()
-                .filter(c -> c.kind() == Kind.SETUP || c.kind() == Kind.ITERATE || c.kind() == Kind.COMPLETE)
+                .filter(c -> c.kind() == Kind.SETUP || c.kind() == Kind.ITERATE || c.kind() == Kind.COMPLETE
+                        || c.kind() == Kind.COMPLETE_POSTCOPY)
                 .map(c -> c.bytesAfter() - c.bytesBefore())
                 .toList();
     }

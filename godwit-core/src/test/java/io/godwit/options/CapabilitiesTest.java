@@ -40,12 +40,13 @@ class CapabilitiesTest {
     @Test
     void godwitSupportsTheCapabilitiesItImplements() {
         assertThat(Arrays.stream(Capability.values()).filter(c -> c.supported))
-                .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK, BLOCK, ZERO_BLOCKS, DIRTY_BITMAPS);
+                .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK, BLOCK, ZERO_BLOCKS, DIRTY_BITMAPS,
+                        POSTCOPY_RAM, POSTCOPY_BLOCKTIME, LATE_BLOCK_ACTIVATE);
     }
 
     @ParameterizedTest
     @EnumSource(value = Capability.class, names = {"EVENTS", "RETURN_PATH", "SWITCHOVER_ACK", "BLOCK", "ZERO_BLOCKS",
-        "DIRTY_BITMAPS"}, mode = EnumSource.Mode.EXCLUDE)
+        "DIRTY_BITMAPS", "POSTCOPY_RAM", "POSTCOPY_BLOCKTIME", "LATE_BLOCK_ACTIVATE"}, mode = EnumSource.Mode.EXCLUDE)
     void refusesToEnableAnUnsupportedCapabilityNamingIt(Capability cap) {
         String message = "Capability '" + cap.qmpName + "' is not supported by Godwit";
         assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(cap)).withMessage(message);

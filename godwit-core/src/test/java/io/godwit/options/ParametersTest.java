@@ -13,6 +13,8 @@ class ParametersTest {
             "Parameter 'downtime_limit' expects an integer in the range of 0 to 2000000 milliseconds";
     static final String MAX_BANDWIDTH_MESSAGE =
             "Parameter 'max_bandwidth' expects an integer in the range of 0 to 9223372036854775807 bytes/second";
+    static final String POSTCOPY_MESSAGE = "Parameter 'max_postcopy_bandwidth' expects an integer in the range"
+            + " of 0 to 9223372036854775807 bytes/second";
     static final String AVAIL_MESSAGE = "Parameter 'avail_switchover_bandwidth' expects an integer in the range"
             + " of 0 to 9223372036854775807 bytes/second";
 
@@ -22,6 +24,7 @@ class ParametersTest {
         assertThat(p.downtimeLimitMs()).isEqualTo(300);
         assertThat(p.maxBandwidth()).isEqualTo(134_217_728); // 128 MiB/s
         assertThat(p.availSwitchoverBandwidth()).isZero();
+        assertThat(p.maxPostcopyBandwidth()).as("QEMU: 0, no limit after the switch").isZero();
     }
 
     @ParameterizedTest
@@ -46,6 +49,10 @@ class ParametersTest {
                 .withMessage(AVAIL_MESSAGE);
         assertThatIllegalArgumentException().isThrownBy(() -> new Parameters(300, Long.MIN_VALUE, 0))
                 .withMessage(MAX_BANDWIDTH_MESSAGE);
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().withMaxPostcopyBandwidth(-1))
+                .withMessage(POSTCOPY_MESSAGE);
+        assertThatIllegalArgumentException().isThrownBy(() -> Parameters.defaults().with("max-postcopy-bandwidth", -1))
+                .withMessage(POSTCOPY_MESSAGE);
     }
 
     @Test
@@ -61,8 +68,10 @@ class ParametersTest {
         Parameters p = Parameters.defaults()
                 .with("downtime-limit", 500)
                 .with("max-bandwidth", 1_000_000)
-                .with("avail-switchover-bandwidth", 2_000_000);
-        assertThat(p).isEqualTo(new Parameters(500, 1_000_000, 2_000_000));
+                .with("avail-switchover-bandwidth", 2_000_000)
+                .with("max-postcopy-bandwidth", 3_000_000);
+        assertThat(p).isEqualTo(new Parameters(500, 1_000_000, 2_000_000, 3_000_000));
+        assertThat(Parameters.MAX_POSTCOPY_BANDWIDTH).isEqualTo("max-postcopy-bandwidth");
         assertThat(Parameters.DOWNTIME_LIMIT).isEqualTo("downtime-limit");
         assertThat(Parameters.MAX_BANDWIDTH).isEqualTo("max-bandwidth");
         assertThat(Parameters.AVAIL_SWITCHOVER_BANDWIDTH).isEqualTo("avail-switchover-bandwidth");
@@ -81,6 +90,7 @@ class ParametersTest {
         assertThat(Parameters.outOfRange("downtime-limit")).isEqualTo(DOWNTIME_MESSAGE);
         assertThat(Parameters.outOfRange("max-bandwidth")).isEqualTo(MAX_BANDWIDTH_MESSAGE);
         assertThat(Parameters.outOfRange("avail-switchover-bandwidth")).isEqualTo(AVAIL_MESSAGE);
+        assertThat(Parameters.outOfRange("max-postcopy-bandwidth")).isEqualTo(POSTCOPY_MESSAGE);
         assertThatIllegalArgumentException().isThrownBy(() -> Parameters.outOfRange("multifd-channels"))
                 .withMessage("Parameter 'multifd-channels' is unexpected");
     }
@@ -93,11 +103,12 @@ class ParametersTest {
 
     @Test
     void changingOneParameterKeepsTheOthers() {
-        Parameters p = new Parameters(10, 20, 30);
-        assertThat(p.withDowntimeLimitMs(11)).isEqualTo(new Parameters(11, 20, 30));
-        assertThat(p.withMaxBandwidth(21)).isEqualTo(new Parameters(10, 21, 30));
-        assertThat(p.withAvailSwitchoverBandwidth(31)).isEqualTo(new Parameters(10, 20, 31));
-        assertThat(p).isEqualTo(new Parameters(10, 20, 30));
+        Parameters p = new Parameters(10, 20, 30, 40);
+        assertThat(p.withDowntimeLimitMs(11)).isEqualTo(new Parameters(11, 20, 30, 40));
+        assertThat(p.withMaxBandwidth(21)).isEqualTo(new Parameters(10, 21, 30, 40));
+        assertThat(p.withAvailSwitchoverBandwidth(31)).isEqualTo(new Parameters(10, 20, 31, 40));
+        assertThat(p.withMaxPostcopyBandwidth(41)).isEqualTo(new Parameters(10, 20, 30, 41));
+        assertThat(p).isEqualTo(new Parameters(10, 20, 30, 40));
     }
 
     @Test
@@ -108,8 +119,8 @@ class ParametersTest {
         assertThat(p.incomingReadTimeoutMs()).isEqualTo(60_000);
         assertThat(p.returnPathTimeoutMs()).isEqualTo(60_000);
         assertThat(Parameters.names()).containsExactly("downtime-limit", "max-bandwidth", "avail-switchover-bandwidth",
-                "x-connect-timeout", "x-incoming-idle-timeout", "x-incoming-read-timeout", "x-return-path-timeout");
-        assertThat(p.byName()).containsEntry("x-return-path-timeout", 60_000L).hasSize(7);
+                "max-postcopy-bandwidth", "x-connect-timeout", "x-incoming-idle-timeout", "x-incoming-read-timeout", "x-return-path-timeout");
+        assertThat(p.byName()).containsEntry("x-return-path-timeout", 60_000L).hasSize(8);
     }
 
     @ParameterizedTest
@@ -130,7 +141,7 @@ class ParametersTest {
     void settingOneTimeoutKeepsEverythingElse() {
         Parameters p = new Parameters(10, 20, 30).with("x-connect-timeout", 1).with("x-incoming-idle-timeout", 2)
                 .with("x-incoming-read-timeout", 3).with("x-return-path-timeout", 4);
-        assertThat(p).isEqualTo(new Parameters(10, 20, 30, 1, 2, 3, 4));
-        assertThat(p.withMaxBandwidth(21)).isEqualTo(new Parameters(10, 21, 30, 1, 2, 3, 4));
+        assertThat(p).isEqualTo(new Parameters(10, 20, 30, 0, 1, 2, 3, 4));
+        assertThat(p.withMaxBandwidth(21)).isEqualTo(new Parameters(10, 21, 30, 0, 1, 2, 3, 4));
     }
 }

@@ -11,6 +11,10 @@ final class RamSource extends HandlerSource<RamHandler> {
         super(handlerOf(blocks), Capabilities.defaults());
     }
 
+    RamSource(Capabilities caps, RamBlock... blocks) throws IOException {
+        super(handlerOf(blocks), caps);
+    }
+
     private static RamHandler handlerOf(RamBlock... blocks) {
         List<RamBlock> list = List.of(blocks);
         return new RamHandler(() -> list);

@@ -51,8 +51,8 @@ class ReturnPathCodecTest {
                 ReturnPathMessage.shut(0), ReturnPathMessage.pong(-1),
                 ReturnPathMessage.reqPages("block-with-a-long-name", Long.MAX_VALUE & -4096L, 4096),
                 ReturnPathMessage.reqPages(null, 0, 0),
-                new ReturnPathMessage(ReturnPathType.RECV_BITMAP, hex("0000000000000001 ff")),
-                new ReturnPathMessage(ReturnPathType.RESUME_ACK, hex("00000001")),
+                ReturnPathMessage.recvBitmap("pc.ram"),
+                ReturnPathMessage.resumeAck(1),
                 ReturnPathMessage.switchoverAck());
         Bytes.Sink sink = Bytes.sink(16);
         ReturnPathWriter w = new ReturnPathWriter(new StreamOutput(sink));

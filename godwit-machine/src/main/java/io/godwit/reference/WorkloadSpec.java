@@ -8,7 +8,8 @@ import io.godwit.reference.workload.RandomWriter;
 import io.godwit.vcpu.Workload;
 
 /**
- * --workload ab[:RATE] | random:RATE | hotset:RATE (RATE in bytes/s, with K/M/G suffixes), or
+ * --workload ab[:RATE] | random:RATE | hotset:RATE | read:RATE (RATE in bytes/s of pages, with K/M/G
+ * suffixes), or
  * kv:OPS / kv:ID:OPS (mutations per second on a kv device).
  */
 public final class WorkloadSpec {
@@ -71,8 +72,9 @@ public final class WorkloadSpec {
             case "ab" -> arg == null ? new AbWorkload() : new AbWorkload(rate(spec, arg));
             case "random" -> new RandomWriter(rate(spec, arg), seed);
             case "hotset" -> new HotSetWriter(rate(spec, arg), seed);
+            case "read" -> new io.godwit.reference.workload.RandomReader(rate(spec, arg), seed);
             default -> throw new IllegalArgumentException("unknown workload '" + spec
-                    + "': expected ab, ab:RATE, random:RATE, hotset:RATE or kv:OPS");
+                    + "': expected ab, ab:RATE, random:RATE, hotset:RATE, read:RATE or kv:OPS");
         };
     }
 

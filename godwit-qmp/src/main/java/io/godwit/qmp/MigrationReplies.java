@@ -25,7 +25,8 @@ public final class MigrationReplies {
         if (info.setupTimeMs() >= 0) {
             m.put("setup-time", info.setupTimeMs());
         }
-        if (status == MigrationStatus.COMPLETED && info.downtimeMs() >= 0) {
+        boolean switched = status == MigrationStatus.COMPLETED || status == MigrationStatus.POSTCOPY_ACTIVE;
+        if (switched && info.downtimeMs() >= 0) { // in post-copy the downtime is over, as QEMU shows it
             m.put("downtime", info.downtimeMs());
         } else if (status.isActive() && info.expectedDowntimeMs() >= 0) {
             m.put("expected-downtime", info.expectedDowntimeMs());
@@ -46,10 +47,35 @@ public final class MigrationReplies {
             m.put("vfio", Map.of("transferred", total));
             m.put("devices", list);
         }
+        if (info.postcopy() != null) {
+            putPostcopy(m, info.postcopy());
+        }
         if (info.errorDesc() != null) {
             m.put("error-desc", info.errorDesc());
         }
         return m;
+    }
+
+    /** Post-copy time on either side; requests, bytes, the waits' latency and blocktime on the destination. */
+    private static void putPostcopy(Map<String, Object> m, MigrationInfo.Postcopy postcopy) {
+        if (postcopy.timeMs() >= 0) {
+            m.put("postcopy-time", postcopy.timeMs());
+        }
+        MigrationInfo.Latency l = postcopy.faultLatency();
+        if (l != null) { // the destination
+            m.put("postcopy-requests", postcopy.requests());
+            m.put("postcopy-bytes", postcopy.bytes());
+            m.put("postcopy-latency", l.meanNs());
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("count", l.count());
+            lm.put("p50", l.p50Us());
+            lm.put("p99", l.p99Us());
+            lm.put("max", l.maxUs());
+            m.put("postcopy-fault-latency-us", lm);
+        }
+        if (postcopy.blocktimeMs() >= 0) {
+            m.put("postcopy-blocktime", postcopy.blocktimeMs());
+        }
     }
 
     private static Map<String, Object> disk(MigrationInfo.Disk disk) {

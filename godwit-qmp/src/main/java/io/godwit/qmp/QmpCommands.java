@@ -48,14 +48,16 @@ final class QmpCommands {
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         add("migrate-start-postcopy", Set.of(), a -> {
-            throw QmpError.generic("Enable postcopy with migrate_set_capability before the start of migration");
+            monitor.startPostcopy();
+            return Map.of();
         });
         add("migrate-pause", Set.of(), a -> {
-            throw QmpError.generic("migrate-pause is currently only supported during postcopy-active state");
+            monitor.pause();
+            return Map.of();
         });
         add("migrate-recover", Set.of("uri"), a -> {
-            a.string("uri");
-            throw QmpError.generic("Migrate recover can only be run when postcopy is paused.");
+            monitor.migrateRecover(a.string("uri"));
+            return Map.of();
         });
         add("migrate-continue", Set.of("state"), a -> {
             throw QmpError.generic("Migration not in expected state: " + a.string("state")
@@ -140,10 +142,11 @@ final class QmpCommands {
         if (a.bool("blk", false) || a.bool("inc", false)) {
             throw QmpError.generic("Block migration with blk/inc is not supported; use the block capability");
         }
-        if (a.bool("resume", false)) {
-            throw QmpError.generic("Cannot resume if there is no paused migration");
-        }
         a.bool("detach", true);
+        if (a.bool("resume", false)) {
+            monitor.resume(uri);
+            return Map.of();
+        }
         monitor.migrate(uri);
         return Map.of();
     }

@@ -85,6 +85,45 @@ class MigrationInfoTest {
         assertThat(ram(MigrationReplies.of(info(MigrationStatus.ACTIVE, -1, -1, null)))).doesNotContainKey("dirty-tracking");
     }
 
+    private static MigrationInfo postcopy(MigrationStatus s, MigrationInfo.Postcopy pc) {
+        return new MigrationInfo(s, null, 1234, 56, 17, 42, 777, RAM, List.of(), null, pc);
+    }
+
+    @Test
+    void postcopyActiveShowsTheDowntimeThatIsOver() {
+        Map<String, Object> q = MigrationReplies.of(postcopy(MigrationStatus.POSTCOPY_ACTIVE, null));
+        assertThat(q).containsEntry("status", "postcopy-active").containsEntry("downtime", 17L)
+                .doesNotContainKey("expected-downtime");
+    }
+
+    @Test
+    void theSourceShowsOnlyTheTimeInPostcopy() {
+        Map<String, Object> q = MigrationReplies.of(postcopy(MigrationStatus.COMPLETED,
+                new MigrationInfo.Postcopy(300, -1, -1, -1, null)));
+        assertThat(q).containsEntry("postcopy-time", 300L).doesNotContainKeys("postcopy-requests",
+                "postcopy-bytes", "postcopy-latency", "postcopy-fault-latency-us", "postcopy-blocktime");
+    }
+
+    @Test
+    void theDestinationShowsRequestsBytesLatencyAndBlocktime() {
+        MigrationInfo.Latency l = new MigrationInfo.Latency(9, 120, 900, 1500, 150_000);
+        Map<String, Object> q = MigrationReplies.of(postcopy(MigrationStatus.COMPLETED,
+                new MigrationInfo.Postcopy(310, 9, 9 * 4096, 4, l)));
+        assertThat(q).containsEntry("postcopy-time", 310L).containsEntry("postcopy-requests", 9L)
+                .containsEntry("postcopy-bytes", 9L * 4096).containsEntry("postcopy-latency", 150_000L)
+                .containsEntry("postcopy-blocktime", 4L)
+                .containsEntry("postcopy-fault-latency-us", Map.of("count", 9L, "p50", 120L, "p99", 900L, "max", 1500L));
+        MigrationInfo withoutBlocktime = postcopy(MigrationStatus.COMPLETED,
+                new MigrationInfo.Postcopy(310, 9, 9 * 4096, -1, l));
+        assertThat(MigrationReplies.of(withoutBlocktime)).doesNotContainKey("postcopy-blocktime");
+    }
+
+    @Test
+    void noPostcopyFiguresWithoutPostcopy() {
+        assertThat(MigrationReplies.of(info(MigrationStatus.COMPLETED, 17, 42, null)))
+                .doesNotContainKeys("postcopy-time", "postcopy-requests", "postcopy-blocktime");
+    }
+
     @Test
     void ramFiguresComeFromTheCounters() {
         MigrationCounters c = new MigrationCounters();

@@ -232,6 +232,9 @@ class QmpWireTest {
             assertThat(setParameter(s, "max-bandwidth", "9223372036854775808")).isEqualTo(maxBandwidth);
             assertThat(setParameter(s, "avail-switchover-bandwidth", "18446744073709551616"))
                     .contains("avail_switchover_bandwidth").contains("range");
+            assertThat(setParameter(s, "max-postcopy-bandwidth", "-1"))
+                    .isEqualTo("Parameter 'max_postcopy_bandwidth' expects an integer in the range of 0 to "
+                            + Long.MAX_VALUE + " bytes/second");
             assertThat(setParameter(s, "max-bandwidth", "1.5"))
                     .isEqualTo("Invalid parameter type for 'max-bandwidth', expected: integer");
             assertThat(setParameter(s, "multifd-channels", "2")).isEqualTo("Parameter 'multifd-channels' is unexpected");
@@ -255,6 +258,9 @@ class QmpWireTest {
             assertThat(setParameter(s, "max-bandwidth", String.valueOf(Long.MAX_VALUE))).isEmpty();
             assertThat(s.call("{\"execute\": \"query-migrate-parameters\"}").path("return").path("max-bandwidth")
                     .asLong()).isEqualTo(Long.MAX_VALUE);
+            assertThat(setParameter(s, "max-postcopy-bandwidth", "1048576")).isEmpty();
+            assertThat(s.call("{\"execute\": \"query-migrate-parameters\"}").path("return")
+                    .path("max-postcopy-bandwidth").asLong()).isEqualTo(1048576);
         }
     }
 

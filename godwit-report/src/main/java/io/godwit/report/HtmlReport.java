@@ -30,7 +30,12 @@ public final class HtmlReport {
 
     /** Reads {@code jfr}, writes the page to {@code htmlFile} and, when {@code pngDir} is not null, the PNGs. */
     public static MigrationTrace write(Path jfr, Path htmlFile, Path pngDir) throws IOException {
-        MigrationTrace t = TraceReader.read(jfr);
+        return write(jfr, null, htmlFile, pngDir);
+    }
+
+    /** As {@link #write(Path, Path, Path)}, with the destination's post-copy page waits from {@code dstJfr}. */
+    public static MigrationTrace write(Path jfr, Path dstJfr, Path htmlFile, Path pngDir) throws IOException {
+        MigrationTrace t = TraceReader.read(jfr, dstJfr);
         write(t, jfr.getFileName().toString(), htmlFile, pngDir);
         return t;
     }

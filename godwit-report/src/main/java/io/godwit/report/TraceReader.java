@@ -35,12 +35,34 @@ public final class TraceReader {
 
     /** Reads {@code file}; a file that is not a readable JFR recording is one line of IOException. */
     public static MigrationTrace read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * Reads the source's recording {@code file} and, when not null, the post-copy page waits of
+     * the destination's recording {@code destination} (they happen in the destination's process).
+     */
+    public static MigrationTrace read(Path file, Path destination) throws IOException {
         List<RecordedEvent> events = new ArrayList<>();
+        boolean truncated = load(file, name -> name.startsWith("godwit."), events);
+        List<RecordedEvent> faults = new ArrayList<>();
+        if (destination != null) {
+            truncated |= load(destination, POSTCOPY_FAULT::equals, faults);
+        }
+        events.sort(Comparator.comparing(RecordedEvent::getStartTime));
+        List<RecordedEvent> migration = new ArrayList<>(lastMigration(events));
+        migration.addAll(faults);
+        return build(migration, truncated);
+    }
+
+    /** Adds the events of {@code file} whose type name {@code wanted} takes; true when some were left out. */
+    private static boolean load(Path file, java.util.function.Predicate<String> wanted, List<RecordedEvent> events)
+            throws IOException {
         boolean truncated = false;
         try (RecordingFile rf = new RecordingFile(file)) {
             while (rf.hasMoreEvents()) {
                 RecordedEvent e = rf.readEvent();
-                if (!e.getEventType().getName().startsWith("godwit.")) {
+                if (!wanted.test(e.getEventType().getName())) {
                     continue;
                 }
                 if (events.size() >= MAX_EVENTS) {
@@ -52,8 +74,7 @@ public final class TraceReader {
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + ": not a readable JFR recording (" + e.getMessage() + ")", e);
         }
-        events.sort(Comparator.comparing(RecordedEvent::getStartTime));
-        return build(lastMigration(events), truncated);
+        return truncated;
     }
 
     /** The events from the last change of the source to setup on (all of them if there is none). */
@@ -121,7 +142,8 @@ public final class TraceReader {
                         states.add(new StateSample(ms, e.getString("from"), e.getString("to")));
                     }
                 }
-                case POSTCOPY_FAULT -> faults.add(e.getDuration().toNanos() / 1000);
+                case POSTCOPY_FAULT -> faults.add(e.hasField("latencyUs") ? e.getLong("latencyUs")
+                        : e.getDuration().toNanos() / 1000);
                 default -> { } // events of other parts of Godwit are not charted
             }
         }

@@ -42,6 +42,28 @@ public final class AtomicBitSet {
         }
     }
 
+    public void clear(long page) {
+        WORDS.getAndBitwiseAnd(words, (int) (page >>> 6), ~(1L << page));
+    }
+
+    /** How many pages are marked now. */
+    public long count() {
+        long n = 0;
+        for (int i = 0; i < words.length; i++) {
+            n += Long.bitCount((long) WORDS.getVolatile(words, i));
+        }
+        return n;
+    }
+
+    /** A copy of the words as they are now. */
+    public long[] snapshot() {
+        long[] copy = new long[words.length];
+        for (int i = 0; i < words.length; i++) {
+            copy[i] = (long) WORDS.getVolatile(words, i);
+        }
+        return copy;
+    }
+
     public boolean isMarked(long page) {
         return ((long) WORDS.getVolatile(words, (int) (page >>> 6)) & (1L << page)) != 0;
     }

@@ -41,6 +41,12 @@ final class PageSpace {
         return lo;
     }
 
+    /** Reads the word at byte {@code within} (8-byte aligned) of global page {@code page}. */
+    long getLong(long page, int within) {
+        int b = blockOf(page);
+        return blocks[b].getLong(((page - firstPage[b]) << RamBlock.PAGE_SHIFT) + within);
+    }
+
     /** Writes {@code value} at byte {@code within} (8-byte aligned) of global page {@code page}. */
     void putLong(long page, int within, long value) {
         int b = blockOf(page);

@@ -126,7 +126,8 @@ class KvServiceMigrationTest {
             LoadGenerator.Report r = load.report();
 
             assertThat(info.status()).isEqualTo(MigrationStatus.FAILED);
-            assertThat(info.errorDesc()).contains("the destination failed to load the state");
+            // the refusal is SHUT(1); whether it comes before or after the source's last section is timing
+            assertThat(info.errorDesc()).contains("(SHUT status 1)");
             assertThat(r.errors()).as(r.errorSamples().toString()).isZero();
             assertThat(r.clientsMoved()).isZero();
             assertThat(Http.json("GET", src.httpUri().resolve("/health")).path("node").asText()).isEqualTo("running");
