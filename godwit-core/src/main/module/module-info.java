@@ -14,6 +14,7 @@ module io.godwit.core {
     exports io.godwit.api;
     exports io.godwit.clock;
     exports io.godwit.device;
+    exports io.godwit.dirtyrate;
     exports io.godwit.machine;
     exports io.godwit.migration;
     exports io.godwit.monitor;
