@@ -5,14 +5,12 @@ import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /**
- * Prints one progress line per interval while a migration runs: pass, transferred, remaining,
- * throughput, dirty rate and expected downtime. Counters only move forward, and so does the line:
- * on a terminal it is rewritten in place, otherwise a new line is printed.
+ * Prints the progress of a migration in this JVM once per interval, as a {@link ProgressLine}.
  */
 final class Progress implements AutoCloseable {
     private final Supplier<MigrationInfo> info;
     private final PrintStream out;
-    private final boolean tty;
+    private final ProgressLine line;
     private final Thread thread;
     private volatile boolean stop;
     private long lastTransferred = -1;
@@ -21,7 +19,7 @@ final class Progress implements AutoCloseable {
     Progress(Supplier<MigrationInfo> info, PrintStream out, long intervalMs) {
         this.info = info;
         this.out = out;
-        this.tty = System.console() != null && System.console().isTerminal();
+        this.line = new ProgressLine(out, ProgressLine.terminal());
         this.thread = Thread.ofPlatform().daemon().name("godwit-progress").start(() -> {
             while (!stop) {
                 print();
@@ -47,16 +45,8 @@ final class Progress implements AutoCloseable {
         double rate = lastTransferred < 0 ? 0 : (transferred - lastTransferred) / ((now - lastNanos) / 1e9);
         lastTransferred = transferred;
         lastNanos = now;
-        String line = String.format("pass %d | transferred %s | remaining %s | %s/s | dirty %s/s | expected downtime %s",
-                i.ram().dirtySyncCount(), Sizes.format(transferred), Sizes.format(i.ram().remaining()),
-                Sizes.format(rate), Sizes.format(i.ram().dirtyPagesRate() * (double) i.ram().pageSize()),
-                i.expectedDowntimeMs() < 0 ? "-" : i.expectedDowntimeMs() + " ms");
-        if (tty) {
-            out.print("\r\033[K" + line);
-        } else {
-            out.println(line);
-        }
-        out.flush();
+        line.print(i.ram().dirtySyncCount(), transferred, i.ram().remaining(), rate,
+                i.ram().dirtyPagesRate() * (double) i.ram().pageSize(), i.expectedDowntimeMs());
     }
 
     /** Stops printing without waiting (safe to call from a migration callback). */
@@ -70,8 +60,8 @@ final class Progress implements AutoCloseable {
         stop = true;
         thread.interrupt();
         thread.join();
-        if (tty && lastTransferred >= 0) {
-            out.println();
+        synchronized (this) {
+            line.end();
         }
     }
 }
