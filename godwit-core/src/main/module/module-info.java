@@ -19,6 +19,7 @@ module io.godwit.core {
     exports io.godwit.migration;
     exports io.godwit.monitor;
     exports io.godwit.options;
+    exports io.godwit.plan;
     exports io.godwit.ram;
     exports io.godwit.savevm;
     exports io.godwit.stats;
