@@ -36,6 +36,7 @@ final class DirtyRateCommands {
         Map<String, Object> m = new LinkedHashMap<>();
         if (i.status() == DirtyRateStatus.MEASURED) {
             m.put("dirty-rate", i.dirtyRateMiBps());
+            m.put("x-dirty-rate-bytes", Math.round(i.dirtyBytesPerSecond())); // Godwit: not rounded to MiB/s
         }
         m.put("status", i.status().qmpName);
         m.put("start-time", i.startTimeSeconds());

@@ -50,6 +50,7 @@ final class QmpCommands {
         DirtyRateCommands dirtyRate = new DirtyRateCommands(monitor);
         add("calc-dirty-rate", DirtyRateCommands.CALC_ARGS, dirtyRate::calc);
         add("query-dirty-rate", DirtyRateCommands.QUERY_ARGS, dirtyRate::query);
+        add("query-memory-size-summary", Set.of(), a -> Map.of("base-memory", monitor.machine().ramSize()));
         add("migrate-start-postcopy", Set.of(), a -> {
             throw QmpError.generic("Enable postcopy with migrate_set_capability before the start of migration");
         });
