@@ -1,6 +1,5 @@
 package io.godwit.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.plan.Plan;
 import io.godwit.plan.Planner;
 import io.godwit.plan.Prediction;
@@ -12,7 +11,6 @@ import io.godwit.qmp.QmpClient;
 import io.godwit.qmp.QmpError;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,14 +60,18 @@ final class PlanCommand implements Callable<Integer> {
             description = "Seconds of pre-copy after which a migration counts as not converging (default: ${DEFAULT-VALUE}).")
     double horizon;
 
+    @Option(names = "--extra-bytes", converter = Sizes.class, defaultValue = "0",
+            description = "State besides RAM that migrates too, e.g. devices (default: ${DEFAULT-VALUE}).")
+    long extraBytes;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         try (QmpClient c = QmpClient.connect(qmp)) {
-            Measured m = measure(c, bandwidth, switchoverBandwidth, downtimeLimit, windows, mode, setupMs,
-                    fixedDowntimeMs);
+            PlanProbe.Measured m = new PlanProbe(c).measure(bandwidth, switchoverBandwidth, downtimeLimit, windows,
+                    mode, setupMs, fixedDowntimeMs, extraBytes);
             Plan plan = new Planner(horizon).plan(m.scenario(), m.workingSet());
             if (json) {
                 System.out.println(Json.write(toJson(plan, m.workingSet())));
@@ -81,30 +83,6 @@ final class PlanCommand implements Callable<Integer> {
             System.err.println("godwit: " + e.errorClass() + ": " + e.getMessage());
             return 1;
         }
-    }
-
-    record Measured(Scenario scenario, WorkingSet workingSet) {}
-
-    /** Reads what the plan needs from the machine at {@code c}; null options are taken from it. */
-    static Measured measure(QmpClient c, Long bandwidth, Long switchover, Long downtimeLimit, long[] windows,
-            String mode, long setupMs, long fixedDowntimeMs) throws Exception {
-        if (windows.length == 0 || Arrays.stream(windows).anyMatch(w -> w < 50 || w > 60_000)) {
-            throw new IllegalArgumentException("--windows: 50 to 60000 ms each, at least one");
-        }
-        long[] sorted = Arrays.stream(windows).sorted().distinct().toArray();
-        PlanProbe probe = new PlanProbe(c);
-        long ram = probe.ramBytes();
-        JsonNode params = probe.parameters();
-        long b = bandwidth != null ? bandwidth : params.path("max-bandwidth").asLong();
-        if (b <= 0) {
-            throw new IllegalArgumentException("max-bandwidth is 0 (unlimited) on the machine: give --bandwidth, "
-                    + "the rate the link carries");
-        }
-        long avail = params.path("avail-switchover-bandwidth").asLong(0);
-        long sw = switchover != null ? switchover : avail > 0 ? avail : b;
-        long limit = downtimeLimit != null ? downtimeLimit : params.path("downtime-limit").asLong(300);
-        WorkingSet ws = probe.workingSet(sorted, mode, ram);
-        return new Measured(new Scenario(ram, b, sw, limit, setupMs, fixedDowntimeMs), ws);
     }
 
     static Map<String, Object> prediction(Prediction p) {

@@ -1,6 +1,7 @@
 package io.godwit.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.godwit.plan.Scenario;
 import io.godwit.plan.WorkingSet;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,6 +19,38 @@ public final class PlanProbe {
 
     public PlanProbe(QmpClient qmp) {
         this.qmp = qmp;
+    }
+
+    /** A scenario with its working set, as measured. */
+    public record Measured(Scenario scenario, WorkingSet workingSet) {}
+
+    /**
+     * Everything a plan needs: null {@code bandwidth}, {@code switchover} and {@code downtimeLimit}
+     * are the machine's (max-bandwidth; avail-switchover-bandwidth, else the bandwidth;
+     * downtime-limit). {@code extraBytes}: state besides RAM that the first pass also sends
+     * (devices), which the dirty rate does not see.
+     */
+    public Measured measure(Long bandwidth, Long switchover, Long downtimeLimit, long[] windowsMs, String mode,
+            long setupMs, long fixedDowntimeMs, long extraBytes) throws IOException, InterruptedException {
+        if (windowsMs.length == 0 || java.util.Arrays.stream(windowsMs).anyMatch(w -> w < 50 || w > 60_000)) {
+            throw new IllegalArgumentException("windows: 50 to 60000 ms each, at least one");
+        }
+        if (extraBytes < 0) {
+            throw new IllegalArgumentException("extra bytes must not be negative: " + extraBytes);
+        }
+        long[] sorted = java.util.Arrays.stream(windowsMs).sorted().distinct().toArray();
+        long ram = ramBytes();
+        JsonNode params = parameters();
+        long b = bandwidth != null ? bandwidth : params.path("max-bandwidth").asLong();
+        if (b <= 0) {
+            throw new IllegalArgumentException("max-bandwidth is 0 (unlimited) on the machine: give the rate the "
+                    + "link carries (--bandwidth)");
+        }
+        long avail = params.path("avail-switchover-bandwidth").asLong(0);
+        long sw = switchover != null ? switchover : avail > 0 ? avail : b;
+        long limit = downtimeLimit != null ? downtimeLimit : params.path("downtime-limit").asLong(300);
+        WorkingSet ws = workingSet(sorted, mode, ram);
+        return new Measured(new Scenario(ram + extraBytes, b, sw, limit, setupMs, fixedDowntimeMs), ws);
     }
 
     public long ramBytes() throws IOException {
