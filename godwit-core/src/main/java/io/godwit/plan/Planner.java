@@ -39,7 +39,8 @@ public final class Planner {
         out.add(new Suggestion("auto-converge", Map.of("auto-converge", true), auto, auto.converges()
                 ? "QEMU's default throttle (20% then +10% per sync, up to 99%); the writers end slowed by "
                         + auto.throttlePercent() + "%"
-                : "even at 99% throttle the writers outrun the link"));
+                : "not within " + Math.round(horizonSeconds) + " s: the throttle had reached " + auto.throttlePercent()
+                        + "%"));
         dirtyLimit(s, ws, out);
         out.add(new Suggestion("postcopy", Map.of("postcopy-ram", true), PrecopyModel.postcopy(s, ws),
                 "switch after the bulk pass (migrate-start-postcopy); pages dirtied since come on demand, so "
