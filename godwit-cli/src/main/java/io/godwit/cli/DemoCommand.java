@@ -213,10 +213,20 @@ final class DemoCommand implements Callable<Integer> {
             while (ab.sweeps() < 1) {
                 Thread.sleep(10); // let the writer touch every page once before migrating
             }
-            LocalMigration m = new LocalMigration(src, dst, params, Capabilities.of(Capability.RETURN_PATH),
-                    MigrationListener.NONE);
+            var progress = new java.util.concurrent.atomic.AtomicReference<Progress>();
+            MigrationListener passes = new MigrationListener() {
+                @Override
+                public void passCompleted(long count) {
+                    Progress p = progress.get();
+                    if (p != null) {
+                        p.passCompleted(count);
+                    }
+                }
+            };
+            LocalMigration m = new LocalMigration(src, dst, params, Capabilities.of(Capability.RETURN_PATH), passes);
             LocalMigration.Result r;
             try (Progress p = new Progress(() -> m.source().info(), log, 200)) {
+                progress.set(p);
                 r = m.start().await(Duration.ofMinutes(10));
             }
             Map<String, Object> out = summary(Json.MAPPER.valueToTree(MigrationReplies.of(r.source())));

@@ -18,8 +18,17 @@ class DemoProgressTest {
     @Test
     void showsADirtyRateFromTheSecondPassOnAndEveryPass() {
         // 128 MiB rewritten at 128 MiB/s over a 256 MiB/s link: a few passes of shrinking length
-        CliRun r = CliRun.run("demo", "--ram", "128M", "--ab", "64M", "--random", "64M", "--max-bandwidth", "256M",
-                "--downtime-limit", "50");
+        assertProgress(CliRun.run("demo", "--ram", "128M", "--ab", "64M", "--random", "64M", "--max-bandwidth", "256M",
+                "--downtime-limit", "50"));
+    }
+
+    @Test
+    void inProcessDemoShowsTheSame() {
+        assertProgress(CliRun.run("demo", "--in-process", "--ram", "64M", "--ab", "64M", "--max-bandwidth", "128M",
+                "--downtime-limit", "50"));
+    }
+
+    private static void assertProgress(CliRun r) {
         assertThat(r.exit()).as(r.err()).isZero();
         List<Sample> samples = new ArrayList<>();
         for (String l : r.err().split("\n")) {
