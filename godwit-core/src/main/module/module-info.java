@@ -15,10 +15,12 @@ module io.godwit.core {
     exports io.godwit.api;
     exports io.godwit.clock;
     exports io.godwit.device;
+    exports io.godwit.dirtyrate;
     exports io.godwit.machine;
     exports io.godwit.migration;
     exports io.godwit.monitor;
     exports io.godwit.options;
+    exports io.godwit.plan;
     exports io.godwit.ram;
     exports io.godwit.savevm;
     exports io.godwit.stats;

@@ -65,32 +65,43 @@ final class ClientCommands {
         }
     }
 
-    /** Polls query-migrate and prints a progress line until the migration ends. */
+    /**
+     * Prints the migration's progress until it ends (see {@link ProgressLine}). With the events
+     * capability on, every MIGRATION_PASS event gets a line of its own, so the passes show one by
+     * one however short they are; between events, and without them, query-migrate is polled.
+     */
     static JsonNode follow(QmpClient c, PrintStream err) throws IOException, InterruptedException {
+        ProgressLine line = new ProgressLine(err, ProgressLine.terminal());
         long lastTransferred = -1;
         long lastNanos = 0;
-        long lastPass = 0;
-        while (true) {
-            JsonNode m = c.execute("query-migrate");
-            String status = m.path("status").asText();
-            JsonNode ram = m.path("ram");
-            long transferred = ram.path("transferred").asLong(0);
-            long pass = Math.max(lastPass, ram.path("dirty-sync-count").asLong(0));
-            long now = System.nanoTime();
-            if (ram.isObject() && transferred > lastTransferred && !isTerminal(status)) {
-                double rate = lastTransferred < 0 ? 0 : (transferred - lastTransferred) / ((now - lastNanos) / 1e9);
-                err.printf("pass %d | transferred %s | remaining %s | %s/s | dirty %s/s | expected downtime %s%n", pass,
-                        Sizes.format(transferred), Sizes.format(ram.path("remaining").asLong()), Sizes.format(rate),
-                        Sizes.format(ram.path("dirty-pages-rate").asLong() * (double) ram.path("page-size").asLong(4096)),
-                        m.has("expected-downtime") ? m.path("expected-downtime").asLong() + " ms" : "-");
-                lastTransferred = transferred;
-                lastNanos = now;
-                lastPass = pass;
+        long pass = 0;
+        try {
+            while (true) {
+                JsonNode event = c.awaitEvent("MIGRATION_PASS", java.time.Duration.ofMillis(250));
+                JsonNode m = c.execute("query-migrate");
+                String status = m.path("status").asText();
+                if (isTerminal(status)) {
+                    return m;
+                }
+                JsonNode ram = m.path("ram");
+                long transferred = ram.path("transferred").asLong(0);
+                long next = event != null ? event.path("data").path("pass").asLong()
+                        : Math.max(pass, ram.path("dirty-sync-count").asLong(0));
+                long now = System.nanoTime();
+                if (ram.isObject() && (transferred > lastTransferred || next != pass)) {
+                    double mbps = ram.path("mbps").asDouble(0); // the link's rate over its last window
+                    double rate = mbps > 0 ? mbps * 1e6 / 8 : lastTransferred < 0 || now == lastNanos ? 0
+                            : Math.max(0, transferred - lastTransferred) / ((now - lastNanos) / 1e9);
+                    pass = Math.max(pass, next);
+                    line.print(pass, transferred, ram.path("remaining").asLong(), rate,
+                            ram.path("dirty-pages-rate").asLong() * (double) ram.path("page-size").asLong(4096),
+                            m.has("expected-downtime") ? m.path("expected-downtime").asLong() : -1);
+                    lastTransferred = transferred;
+                    lastNanos = now;
+                }
             }
-            if (isTerminal(status)) {
-                return m;
-            }
-            Thread.sleep(250);
+        } finally {
+            line.end();
         }
     }
 

@@ -302,10 +302,21 @@ final class DemoCommand implements Callable<Integer> {
             }
             Capabilities caps = postcopy ? Capabilities.of(Capability.RETURN_PATH, Capability.POSTCOPY_RAM)
                     : Capabilities.of(Capability.RETURN_PATH);
-            LocalMigration m = new LocalMigration(src, dst, params, caps, MigrationListener.NONE);
+            var progress = new java.util.concurrent.atomic.AtomicReference<Progress>();
+            MigrationListener passListener = new MigrationListener() {
+                @Override
+                public void passCompleted(long count) {
+                    Progress p = progress.get();
+                    if (p != null) {
+                        p.passCompleted(count);
+                    }
+                }
+            };
+            LocalMigration m = new LocalMigration(src, dst, params, caps, passListener);
             LocalMigration.Result r;
             try (var recording = traceFile != null ? io.godwit.trace.TraceRecording.start(traceFile) : null;
                     Progress p = new Progress(() -> m.source().info(), log, 200)) {
+                progress.set(p);
                 m.start();
                 if (postcopy) {
                     while (m.source().info().ram().dirtySyncCount() < passes && m.source().status().isActive()) {

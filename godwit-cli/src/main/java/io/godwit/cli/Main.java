@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Live migration for the JVM, speaking QEMU's migration stream.",
         subcommands = {RunCommand.class, DemoCommand.class, ClientCommands.Migrate.class, ClientCommands.Query.class,
                 ClientCommands.Cancel.class, ClientCommands.Set.class, ClientCommands.Raw.class, BenchCommand.class,
-                InspectCommand.class, ReportCommand.class,
+                InspectCommand.class, ReportCommand.class, PlanCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Starts {@code godwit run} child processes of this command (the demo, benchmarks, tests). */

@@ -5,29 +5,30 @@ import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /**
- * Prints one progress line per interval while a migration runs: pass, transferred, remaining,
- * throughput, dirty rate and expected downtime. Counters only move forward, and so does the line:
- * on a terminal it is rewritten in place, otherwise a new line is printed.
+ * Prints the progress of a migration in this JVM once per interval, as a {@link ProgressLine},
+ * and once for every pass it hears of ({@link #passCompleted}), so short passes show too. The
+ * migration thread only hands the pass over; this thread prints.
  */
 final class Progress implements AutoCloseable {
     private final Supplier<MigrationInfo> info;
     private final PrintStream out;
-    private final boolean tty;
+    private final ProgressLine line;
     private final Thread thread;
     private volatile boolean stop;
     private long lastTransferred = -1;
     private long lastNanos;
+    private long shownPass;
+    private final java.util.concurrent.atomic.AtomicLong heardPass = new java.util.concurrent.atomic.AtomicLong();
 
     Progress(Supplier<MigrationInfo> info, PrintStream out, long intervalMs) {
         this.info = info;
         this.out = out;
-        this.tty = System.console() != null && System.console().isTerminal();
+        this.line = new ProgressLine(out, ProgressLine.terminal());
         this.thread = Thread.ofPlatform().daemon().name("godwit-progress").start(() -> {
             while (!stop) {
                 print();
-                try {
-                    Thread.sleep(intervalMs);
-                } catch (InterruptedException e) {
+                java.util.concurrent.locks.LockSupport.parkNanos(intervalMs * 1_000_000);
+                if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
             }
@@ -39,24 +40,32 @@ final class Progress implements AutoCloseable {
             return;
         }
         MigrationInfo i = info.get();
-        if (!i.status().isActive() || i.ram() == null || i.ram().transferred() == lastTransferred) {
+        long heard = heardPass.get();
+        boolean newPass = heard > shownPass;
+        if (!i.status().isActive() || i.ram() == null || (!newPass && i.ram().transferred() == lastTransferred)) {
             return;
         }
         long now = System.nanoTime();
         long transferred = i.ram().transferred();
-        double rate = lastTransferred < 0 ? 0 : (transferred - lastTransferred) / ((now - lastNanos) / 1e9);
+        double mbps = i.ram().mbps();
+        double rate = mbps > 0 ? mbps * 1e6 / 8 : lastTransferred < 0 || now == lastNanos ? 0
+                : Math.max(0, transferred - lastTransferred) / ((now - lastNanos) / 1e9);
         lastTransferred = transferred;
         lastNanos = now;
-        String line = String.format("pass %d | transferred %s | remaining %s | %s/s | dirty %s/s | expected downtime %s",
-                i.ram().dirtySyncCount(), Sizes.format(transferred), Sizes.format(i.ram().remaining()),
-                Sizes.format(rate), Sizes.format(i.ram().dirtyPagesRate() * (double) i.ram().pageSize()),
-                i.expectedDowntimeMs() < 0 ? "-" : i.expectedDowntimeMs() + " ms");
-        if (tty) {
-            out.print("\r\033[K" + line);
-        } else {
-            out.println(line);
+        // each pass heard of gets its line, however short it was; without passes heard, the counter
+        long pass = newPass ? shownPass + 1 : Math.max(shownPass, i.ram().dirtySyncCount());
+        shownPass = pass;
+        line.print(pass, transferred, i.ram().remaining(), rate,
+                i.ram().dirtyPagesRate() * (double) i.ram().pageSize(), i.expectedDowntimeMs());
+        if (shownPass < heardPass.get()) {
+            java.util.concurrent.locks.LockSupport.unpark(thread); // more passes to show: no wait
         }
-        out.flush();
+    }
+
+    /** A pass (dirty sync) ended: called on the migration thread; only records it and wakes the printer. */
+    void passCompleted(long count) {
+        heardPass.accumulateAndGet(count, Math::max);
+        java.util.concurrent.locks.LockSupport.unpark(thread);
     }
 
     /** Stops printing without waiting (safe to call from a migration callback). */
@@ -70,8 +79,8 @@ final class Progress implements AutoCloseable {
         stop = true;
         thread.interrupt();
         thread.join();
-        if (tty && lastTransferred >= 0) {
-            out.println();
+        synchronized (this) {
+            line.end();
         }
     }
 }

@@ -208,7 +208,15 @@ final class RunCommand implements Callable<Integer> {
     /** Shows a progress line while an outgoing migration runs, then its outcome. */
     private final class ProgressOnMigration implements MigrationListener {
         private final Monitor monitor;
-        private Progress progress;
+        private volatile Progress progress;
+
+        @Override
+        public void passCompleted(long count) {
+            Progress p = progress;
+            if (p != null) {
+                p.passCompleted(count);
+            }
+        }
 
         ProgressOnMigration(Monitor monitor) {
             this.monitor = monitor;

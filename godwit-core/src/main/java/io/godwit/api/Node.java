@@ -1,6 +1,9 @@
 package io.godwit.api;
 
 import io.godwit.clock.Clock;
+import io.godwit.dirtyrate.DirtyRateConfig;
+import io.godwit.dirtyrate.DirtyRateInfo;
+import io.godwit.dirtyrate.DirtyRateMode;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
 import io.godwit.machine.RunState;
@@ -362,6 +365,17 @@ public final class Node implements AutoCloseable {
     public MachineDigest.Digest digest() {
         checkOpen();
         return MachineDigest.of(machine);
+    }
+
+    /**
+     * Measures how fast the regions are dirtied over {@code window} and waits for the result (a
+     * planner's input: see io.godwit.plan). Page-sampling sees any store; dirty-bitmap only writes
+     * through the Region API. Blocks the caller, not the node.
+     */
+    public DirtyRateInfo measureDirtyRate(Duration window, DirtyRateMode mode) throws InterruptedException {
+        checkOpen();
+        monitor.calcDirtyRate(DirtyRateConfig.of(window.toMillis(), null, mode));
+        return monitor.dirtyRateMeter().await(window.plusSeconds(30));
     }
 
     /** What QMP serves: {@code new QmpServer(onQuit).listen("unix:/run/svc.qmp", node.monitor())}. */

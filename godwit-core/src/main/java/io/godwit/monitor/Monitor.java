@@ -3,6 +3,9 @@ package io.godwit.monitor;
 import io.godwit.block.BlockDirtyBitmap;
 import io.godwit.block.BlockDevice;
 import io.godwit.clock.Clock;
+import io.godwit.dirtyrate.DirtyRateConfig;
+import io.godwit.dirtyrate.DirtyRateInfo;
+import io.godwit.dirtyrate.DirtyRateMeter;
 import io.godwit.machine.AbCheck;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
@@ -49,11 +52,13 @@ public final class Monitor implements AutoCloseable {
     private final UserObjects objects = new UserObjects();
     private volatile TlsParameters tls = TlsParameters.defaults();
     private volatile String incomingError; // why the last incoming connection was refused
+    private final DirtyRateMeter dirtyRate;
 
     public Monitor(Machine machine, Clock clock, MonitorEvents events) {
         this.machine = machine;
         this.clock = clock;
         this.events = events;
+        this.dirtyRate = new DirtyRateMeter(machine::ram, clock);
         machine.onStateChange((from, to) -> {
             if (to == RunState.RUNNING) {
                 events.emit("RESUME", Map.of());
@@ -319,6 +324,27 @@ public final class Monitor implements AutoCloseable {
     /** The last incoming migration once a source has connected, or null. */
     public IncomingMigration incoming() {
         return incoming;
+    }
+
+    // ------------------------------------------------------------ dirty rate
+
+    /** calc-dirty-rate: starts measuring in the background; query with {@link #queryDirtyRate()}. */
+    public void calcDirtyRate(DirtyRateConfig config) {
+        try {
+            dirtyRate.start(config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    /** query-dirty-rate: the last measurement, or the one under way. */
+    public DirtyRateInfo queryDirtyRate() {
+        return dirtyRate.info();
+    }
+
+    /** The meter itself, for callers that wait for a result. */
+    public DirtyRateMeter dirtyRateMeter() {
+        return dirtyRate;
     }
 
     // ------------------------------------------------- capabilities, params

@@ -35,6 +35,7 @@ public final class RamBlock implements AutoCloseable {
     private volatile java.util.function.LongConsumer onWrite; // storage attributes hear of writes
     private final DirtyTracker tracker;
     private volatile IncomingPages incoming; // post-copy, destination: pages that may not have arrived
+    private volatile AtomicBitSet writeLog; // a dirty-rate measurement's own marks, or null
     // False while plain stores may have written pages that neither bitmap shows (a tracker other
     // than EXPLICIT that is not running): then no page is known to be zero.
     private volatile boolean zeroKnown;
@@ -155,6 +156,28 @@ public final class RamBlock implements AutoCloseable {
             l.accept(page);
         }
         dirty.mark(page);
+        AtomicBitSet log = writeLog;
+        if (log != null) {
+            log.mark(page);
+        }
+    }
+
+    /**
+     * From now on every write through this block also marks {@code log} (a dirty-rate
+     * measurement's window), leaving the migration's dirty bitmap as it is.
+     */
+    public void setWriteLog(AtomicBitSet log) {
+        if (log.pages() != pages()) {
+            throw new IllegalArgumentException("a write log of " + log.pages() + " pages for a block of " + pages());
+        }
+        writeLog = log;
+    }
+
+    /** Ends {@link #setWriteLog} for {@code log} (if it is still the one set). */
+    public void clearWriteLog(AtomicBitSet log) {
+        if (writeLog == log) {
+            writeLog = null;
+        }
     }
 
     // --- writes (tracked) ---
@@ -204,6 +227,10 @@ public final class RamBlock implements AutoCloseable {
                 }
             }
             dirty.markRange(from, to);
+            AtomicBitSet log = writeLog;
+            if (log != null) {
+                log.markRange(from, to);
+            }
         }
     }
 

@@ -35,7 +35,8 @@ public final class RamHandler implements SaveVmHandler {
     public static final int VERSION = RAM_VERSION;
     /** An iteration gives the loop back control at least this often (QEMU's MAX_WAIT, 50 ms). */
     static final long MAX_ITERATE_NANOS = 50_000_000L;
-    private static final long RATE_PERIOD_NANOS = 1_000_000_000L;
+    /** The dirty rate is taken over the syncs at least this far apart (QEMU: a second; see sync). */
+    private static final long RATE_PERIOD_NANOS = 100_000_000L;
 
     private final Supplier<List<RamBlock>> blocks;
     private volatile UnusedPages unusedPages;
@@ -124,10 +125,12 @@ public final class RamHandler implements SaveVmHandler {
         }
         cursorBlock = 0;
         cursorPage = 0;
+        ctx.counters().set(Counter.RAM_TOTAL, total);
+        periodStart = -1;
+        sync(); // the first pass: takes what writers marked so far, counts pass 1
+        // what the writers marked before the migration began is no rate: the rate's window starts now
         periodStart = ctx.clock().nanoTime();
         periodDirtyPages = 0;
-        ctx.counters().set(Counter.RAM_TOTAL, total);
-        sync(); // the first pass: takes what writers marked so far, counts pass 1
 
         StreamOutput out = ctx.out();
         out.putBe64(total | RAM_FLAG_MEM_SIZE);
@@ -147,21 +150,28 @@ public final class RamHandler implements SaveVmHandler {
         return words;
     }
 
-    /** Takes the writers' dirty marks into the migration bitmaps (QEMU migration_bitmap_sync). */
+    /**
+     * Takes the writers' dirty marks into the migration bitmaps (QEMU migration_bitmap_sync). The
+     * dirty rate counts every page written since the last sync, whether or not it was still
+     * waiting to be sent: QEMU counts only the newly dirty ones over periods of a second, which
+     * reads 0 through the whole first pass (every page is waiting then) and for any migration
+     * shorter than a second.
+     */
     private void sync() {
         long fresh = 0;
+        long[] written = new long[1];
         for (int i = 0; i < saving.length; i++) {
             saving[i].tracker().collect(saving[i]);
-            fresh += saving[i].dirtyBitmap().drainInto(bitmaps[i], saving[i].populatedWords());
+            fresh += saving[i].dirtyBitmap().drainInto(bitmaps[i], saving[i].populatedWords(), written);
         }
         dirtyPages += fresh;
-        periodDirtyPages += fresh;
+        periodDirtyPages += written[0];
         MigrationCounters c = save.counters();
         c.add(Counter.DIRTY_SYNC_COUNT, 1);
         c.set(Counter.DIRTY_BYTES_LAST_SYNC, dirtyPages * PAGE_SIZE);
         c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
         long now = save.clock().nanoTime();
-        if (now - periodStart >= RATE_PERIOD_NANOS) {
+        if (periodStart >= 0 && now - periodStart >= RATE_PERIOD_NANOS) {
             c.set(Counter.DIRTY_PAGES_RATE, periodDirtyPages * 1_000_000_000L / (now - periodStart));
             periodStart = now;
             periodDirtyPages = 0;

@@ -16,7 +16,7 @@ public enum Counter {
     ZERO_PAGES,
     /** Bitmap syncs: the number of passes over dirty memory. */
     DIRTY_SYNC_COUNT,
-    /** Pages dirtied per second, measured over the last sync period of at least a second. */
+    /** Pages written per second, over the syncs of the last period of at least 100 ms since setup. */
     DIRTY_PAGES_RATE,
     /** Bytes that were dirty at the last sync: what expected-downtime divides by bandwidth. */
     DIRTY_BYTES_LAST_SYNC,

@@ -47,6 +47,10 @@ final class QmpCommands {
         add("migrate-set-parameters", names(Parameters.names(), TlsParameters.NAMES), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
+        DirtyRateCommands dirtyRate = new DirtyRateCommands(monitor);
+        add("calc-dirty-rate", DirtyRateCommands.CALC_ARGS, dirtyRate::calc);
+        add("query-dirty-rate", DirtyRateCommands.QUERY_ARGS, dirtyRate::query);
+        add("query-memory-size-summary", Set.of(), a -> Map.of("base-memory", monitor.machine().ramSize()));
         add("migrate-start-postcopy", Set.of(), a -> {
             monitor.startPostcopy();
             return Map.of();

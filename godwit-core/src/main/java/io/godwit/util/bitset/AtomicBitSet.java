@@ -73,7 +73,16 @@ public final class AtomicBitSet {
      * null). Returns how many pages were newly set in {@code into}.
      */
     public long drainInto(long[] into, long[] alsoInto) {
+        return drainInto(into, alsoInto, null);
+    }
+
+    /**
+     * As {@link #drainInto(long[], long[])}, and adds to {@code taken[0]} (if not null) every mark
+     * taken, newly set in {@code into} or not: the pages written since the last drain.
+     */
+    public long drainInto(long[] into, long[] alsoInto, long[] taken) {
         long fresh = 0;
+        long all = 0;
         for (int i = 0; i < words.length; i++) {
             // a plain read skips clean words cheaply; a mark racing with it is taken next time
             if (words[i] == 0) {
@@ -81,10 +90,14 @@ public final class AtomicBitSet {
             }
             long v = (long) WORDS.getAndSet(words, i, 0L);
             fresh += Long.bitCount(v & ~into[i]);
+            all += Long.bitCount(v);
             into[i] |= v;
             if (alsoInto != null) {
                 alsoInto[i] |= v;
             }
+        }
+        if (taken != null) {
+            taken[0] += all;
         }
         return fresh;
     }
