@@ -18,7 +18,10 @@ import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import io.godwit.transport.Connection;
+import io.godwit.multifd.MultifdReceiver;
+import io.godwit.options.MultifdParameters;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +48,9 @@ public final class IncomingMigration {
     private volatile long endNanos = -1;
     private volatile StateLoader.Result result;
     private volatile long readTimeoutMs;
+    private volatile List<Connection> multifdChannels = List.of();
+    private volatile MultifdParameters multifdParams = MultifdParameters.defaults();
+    private volatile MultifdReceiver multifd;
 
     // Owned by the incoming thread.
     private ReturnPathWriter returnPath;
@@ -74,6 +80,13 @@ public final class IncomingMigration {
         return this;
     }
 
+    /** The multifd channels that came with the main connection; call before start. */
+    public IncomingMigration multifd(List<Connection> channels, MultifdParameters p) {
+        this.multifdChannels = List.copyOf(channels);
+        this.multifdParams = p;
+        return this;
+    }
+
     public void start() {
         Thread.ofPlatform().name("godwit-incoming").start(this::run);
     }
@@ -90,6 +103,7 @@ public final class IncomingMigration {
             if (watchdog != null) {
                 watchdog.start();
             }
+            startMultifd();
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
             boolean blank = machine.isBlank();
@@ -110,6 +124,10 @@ public final class IncomingMigration {
             if (foreign != null) {
                 foreign.abandon();
             }
+            MultifdReceiver mr = multifd;
+            if (mr != null && mr.failure() != null) {
+                t = mr.failure(); // the main stream was stopped because of it
+            }
             failure = t;
             error = watchdog != null && watchdog.fired() ? watchdog.message()
                     : t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
@@ -124,6 +142,7 @@ public final class IncomingMigration {
             if (watchdog != null) {
                 watchdog.stop();
             }
+            stopMultifd();
             try {
                 conn.close();
             } catch (IOException ignored) {
@@ -132,6 +151,26 @@ public final class IncomingMigration {
             endNanos = clock.nanoTime();
             done.countDown();
         }
+    }
+
+    /** Starts the multifd channels' threads, and gives the RAM handler their sync points. */
+    private void startMultifd() {
+        if (multifdChannels.isEmpty()) {
+            return;
+        }
+        MultifdReceiver r = new MultifdReceiver(multifdChannels, multifdParams, machine::ram, conn::shutdown);
+        multifd = r;
+        machine.ramHandler().setReceiveChannels(r);
+        r.start();
+    }
+
+    private void stopMultifd() {
+        MultifdReceiver r = multifd;
+        if (r != null) {
+            machine.ramHandler().setReceiveChannels(null);
+            r.close();
+        }
+        multifdChannels.forEach(Connection::shutdown); // channels that came but were never started
     }
 
     private int countAcksNeeded() {
@@ -257,6 +296,7 @@ public final class IncomingMigration {
     public void abort() {
         if (status.get().isActive()) {
             conn.shutdown();
+            multifdChannels.forEach(Connection::shutdown);
         }
     }
 

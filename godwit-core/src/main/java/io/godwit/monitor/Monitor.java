@@ -15,6 +15,7 @@ import io.godwit.migration.MigrationListener;
 import io.godwit.migration.MigrationStatus;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
+import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
 import io.godwit.options.TlsParameters;
 import io.godwit.transport.ChannelWrapper;
@@ -48,6 +49,7 @@ public final class Monitor implements AutoCloseable {
     private volatile String listenAddress;
     private final UserObjects objects = new UserObjects();
     private volatile TlsParameters tls = TlsParameters.defaults();
+    private volatile MultifdParameters multifd = MultifdParameters.defaults();
     private volatile String incomingError; // why the last incoming connection was refused
 
     public Monitor(Machine machine, Clock clock, MonitorEvents events) {
@@ -117,7 +119,15 @@ public final class Monitor implements AutoCloseable {
             public void abandon() {
                 raw.abandon();
             }
-        }, p, caps, clock, fanOut());
+
+            @Override
+            public Connection openChannel() throws IOException {
+                if (tp.enabled()) {
+                    throw new IOException("capability 'multifd' with tls-creds is not supported by Godwit");
+                }
+                return raw.openChannel();
+            }
+        }, p, caps, clock, fanOut()).multifd(multifd);
         outgoing = m;
         m.start();
         return m;
@@ -157,8 +167,11 @@ public final class Monitor implements AutoCloseable {
     private void accept(Listener l, ChannelWrapper security) {
         IncomingMigration in;
         try {
-            in = new IncomingMigration(machine, security.wrap(l.accept()), caps, clock, fanOut())
-                    .readTimeout(params.incomingReadTimeoutMs());
+            Capabilities c = caps;
+            MultifdParameters mp = multifd;
+            Listener.Accepted a = l.accept(c.has(Capability.MULTIFD) ? mp.channels() : 0);
+            in = new IncomingMigration(machine, security.wrap(a.main()), c, clock, fanOut())
+                    .readTimeout(params.incomingReadTimeoutMs()).multifd(a.multifd(), mp);
         } catch (IOException e) {
             synchronized (this) {
                 listener = null;
@@ -267,8 +280,18 @@ public final class Monitor implements AutoCloseable {
      * migration (a running one keeps its session).
      */
     public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings) {
+        setParameters(changes, strings, Map.of());
+    }
+
+    /**
+     * As {@link #setParameters(Map, Map)}, with multifd parameters (values Long, String or
+     * Boolean); these apply to the next migration, and only while none is active, as in QEMU.
+     */
+    public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
+            Map<String, Object> multifdChanges) {
         Parameters p = params;
         TlsParameters t = tls;
+        MultifdParameters mp = multifd;
         try {
             for (var e : changes.entrySet()) {
                 p = p.with(e.getKey(), e.getValue());
@@ -276,11 +299,18 @@ public final class Monitor implements AutoCloseable {
             for (var e : strings.entrySet()) {
                 t = t.with(e.getKey(), e.getValue());
             }
+            for (var e : multifdChanges.entrySet()) {
+                mp = mp.with(e.getKey(), e.getValue());
+            }
         } catch (IllegalArgumentException e) {
             throw new MonitorException(e.getMessage());
         }
+        if (!multifdChanges.isEmpty() && migrationActive()) {
+            throw new MonitorException("There's a migration process in progress");
+        }
         params = p;
         tls = t;
+        multifd = mp;
         Migration m = outgoing;
         if (m != null && m.status().isActive()) {
             m.setParameters(p);
@@ -289,6 +319,10 @@ public final class Monitor implements AutoCloseable {
 
     public TlsParameters tlsParameters() {
         return tls;
+    }
+
+    public MultifdParameters multifdParameters() {
+        return multifd;
     }
 
     // ------------------------------------------------------------- objects
