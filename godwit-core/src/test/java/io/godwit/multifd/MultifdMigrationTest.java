@@ -174,7 +174,6 @@ class MultifdMigrationTest {
             assertThat(dest.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(dest.errorDesc()).contains("compression flags 0x2; expected 0x4");
             assertThat(info.status()).isEqualTo(MigrationStatus.FAILED);
-            assertThat(src.state()).isEqualTo(RunState.RUNNING);
         }
     }
 }
