@@ -78,8 +78,11 @@ public final class PacketCodec {
             offsets[i] = b.getLong();
         }
         b.position(b.position() + 8 * (PAGES_PER_PACKET - offsets.length));
+        if (normal == 0) {
+            next = 0;
+        }
         if (offsets.length == 0) {
-            return new Packet(flags, 0, 0, next, num, "", offsets);
+            return new Packet(flags, 0, 0, 0, num, "", offsets);
         }
         String name = blockName(raw, where);
         long size = blockSize.applyAsLong(name);
@@ -112,10 +115,12 @@ public final class PacketCodec {
 
     private static void checkDataSize(String where, int flags, int normal, int next) throws IOException {
         boolean raw = (flags & FLAG_COMPRESSION_MASK) == FLAG_NOCOMP;
-        if (normal == 0 && next != 0 || raw && next != normal * PAGE_SIZE
-                || !raw && (next < 0 || next > MAX_COMPRESSED)) {
+        if (normal == 0) {
+            return; // no data follows, whatever the field says (QEMU 7.2 leaves the previous packet's size there)
+        }
+        if (raw && next != normal * PAGE_SIZE || !raw && (next < 0 || next > MAX_COMPRESSED)) {
             throw refused(where, Integer.toUnsignedString(next) + " bytes of data for " + normal + " pages; expected "
-                    + (normal == 0 ? "0" : raw ? String.valueOf(normal * PAGE_SIZE) : "at most " + MAX_COMPRESSED));
+                    + (raw ? String.valueOf(normal * PAGE_SIZE) : "at most " + MAX_COMPRESSED));
         }
     }
 

@@ -77,6 +77,16 @@ class PacketCodecTest {
     }
 
     @Test
+    void readsNoDataForAPacketWithoutNormalPagesWhateverItsSizeField() throws IOException {
+        // QEMU 7.2's SYNC packets carry the previous packet's next_packet_size; nothing follows them
+        ByteBuffer b = encoded(Packet.sync(5));
+        b.putInt(20, 91);
+        Packet p = PacketCodec.decode(b, PacketCodecTest::size, "ch 0");
+        assertThat(p.isSync()).isTrue();
+        assertThat(p.nextPacketSize()).isZero();
+    }
+
+    @Test
     void refusesWrongMagicAndDeviceState() {
         ByteBuffer b = encoded(Packet.sync(0));
         b.putInt(0, 0x5145564d);
