@@ -126,7 +126,9 @@ public final class IncomingMigration {
             }
             MultifdReceiver mr = multifd;
             if (mr != null && mr.failure() != null) {
-                t = mr.failure(); // the main stream was stopped because of it
+                t = mr.failure(); // the cause: the main stream ended because of it
+            } else if (mr != null && mr.earlyEnd() != null) {
+                t = new IOException(mr.earlyEnd() + ", then: " + describe(t), t);
             }
             failure = t;
             error = watchdog != null && watchdog.fired() ? watchdog.message()
@@ -158,10 +160,24 @@ public final class IncomingMigration {
         if (multifdChannels.isEmpty()) {
             return;
         }
-        MultifdReceiver r = new MultifdReceiver(multifdChannels, multifdParams, machine::ram, conn::shutdown);
+        MultifdReceiver r = new MultifdReceiver(multifdChannels, multifdParams, machine::ram,
+                this::stopReading);
         multifd = r;
         machine.ramHandler().setReceiveChannels(r);
         r.start();
+    }
+
+    /** Ends a load blocked on a silent source, keeping our direction open for SHUT(1). */
+    private void stopReading() {
+        try {
+            conn.input().close();
+        } catch (IOException e) {
+            conn.shutdown();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     private void stopMultifd() {

@@ -399,6 +399,11 @@ public final class Migration {
         }
         MultifdSender m = multifd;
         if (m != null) {
+            IOException channel = m.failure();
+            boolean destinationSaidWhy = returnPath != null && returnPath.shutSeenStatus() >= 0;
+            if (channel != null && !cancelled && !destinationSaidWhy) {
+                t = channel; // the cause; the main stream may have failed after it, as the destination gave up
+            }
             m.shutdown(); // the channels end with the main stream
         }
         boolean handedOver = phase.get() == PHASE_SWITCHING && !destinationFailed;

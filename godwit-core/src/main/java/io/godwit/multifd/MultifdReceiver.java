@@ -17,10 +17,15 @@ import java.util.function.Supplier;
  * into RAM; the incoming thread, at each of the main stream's sync points, waits until every
  * channel has reached its SYNC packet, then lets them all go on. A sync point is a MULTIFD_FLUSH
  * record, or each section's end when the source never sent one before its first EOS (QEMU 7.2,
- * or multifd-flush-after-each-section). A channel that fails shuts the main connection, so the
- * load fails with the channel's error.
+ * or multifd-flush-after-each-section). A channel that fails closes every channel, so the source
+ * hears of it; the load fails with the channel's error at its next sync point, or when the source
+ * drops the main stream. The main stream is left open so a SHUT can still tell the source; only a
+ * source silent for {@link #STOP_MAIN_AFTER_MS} has its reading side shut.
  */
 public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseable {
+    /** How long a load may go on reading the main stream after a channel failed. */
+    static final long STOP_MAIN_AFTER_MS = 5_000;
+
     private final List<RecvChannel> channels = new ArrayList<>();
     private final int count;
     private final Supplier<List<RamBlock>> blocks;
@@ -35,6 +40,7 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
     private byte[] uuid;
     private long mainSyncs;
     private IOException failure;
+    private String earlyEnd; // the first channel the source closed while the load was still under way
     private boolean closed;
     // Incoming thread only.
     private boolean flushSeen;
@@ -43,7 +49,7 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
      * @param conns the channels, in the order they connected
      * @param blocks the destination's RAM blocks (read again for a name not yet seen: a blank
      *     destination adopts blocks as the main stream lists them)
-     * @param stopMain ends the main stream's load when a channel fails
+     * @param stopMain ends the main stream's load (a source silent after a channel failed)
      */
     public MultifdReceiver(List<Connection> conns, MultifdParameters params, Supplier<List<RamBlock>> blocks,
             Runnable stopMain) {
@@ -93,6 +99,13 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
     public IOException failure() {
         synchronized (lock) {
             return failure;
+        }
+    }
+
+    /** The first channel that ended while this receiver was open (the load under way), or null. */
+    public String earlyEnd() {
+        synchronized (lock) {
+            return earlyEnd;
         }
     }
 
@@ -173,6 +186,9 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
     void ended(RecvChannel c) {
         synchronized (lock) {
             ended[c.index] = true;
+            if (earlyEnd == null && !closed) {
+                earlyEnd = c.where() + " was closed by the source";
+            }
             lock.notifyAll();
         }
     }
@@ -189,8 +205,29 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
             lock.notifyAll();
         }
         if (first) {
-            stopMain.run();
+            for (RecvChannel other : channels) {
+                other.conn.shutdown(); // the source's channels fail at their next write, as with QEMU
+            }
+            Thread.ofVirtual().start(this::stopMainIfStillLoading);
         }
+    }
+
+    private void stopMainIfStillLoading() {
+        synchronized (lock) {
+            long deadline = System.nanoTime() + STOP_MAIN_AFTER_MS * 1_000_000;
+            long left;
+            while (!closed && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            if (closed) {
+                return;
+            }
+        }
+        stopMain.run();
     }
 
     @Override

@@ -64,6 +64,11 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
         return s;
     }
 
+    /** The first channel's failure (its number and reason), or null. */
+    public IOException failure() {
+        return failure;
+    }
+
     /** Bytes written on the channels so far (packets and data). */
     public long bytesSent() {
         return bytes.get();
@@ -240,6 +245,7 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
     /** Stops the threads once they have written what they hold, and closes the channels. */
     @Override
     public void close() {
+        shut = true; // the channels' ends from here on are no failure
         for (SendChannel c : channels) {
             if (!c.queue.offer(SendChannel.STOP)) {
                 c.conn.shutdown(); // full: its thread is stuck or dead, so nothing it holds matters now

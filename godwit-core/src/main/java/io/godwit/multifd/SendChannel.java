@@ -44,6 +44,22 @@ final class SendChannel implements Runnable {
         out.putBytes(b.array(), 0, b.limit());
         out.flush();
         thread = Thread.ofPlatform().name("godwit-multifd-send-" + id).start(this);
+        Thread.ofVirtual().name("godwit-multifd-watch-" + id).start(this::watchPeer);
+    }
+
+    /**
+     * The destination never writes on a channel: a read that returns is its close (a refusal, a
+     * failed load, a cut link). Seen here, it fails the migration as this channel's failure at
+     * once, not only at this channel's next write, which may come after another channel's.
+     */
+    private void watchPeer() {
+        try {
+            ByteBuffer b = conn.input().next(null);
+            owner.failed(this, new IOException(b == null ? "closed by the destination"
+                    : "the destination wrote on a multifd channel"));
+        } catch (IOException e) {
+            owner.failed(this, e);
+        }
     }
 
     @Override

@@ -174,6 +174,35 @@ class MultifdMigrationTest {
             assertThat(dest.status()).isEqualTo(MigrationStatus.FAILED);
             assertThat(dest.errorDesc()).contains("compression flags 0x2; expected 0x4");
             assertThat(info.status()).isEqualTo(MigrationStatus.FAILED);
+            assertThat(src.state()).as("a failed migration leaves the source running").isEqualTo(RunState.RUNNING);
+            assertThat(dst.state()).isNotEqualTo(RunState.RUNNING);
+        }
+    }
+
+    @Test
+    void aChannelClosedMidMigrationFailsItNamingTheChannelAndTheSourceRunsOn() throws Exception {
+        try (Machine src = source(64); Machine dst = new Machine("dst");
+                Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
+                Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
+            multifd(out, Map.of("multifd-channels", 2L));
+            multifd(in, Map.of("multifd-channels", 2L));
+            out.setParameters(Map.of("max-bandwidth", 16L << 20)); // 64 MiB at 16 MiB/s: cut well before the end
+            try (ChannelCutter cutter = new ChannelCutter(in.migrateIncoming("tcp:127.0.0.1:0"), 1, 2 << 20)) {
+                out.migrate(cutter.uri());
+
+                MigrationInfo info = end(out);
+                MigrationInfo dest = end(in);
+
+                assertThat(cutter.cut.getCount()).as("the proxy cut channel 1").isZero();
+                assertThat(info.status()).isEqualTo(MigrationStatus.FAILED);
+                assertThat(info.errorDesc()).startsWith("multifd channel 1 ");
+                assertThat(src.state()).as("the source runs on, no cont needed").isEqualTo(RunState.RUNNING);
+                long before = src.ram().getFirst().getByte(4096);
+                until(() -> src.ram().getFirst().getByte(4096), b -> b != before, "the source's writer going on");
+                assertThat(dest.status()).isEqualTo(MigrationStatus.FAILED);
+                assertThat(dest.errorDesc()).contains("multifd channel 1");
+                assertThat(dst.state()).as("never runs half-loaded").isNotEqualTo(RunState.RUNNING);
+            }
         }
     }
 }
