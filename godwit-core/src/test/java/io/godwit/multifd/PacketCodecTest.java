@@ -87,6 +87,13 @@ class PacketCodecTest {
     }
 
     @Test
+    void takesQemu10sSyncPacketWhichAllocatesNoPages() throws IOException {
+        ByteBuffer b = encoded(Packet.sync(262));
+        b.putInt(12, 0); // pages_alloc, as QEMU 10.0 sends it in a SYNC packet
+        assertThat(PacketCodec.decode(b, PacketCodecTest::size, "ch 0").isSync()).isTrue();
+    }
+
+    @Test
     void refusesWrongMagicAndDeviceState() {
         ByteBuffer b = encoded(Packet.sync(0));
         b.putInt(0, 0x5145564d);
