@@ -11,6 +11,7 @@ module io.godwit.core {
     requires jdk.net; // TCP keepalive timing on migration sockets
     requires java.naming; // LdapName: the common names of a certificate's subject
     requires static org.bouncycastle.tls; // only tls-creds-psk needs it
+    requires com.github.luben.zstd_jni; // multifd-compression=zstd
 
     exports io.godwit.api;
     exports io.godwit.clock;

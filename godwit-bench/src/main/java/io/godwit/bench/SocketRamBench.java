@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * cost is not in the figure. One warm-up migration, then {@code runs} measured ones, each to a
  * fresh destination process; the figures come from the source's query-migrate. With {@code tls}
  * (x509 or psk) both processes get credentials over QMP (object-add, tls-creds), as QEMU's are set
- * up, and every migration runs in a TLS session.
+ * up, and every migration runs in a TLS session. With {@code channels} above 0, both sides turn on
+ * multifd with that many channels and the given multifd-compression before each migration (the
+ * destination through migrate-incoming after the capability, as QEMU requires).
  */
 public final class SocketRamBench {
     private static final Duration START = Duration.ofMinutes(3);
@@ -30,6 +32,8 @@ public final class SocketRamBench {
     private final int runs;
     private final Consumer<String> log;
     private final String tls;
+    private final int channels;
+    private final String compression;
     private Path credentials;
 
     public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, Consumer<String> log) {
@@ -39,6 +43,26 @@ public final class SocketRamBench {
     /** {@code tls}: null for plain sockets, else x509 or psk. */
     public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, String tls,
             Consumer<String> log) {
+        this(launcher, transport, size, runs, tls, 0, "none", log);
+    }
+
+    /** {@code channels}: multifd channels, 0 for one connection; {@code compression}: none, zlib or zstd. */
+    public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, String tls, int channels,
+            String compression, Consumer<String> log) {
+        if (channels < 0 || channels > 255) {
+            throw new IllegalArgumentException("--channels must be 0 to 255, not " + channels);
+        }
+        if (!List.of("none", "zlib", "zstd").contains(compression)) {
+            throw new IllegalArgumentException("--compress must be none, zlib or zstd, not " + compression);
+        }
+        if (channels == 0 && !compression.equals("none")) {
+            throw new IllegalArgumentException("--compress " + compression + " needs --channels 1 or more (multifd)");
+        }
+        if (channels > 0 && tls != null) {
+            throw new IllegalArgumentException("--channels with --tls: Godwit does not run multifd over TLS yet");
+        }
+        this.channels = channels;
+        this.compression = compression;
         if (!transport.equals("tcp") && !transport.equals("unix")) {
             throw new IllegalArgumentException("--uri must be tcp or unix, not " + transport);
         }
@@ -68,9 +92,10 @@ public final class SocketRamBench {
                     List.of(Map.of("capability", "return-path", "state", true))));
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
             useTls(src, "client");
+            useMultifd(src);
             for (int i = 0; i <= runs; i++) {
                 RamBench.Run r = once(dir, src, i, i == runs);
-                log.accept(String.format("%s: %s %.0f MiB/s, downtime %d ms", transport,
+                log.accept(String.format("%s%s: %s %.0f MiB/s, downtime %d ms", transport, multifdText(),
                         i == 0 ? "warm-up" : "run " + i, r.mibps(), r.downtimeMs()));
                 if (i > 0) {
                     measured.add(r);
@@ -83,9 +108,10 @@ public final class SocketRamBench {
     private RamBench.Run once(Path dir, GodwitProcess src, int i, boolean verify) throws Exception {
         String incoming = transport.equals("tcp") ? "tcp:127.0.0.1:0" : "unix:" + dir.resolve("mig" + i + ".sock");
         try (GodwitProcess dst = launcher.start(dir, "destination" + i, List.of("--ram", String.valueOf(size),
-                "--prealloc", "--warm-up", "--incoming", tls != null ? "defer" : incoming), START)) {
-            if (tls != null) {
+                "--prealloc", "--warm-up", "--incoming", tls != null || channels > 0 ? "defer" : incoming), START)) {
+            if (tls != null || channels > 0) {
                 useTls(dst, "server");
+                useMultifd(dst);
                 dst.qmp().execute("migrate-incoming", Map.of("uri", incoming));
             }
             String uri = dst.incomingUri();
@@ -133,6 +159,21 @@ public final class SocketRamBench {
                 credentials.toString(), "endpoint", endpoint));
         p.qmp().execute("migrate-set-parameters", endpoint.equals("client")
                 ? Map.of("tls-creds", "tls0", "tls-hostname", BenchCredentials.HOST) : Map.of("tls-creds", "tls0"));
+    }
+
+    private String multifdText() {
+        return channels == 0 ? "" : " multifd " + channels + " (" + compression + ")";
+    }
+
+    /** The multifd capability and parameters, when the bench runs with channels. */
+    private void useMultifd(GodwitProcess p) throws IOException {
+        if (channels == 0) {
+            return;
+        }
+        p.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
+                List.of(Map.of("capability", "multifd", "state", true))));
+        p.qmp().execute("migrate-set-parameters", Map.of("multifd-channels", channels, "multifd-compression",
+                compression));
     }
 
     private static JsonNode waitForEnd(GodwitProcess src) throws IOException, InterruptedException {

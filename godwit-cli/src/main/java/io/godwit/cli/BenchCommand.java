@@ -282,8 +282,20 @@ final class BenchCommand {
                         + "pre-shared key.")
         String tls;
 
+        @Option(names = "--channels", defaultValue = "0", paramLabel = "N", description = "With --uri: migrate "
+                + "with multifd over N channels beside the main connection (default: ${DEFAULT-VALUE}, multifd off).")
+        int channels;
+
+        @Option(names = "--compress", defaultValue = "none", paramLabel = "none|zlib|zstd", description = "With "
+                + "--channels: multifd-compression (default: ${DEFAULT-VALUE}).")
+        String compress;
+
         @Override
         public Integer call() throws Exception {
+            if ((channels != 0 || !compress.equals("none")) && uri == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--channels and --compress need --uri tcp or --uri unix");
+            }
             if (tls != null && uri == null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "--tls needs --uri tcp or --uri unix");
@@ -317,20 +329,29 @@ final class BenchCommand {
         }
 
         private int sockets() throws Exception {
-            RamBench.Case c = new SocketRamBench(Main.LAUNCHER, uri, size, runs, tls,
-                    line -> System.err.println("bench: " + line)).run();
+            SocketRamBench bench;
+            try {
+                bench = new SocketRamBench(Main.LAUNCHER, uri, size, runs, tls, channels, compress,
+                        line -> System.err.println("bench: " + line));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            }
+            RamBench.Case c = bench.run();
             RamBench.Run m = c.median();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("uri", uri);
             out.put("tls", tls != null ? tls : "none");
+            out.put("channels", channels);
+            out.put("compression", compress);
             out.put("size-bytes", size);
             out.put("runs", runs);
             put(out, "random", c);
             if (json) {
                 System.out.println(Json.write(out));
             } else {
-                System.out.printf("RAM migration between two processes over %s loopback%s, %s of random RAM, "
+                System.out.printf("RAM migration between two processes over %s loopback%s%s, %s of random RAM, "
                         + "median of %d runs (after 1 warm-up)%n", uri, tls != null ? " with TLS (" + tls + ")" : "",
+                        channels > 0 ? " with multifd, " + channels + " channels, compression " + compress : "",
                         Sizes.format(size), runs);
                 System.out.printf("%-14s %12s %14s %12s%n", "case", "MiB/s", "downtime ms", "total ms");
                 System.out.printf("%-14s %12.0f %14d %12.1f%n", "random/" + uri, m.mibps(), m.downtimeMs(), m.totalMs());

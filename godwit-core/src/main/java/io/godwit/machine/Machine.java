@@ -80,7 +80,8 @@ public final class Machine implements AutoCloseable {
         return registry;
     }
 
-    RamHandler ramHandler() {
+    /** The RAM handler, for the migration that hands it multifd channels. */
+    public RamHandler ramHandler() {
         return ramHandler;
     }
 

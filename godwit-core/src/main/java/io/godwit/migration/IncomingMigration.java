@@ -19,7 +19,10 @@ import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import io.godwit.transport.Connection;
+import io.godwit.multifd.MultifdReceiver;
+import io.godwit.options.MultifdParameters;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +50,9 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     private volatile StateLoader.Result result;
     private volatile long readTimeoutMs;
     private volatile ReadWatchdog watchdog; // the current connection's; null without a read timeout
+    private volatile List<Connection> multifdChannels = List.of();
+    private volatile MultifdParameters multifdParams = MultifdParameters.defaults();
+    private volatile MultifdReceiver multifd;
 
     // Owned by the incoming thread.
     private volatile ReturnPathWriter returnPath; // threads waiting for post-copy pages ask on it
@@ -80,6 +86,13 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         return this;
     }
 
+    /** The multifd channels that came with the main connection; call before start. */
+    public IncomingMigration multifd(List<Connection> channels, MultifdParameters p) {
+        this.multifdChannels = List.copyOf(channels);
+        this.multifdParams = p;
+        return this;
+    }
+
     public void start() {
         Thread.ofPlatform().name("godwit-incoming").start(this::run);
     }
@@ -91,6 +104,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             machine.expectIncoming();
             StreamInput in = new StreamInput(watched(conn));
             input = in;
+            startMultifd();
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
             boolean blank = machine.isBlank();
@@ -121,6 +135,12 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             if (foreign != null) {
                 foreign.abandon();
             }
+            MultifdReceiver mr = multifd;
+            if (mr != null && mr.failure() != null) {
+                t = mr.failure(); // the cause: the main stream ended because of it
+            } else if (mr != null && mr.earlyEnd() != null) {
+                t = new IOException(mr.earlyEnd() + ", then: " + describe(t), t);
+            }
             failure = t;
             ReadWatchdog w = watchdog;
             error = w != null && w.fired() ? w.message()
@@ -135,6 +155,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             }
         } finally {
             stopWatching();
+            stopMultifd();
             try {
                 conn.close();
             } catch (IOException ignored) {
@@ -241,6 +262,27 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         }
     }
 
+    /** Starts the multifd channels' threads, and gives the RAM handler their sync points. */
+    private void startMultifd() {
+        if (multifdChannels.isEmpty()) {
+            return;
+        }
+        MultifdReceiver r = new MultifdReceiver(multifdChannels, multifdParams, machine::ram,
+                this::stopReading);
+        multifd = r;
+        machine.ramHandler().setReceiveChannels(r);
+        r.start();
+    }
+
+    /** Ends a load blocked on a silent source, keeping our direction open for SHUT(1). */
+    private void stopReading() {
+        try {
+            conn.input().close();
+        } catch (IOException e) {
+            conn.shutdown();
+        }
+    }
+
     /** A failed post-copy: threads waiting for pages give up; the machine, now incomplete, stops. */
     private void abandonPostcopy() {
         PostcopyDestination pc = postcopy;
@@ -255,6 +297,19 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         if (machine.state().running()) {
             machine.stop(io.godwit.machine.RunState.PAUSED);
         }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private void stopMultifd() {
+        MultifdReceiver r = multifd;
+        if (r != null) {
+            machine.ramHandler().setReceiveChannels(null);
+            r.close();
+        }
+        multifdChannels.forEach(Connection::shutdown); // channels that came but were never started
     }
 
     private int countAcksNeeded() {
@@ -383,6 +438,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     public void abort() {
         if (status.get().isActive()) {
             conn.shutdown();
+            multifdChannels.forEach(Connection::shutdown);
         }
     }
 

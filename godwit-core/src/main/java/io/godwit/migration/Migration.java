@@ -5,8 +5,10 @@ import static io.godwit.migration.MigrationStatus.*;
 import io.godwit.clock.Clock;
 import io.godwit.machine.Machine;
 import io.godwit.machine.RunState;
+import io.godwit.multifd.MultifdSender;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
+import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
 import io.godwit.savevm.Pending;
 import io.godwit.savevm.SaveContext;
@@ -80,6 +82,8 @@ public final class Migration {
     private SourceReturnPath returnPath;
     private long lastPass;
     private boolean switchToPostcopy;
+    private volatile MultifdParameters multifdParams = MultifdParameters.defaults();
+    private volatile MultifdSender multifd; // with capability multifd, from setup on
     private volatile long loadNanos; // destination load time reported at the last iteration
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
@@ -89,6 +93,11 @@ public final class Migration {
 
         /** Called from another thread by a cancel: ends an {@link #open} under way at once, if it can. */
         default void abandon() {}
+
+        /** Opens one more connection to the same destination, for a multifd channel. */
+        default Connection openChannel() throws IOException {
+            throw new IOException("capability 'multifd' needs a tcp: or unix: migration URI");
+        }
 
         /** Connects to {@code uri}, giving up after {@code timeoutMs} (0: never) or at once on a cancel. */
         static Opener connecting(String uri, long timeoutMs) {
@@ -102,6 +111,14 @@ public final class Migration {
                 @Override
                 public void abandon() {
                     attempt.cancel();
+                }
+
+                @Override
+                public Connection openChannel() throws IOException {
+                    if (!uri.startsWith("tcp:") && !uri.startsWith("unix:")) {
+                        Opener.super.openChannel();
+                    }
+                    return Transports.connect(uri, timeoutMs, attempt);
                 }
             };
         }
@@ -121,6 +138,12 @@ public final class Migration {
         this.clock = clock;
         this.listener = listener;
         this.status = new StatusHolder("source", listener);
+    }
+
+    /** The multifd parameters this migration uses if capability multifd is on; call before start. */
+    public Migration multifd(MultifdParameters p) {
+        this.multifdParams = p;
+        return this;
     }
 
     /** Starts the migration thread. */
@@ -152,6 +175,7 @@ public final class Migration {
             if (saver != null) {
                 saver.cleanup();
             }
+            closeMultifd();
             closeQuietly();
             endNanos = clock.nanoTime();
             done.countDown();
@@ -170,6 +194,9 @@ public final class Migration {
                     + "' needs a bidirectional channel; " + conn.uri() + " is one-way");
         }
         out = new StreamOutput(conn.output());
+        if (caps.has(Capability.MULTIFD)) {
+            openMultifd();
+        }
         window = new BandwidthWindow(clock.nanoTime(), 0);
         SaveContext ctx = new SaveContext(out, clock, caps, counters, this::rateExceeded);
         StateSaver saver = new StateSaver(machine.registry(), new MigrationStreamWriter(out), ctx);
@@ -189,7 +216,7 @@ public final class Migration {
         out.flush();
         checkPass();
         setupTimeMs = (clock.nanoTime() - startNanos) / 1_000_000;
-        window = new BandwidthWindow(clock.nanoTime(), out.bytesWritten());
+        window = new BandwidthWindow(clock.nanoTime(), sent());
         return saver;
     }
 
@@ -207,9 +234,42 @@ public final class Migration {
 
     private static final int CONFIRM_PING = 1;
 
+    /** Connects the multifd channels after the main one, as QEMU does, and gives them the RAM. */
+    private void openMultifd() throws IOException {
+        MultifdParameters p = multifdParams;
+        java.util.List<Connection> conns = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < p.channels(); i++) {
+                if (phase.get() == PHASE_CANCELLED) {
+                    throw new CancelledException();
+                }
+                conns.add(opener.openChannel());
+            }
+            multifd = MultifdSender.start(conns, p, new byte[16]);
+        } catch (IOException e) {
+            conns.forEach(Connection::shutdown);
+            throw e;
+        }
+        machine.ramHandler().setSendChannels(multifd);
+    }
+
+    private void closeMultifd() {
+        MultifdSender m = multifd;
+        if (m != null) {
+            machine.ramHandler().setSendChannels(null);
+            m.close();
+        }
+    }
+
+    /** Bytes sent so far: the main stream's and the multifd channels'. */
+    private long sent() {
+        MultifdSender m = multifd;
+        return out.bytesWritten() + (m != null ? m.bytesSent() : 0);
+    }
+
     boolean rateExceeded() {
         Parameters p = params;
-        return window.rateExceeded(out.bytesWritten(), inPostcopy ? p.maxPostcopyBandwidth() : p.maxBandwidth());
+        return window.rateExceeded(sent(), inPostcopy ? p.maxPostcopyBandwidth() : p.maxBandwidth());
     }
 
     /** The pre-copy loop; returns the pending figures at the moment completion became ready. */
@@ -252,7 +312,7 @@ public final class Migration {
             return true;
         }
         saver.iterate(false, canSwitchover);
-        counters.set(Counter.TRANSFERRED, out.bytesWritten());
+        counters.set(Counter.TRANSFERRED, sent());
         return false;
     }
 
@@ -273,7 +333,7 @@ public final class Migration {
     }
 
     void updateWindow(long now) {
-        long bytes = out.bytesWritten();
+        long bytes = sent();
         counters.set(Counter.TRANSFERRED, bytes);
         long pages = counters.get(Counter.NORMAL_PAGES) + counters.get(Counter.ZERO_PAGES);
         long dirty = counters.get(Counter.DIRTY_PAGES_RATE) > 0 ? counters.get(Counter.DIRTY_BYTES_LAST_SYNC) : -1;
@@ -313,7 +373,7 @@ public final class Migration {
             event.begin();
         }
         long stopStart = clock.nanoTime();
-        long precopyBytes = out.bytesWritten();
+        long precopyBytes = sent();
         counters.set(Counter.PRECOPY_BYTES, precopyBytes);
         machine.stop(RunState.FINISH_MIGRATE);
         setStatus(DEVICE);
@@ -323,7 +383,7 @@ public final class Migration {
             throw new CancelledException();
         }
         saver.finish();
-        long bytes = out.bytesWritten();
+        long bytes = sent();
         counters.set(Counter.TRANSFERRED, bytes);
         counters.set(Counter.DOWNTIME_BYTES, bytes - precopyBytes);
         long runningAt;
@@ -483,6 +543,15 @@ public final class Migration {
         if (conn != null) {
             conn.shutdown();
         }
+        MultifdSender m = multifd;
+        if (m != null) {
+            IOException channel = m.failure();
+            boolean destinationSaidWhy = returnPath != null && returnPath.shutSeenStatus() >= 0;
+            if (channel != null && !cancelled && !destinationSaidWhy) {
+                t = channel; // the cause; the main stream may have failed after it, as the destination gave up
+            }
+            m.shutdown(); // the channels end with the main stream
+        }
         boolean handedOver = phase.get() == PHASE_SWITCHING && !destinationFailed;
         if (cancelled && !handedOver) {
             error = "cancelled by the user";
@@ -592,6 +661,10 @@ public final class Migration {
             Connection c = conn;
             if (c != null) {
                 c.shutdown();
+            }
+            MultifdSender m = multifd;
+            if (m != null) {
+                m.shutdown();
             }
         } else if (phase.get() == PHASE_SWITCHING) {
             cancelAbandoned = true; // stop waiting for a destination that never answers

@@ -18,6 +18,7 @@ import io.godwit.migration.MigrationListener;
 import io.godwit.migration.MigrationStatus;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
+import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
 import io.godwit.options.TlsParameters;
 import io.godwit.transport.ChannelWrapper;
@@ -51,6 +52,7 @@ public final class Monitor implements AutoCloseable {
     private volatile String listenAddress;
     private final UserObjects objects = new UserObjects();
     private volatile TlsParameters tls = TlsParameters.defaults();
+    private volatile MultifdParameters multifd = MultifdParameters.defaults();
     private volatile String incomingError; // why the last incoming connection was refused
     private final DirtyRateMeter dirtyRate;
 
@@ -109,7 +111,7 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
         Parameters p = params;
-        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut());
+        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd);
         outgoing = m;
         m.start();
         return m;
@@ -131,6 +133,14 @@ public final class Monitor implements AutoCloseable {
             @Override
             public void abandon() {
                 raw.abandon();
+            }
+
+            @Override
+            public Connection openChannel() throws IOException {
+                if (tp.enabled()) {
+                    throw new IOException("capability 'multifd' with tls-creds is not supported by Godwit");
+                }
+                return raw.openChannel();
             }
         };
     }
@@ -168,9 +178,20 @@ public final class Monitor implements AutoCloseable {
     private void accept(Listener l, ChannelWrapper security) {
         IncomingMigration in;
         try {
-            in = new IncomingMigration(machine, security.wrap(l.accept()), caps, clock, fanOut())
-                    .readTimeout(params.incomingReadTimeoutMs());
-        } catch (IOException e) {
+            // multifd must be set before migrate-incoming (as QEMU requires: the listener waits for
+            // its channels); the other capabilities may change until the source connects
+            Capabilities atListen = caps;
+            MultifdParameters mp = multifd;
+            Listener.Accepted a = l.accept(atListen.has(Capability.MULTIFD) ? mp.channels() : 0);
+            Capabilities c = caps;
+            if (c.has(Capability.MULTIFD) != atListen.has(Capability.MULTIFD)) {
+                c = atListen;
+            }
+            in = new IncomingMigration(machine, security.wrap(a.main()), c, clock, fanOut())
+                    .readTimeout(params.incomingReadTimeoutMs()).multifd(a.multifd(), mp);
+        } catch (IOException | RuntimeException failed) { // a bug is a failed incoming, not a silent end
+            String m = failed.getMessage() != null ? failed.getMessage() : failed.getClass().getSimpleName();
+            IOException e = failed instanceof IOException io ? io : new IOException(m, failed);
             synchronized (this) {
                 listener = null;
                 listenAddress = null; // closed: one connection per migrate-incoming
@@ -239,7 +260,7 @@ public final class Monitor implements AutoCloseable {
             try (l) {
                 Connection c = security.wrap(l.accept());
                 in.readTimeout(params.incomingReadTimeoutMs()).recover(c); // the value in force now
-            } catch (IOException | IllegalStateException e) {
+            } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     System.err.println("godwit: migrate-recover on " + l.address() + ": " + e.getMessage());
                 }
@@ -378,8 +399,18 @@ public final class Monitor implements AutoCloseable {
      * migration (a running one keeps its session).
      */
     public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings) {
+        setParameters(changes, strings, Map.of());
+    }
+
+    /**
+     * As {@link #setParameters(Map, Map)}, with multifd parameters (values Long, String or
+     * Boolean); these apply to the next migration, and only while none is active, as in QEMU.
+     */
+    public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
+            Map<String, Object> multifdChanges) {
         Parameters p = params;
         TlsParameters t = tls;
+        MultifdParameters mp = multifd;
         try {
             for (var e : changes.entrySet()) {
                 p = p.with(e.getKey(), e.getValue());
@@ -387,11 +418,18 @@ public final class Monitor implements AutoCloseable {
             for (var e : strings.entrySet()) {
                 t = t.with(e.getKey(), e.getValue());
             }
+            for (var e : multifdChanges.entrySet()) {
+                mp = mp.with(e.getKey(), e.getValue());
+            }
         } catch (IllegalArgumentException e) {
             throw new MonitorException(e.getMessage());
         }
+        if (!multifdChanges.isEmpty() && migrationActive()) {
+            throw new MonitorException("There's a migration process in progress");
+        }
         params = p;
         tls = t;
+        multifd = mp;
         Migration m = outgoing;
         if (m != null && m.status().isActive()) {
             m.setParameters(p);
@@ -400,6 +438,10 @@ public final class Monitor implements AutoCloseable {
 
     public TlsParameters tlsParameters() {
         return tls;
+    }
+
+    public MultifdParameters multifdParameters() {
+        return multifd;
     }
 
     // ------------------------------------------------------------- objects

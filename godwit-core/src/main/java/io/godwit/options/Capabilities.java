@@ -61,6 +61,10 @@ public final class Capabilities {
         if (s.contains(Capability.SWITCHOVER_ACK) && !s.contains(Capability.RETURN_PATH)) {
             throw new IllegalArgumentException("Capability 'switchover-ack' requires capability 'return-path'");
         }
+        if (s.contains(Capability.POSTCOPY_RAM) && s.contains(Capability.MULTIFD)) {
+            // as QEMU 7.2 says it: post-copy pages travel on the main stream only
+            throw new IllegalArgumentException("Postcopy is not yet compatible with multifd");
+        }
     }
 
     private static void check(Capability c, boolean on) {

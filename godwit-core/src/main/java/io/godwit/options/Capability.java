@@ -16,7 +16,7 @@ public enum Capability {
     BLOCK("block", true),
     RETURN_PATH("return-path", true),
     PAUSE_BEFORE_SWITCHOVER("pause-before-switchover", false),
-    MULTIFD("multifd", false),
+    MULTIFD("multifd", true),
     DIRTY_BITMAPS("dirty-bitmaps", true),
     POSTCOPY_BLOCKTIME("postcopy-blocktime", true),
     LATE_BLOCK_ACTIVATE("late-block-activate", true),

@@ -285,10 +285,13 @@ public final class RamBlock implements AutoCloseable {
         zeroKnown = known || tracker == DirtyTracker.EXPLICIT;
     }
 
-    /** Records that a page now holds data (the destination loaded it). */
-    void setPopulated(long page) {
-        populated[(int) (page >>> 6)] |= 1L << page;
+    /** Records that a page now holds data (the destination loaded it); multifd channels may call it at once. */
+    public void setPopulated(long page) {
+        POPULATED.getAndBitwiseOr(populated, (int) (page >>> 6), 1L << page);
     }
+
+    private static final java.lang.invoke.VarHandle POPULATED =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
 
     long[] populatedWords() {
         return populated;

@@ -61,6 +61,10 @@ public final class RamHandler implements SaveVmHandler {
     private long periodStart;
     private long periodDirtyPages;
     private final MemorySegment sentCopy = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
+    private RamChannels.Sender channels; // multifd: pages go there, not in PAGE records
+
+    private volatile RamChannels.Sender nextSender;
+    private volatile RamChannels.Receiver receiver;
 
     // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
     private volatile PageRequestQueue requests;
@@ -108,11 +112,22 @@ public final class RamHandler implements SaveVmHandler {
         this.unusedPages = u;
     }
 
+    /** Multifd on the source: the next saveSetup hands pages to {@code s}; null: the main stream only. */
+    public void setSendChannels(RamChannels.Sender s) {
+        this.nextSender = s;
+    }
+
+    /** Multifd on the destination: sync points of the main stream go to {@code r}; null: none. */
+    public void setReceiveChannels(RamChannels.Receiver r) {
+        this.receiver = r;
+    }
+
     // ---------------------------------------------------------------- source
 
     @Override
     public void saveSetup(SaveContext ctx) throws IOException {
         save = ctx;
+        channels = nextSender;
         saving = blocks.get().toArray(RamBlock[]::new);
         bitmaps = new long[saving.length][];
         long total = 0;
@@ -138,7 +153,13 @@ public final class RamHandler implements SaveVmHandler {
             out.putString8(b.name());
             out.putBe64(b.size());
         }
+        if (channels != null) {
+            channels.setupEnd(out);
+        }
         out.putBe64(RAM_FLAG_EOS);
+        if (channels != null) {
+            out.flush(); // the destination's channels wait at this sync point until the main stream reaches it
+        }
     }
 
     private static long[] allPages(long pages) {
@@ -226,7 +247,13 @@ public final class RamHandler implements SaveVmHandler {
         } finally {
             flushCounters();
         }
+        if (channels != null) {
+            channels.iterationEnd(out);
+        }
         out.putBe64(RAM_FLAG_EOS);
+        if (channels != null) {
+            out.flush(); // the destination's channels wait at this sync point until the main stream reaches it
+        }
         return done;
     }
 
@@ -239,7 +266,13 @@ public final class RamHandler implements SaveVmHandler {
             // everything left goes now, rate limit or not
         }
         flushCounters();
+        if (channels != null) {
+            channels.completeEnd(out);
+        }
         out.putBe64(RAM_FLAG_EOS);
+        if (channels != null) {
+            out.flush(); // the destination's channels wait at this sync point until the main stream reaches it
+        }
     }
 
     // ------------------------------------------------------------ post-copy, source
@@ -366,6 +399,9 @@ public final class RamHandler implements SaveVmHandler {
             }
             cursorBlock = (cursorBlock + 1) % saving.length;
             cursorPage = 0;
+            if (cursorBlock == 0 && channels != null) {
+                channels.roundEnd(out); // a page sent again now must not overtake its older copy
+            }
         }
     }
 
@@ -375,6 +411,10 @@ public final class RamHandler implements SaveVmHandler {
         UnusedPages u = unusedPages;
         DirtyTracker tracker = block.tracker();
         boolean tell = tracker.wantsSentPages();
+        if (channels != null) {
+            sendToChannels(block, page, u != null && u.unused(block, page));
+            return;
+        }
         if (u != null && u.unused(block, page)) {
             header(out, block, offset, RAM_FLAG_ZERO); // the guest gave it up: it reads as zero there
             out.put8(0);
@@ -400,6 +440,31 @@ public final class RamHandler implements SaveVmHandler {
         }
     }
 
+    /** Multifd: the page goes to a channel; a zero page too, or as a ZERO record here (legacy detection). */
+    private void sendToChannels(RamBlock block, long page, boolean unused) throws IOException {
+        long offset = page << PAGE_SHIFT;
+        boolean zero = unused || !channels.sendsZeroPagesAsData()
+                && (!block.mayBeNonZero(page) || ZeroPages.isZero(block.segment(), offset));
+        MemorySegment sent;
+        if (zero && !channels.carriesZeroPages()) {
+            header(save.out(), block, offset, RAM_FLAG_ZERO);
+            save.out().put8(0);
+            sent = ZeroPages.page();
+        } else {
+            sent = channels.queue(block, offset, zero ? null : block.segment().asSlice(offset, PAGE_SIZE));
+        }
+        if (unused) {
+            skippedPages++;
+        } else if (zero) {
+            zeroPages++;
+        } else {
+            normalPages++;
+        }
+        if (block.tracker().wantsSentPages()) {
+            block.tracker().sent(block, page, sent);
+        }
+    }
+
     private void header(StreamOutput out, RamBlock block, long offset, long flags) throws IOException {
         if (block == lastSent) {
             out.putBe64(offset | flags | RAM_FLAG_CONTINUE);
@@ -420,6 +485,7 @@ public final class RamHandler implements SaveVmHandler {
         bitmaps = null;
         saving = null;
         lastSent = null;
+        channels = null;
     }
 
     // ----------------------------------------------------------- destination
@@ -453,9 +519,16 @@ public final class RamHandler implements SaveVmHandler {
                 case RamRecord.ListedBlock<RamBlock> b -> listed(b);
                 case RamRecord.MemSize<RamBlock> m -> { }
                 case RamRecord.MultifdFlush<RamBlock> f -> {
-                    // a sync point for multifd channels; nothing to do on a single channel
+                    RamChannels.Receiver r = receiver;
+                    if (r != null) {
+                        r.flushRecord(); // what the channels sent before it lands before what follows
+                    }
                 }
                 case RamRecord.Eos<RamBlock> e -> {
+                    RamChannels.Receiver r = receiver;
+                    if (r != null) {
+                        r.endOfSection();
+                    }
                     return;
                 }
                 case RamRecord.Xbzrle<RamBlock> x -> throw new IllegalStateException("XBZRLE from a LOADABLE reader");

@@ -8,6 +8,21 @@ public interface Listener extends Closeable {
     /** Waits for the source and returns the connection. */
     Connection accept() throws IOException;
 
+    /**
+     * Waits for the source's main connection and {@code multifdChannels} multifd channels, in any
+     * order (a multifd channel opens with its init message's magic, the main one with the stream
+     * header). Only tcp and unix listeners take multifd channels.
+     */
+    default Accepted accept(int multifdChannels) throws IOException {
+        if (multifdChannels > 0) {
+            throw new IOException("capability 'multifd' needs a tcp: or unix: migration URI; " + address() + " is not");
+        }
+        return new Accepted(accept(), java.util.List.of());
+    }
+
+    /** The main connection and the multifd channels, in the order they connected. */
+    record Accepted(Connection main, java.util.List<Connection> multifd) {}
+
     /** The address actually listened on (a tcp port 0 becomes the chosen port). */
     String address();
 }

@@ -67,12 +67,22 @@ final class SocketListener implements Listener {
 
     @Override
     public Connection accept() throws IOException {
+        return accept(0).main();
+    }
+
+    @Override
+    public Accepted accept(int multifdChannels) throws IOException {
+        if (multifdChannels > 0 && tls) {
+            throw new IOException("capability 'multifd' with tls-creds is not supported by Godwit");
+        }
         List<Waiting> waiting = new ArrayList<>();
+        List<Waiting> channels = new ArrayList<>();
+        expectChannels = multifdChannels;
         Waiting chosen = null;
         try {
             server.configureBlocking(false);
             server.register(selector, SelectionKey.OP_ACCEPT);
-            while (chosen == null) {
+            while (chosen == null || channels.size() < multifdChannels) {
                 if (closed) {
                     throw new IOException(address + ": stopped listening");
                 }
@@ -81,9 +91,11 @@ final class SocketListener implements Listener {
                     if (k.isValid() && k.isAcceptable()) {
                         acceptOne(waiting);
                     } else if (k.isValid() && k.isReadable()) {
-                        chosen = readHeader(waiting, (Waiting) k.attachment());
-                        if (chosen != null) {
-                            break;
+                        Waiting w = readHeader(waiting, (Waiting) k.attachment(), chosen != null, channels);
+                        if (w != null && isChannel(w.header())) {
+                            channels.add(w);
+                        } else if (w != null) {
+                            chosen = w;
                         }
                     }
                 }
@@ -96,16 +108,35 @@ final class SocketListener implements Listener {
             throw e;
         } finally {
             for (Waiting w : waiting) {
-                if (w != chosen) {
-                    closeQuietly(w.channel());
+                closeQuietly(w.channel());
+            }
+            if (chosen == null || channels.size() < multifdChannels) {
+                channels.forEach(w -> closeQuietly(w.channel()));
+                if (chosen != null) {
+                    closeQuietly(chosen.channel());
                 }
             }
             selector.close(); // deregisters the chosen channel too
             server.close(); // one migration per listen, as QEMU's -incoming
         }
+        List<Connection> multifd = new ArrayList<>();
+        for (Waiting w : channels) {
+            w.channel().configureBlocking(true);
+            multifd.add(new SocketConnection(w.channel(), address + " (multifd " + w.peer() + ")", w.header().flip()));
+        }
         chosen.channel().configureBlocking(true);
-        return new SocketConnection(chosen.channel(), address, chosen.header().flip());
+        return new Accepted(new SocketConnection(chosen.channel(), address, chosen.header().flip()), multifd);
     }
+
+    private int expectChannels; // accept thread only
+
+    /** A multifd channel opens with its init message: magic 0x11223344, version 1. */
+    private static boolean isChannel(ByteBuffer h) {
+        // a resumed post-copy stream is screened by one byte only
+        return h.capacity() >= 8 && h.getInt(0) == MULTIFD_MAGIC && h.getInt(4) == 1;
+    }
+
+    private static final int MULTIFD_MAGIC = 0x11223344;
 
     private void acceptOne(List<Waiting> waiting) throws IOException {
         SocketChannel ch = server.accept();
@@ -138,8 +169,11 @@ final class SocketListener implements Listener {
         return h.get(0) == 0x16 && h.get(1) == 0x03 && (h.get(2) & 0xff) <= 0x04;
     }
 
-    /** Reads what is there of {@code w}'s header; returns {@code w} once it has sent a valid one. */
-    private Waiting readHeader(List<Waiting> waiting, Waiting w) {
+    /**
+     * Reads what is there of {@code w}'s header; returns {@code w} once it has sent a valid one: a
+     * stream header while no main connection was chosen, or a multifd init while channels are missing.
+     */
+    private Waiting readHeader(List<Waiting> waiting, Waiting w, boolean haveMain, List<Waiting> channels) {
         int n;
         try {
             n = w.channel().read(w.header());
@@ -157,7 +191,20 @@ final class SocketListener implements Listener {
             return null;
         }
         ByteBuffer h = w.header();
-        if (tls ? opensTlsSession(h) : midStream || h.getInt(0) == FILE_MAGIC && h.getInt(4) == FILE_VERSION) {
+        boolean main = tls ? opensTlsSession(h) : midStream || h.getInt(0) == FILE_MAGIC && h.getInt(4) == FILE_VERSION;
+        if (main && haveMain) {
+            waiting.remove(w);
+            drop(w, "a second main migration stream while the first one's multifd channels are awaited");
+            return null;
+        }
+        boolean channel = !tls && isChannel(h);
+        if (channel && channels.size() >= expectChannels) {
+            waiting.remove(w);
+            drop(w, expectChannels == 0 ? "a multifd channel, but capability 'multifd' is off here"
+                    : "a multifd channel beyond multifd-channels " + expectChannels);
+            return null;
+        }
+        if (main || channel) {
             waiting.remove(w);
             w.key().cancel();
             return w;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.monitor.Monitor;
 import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capability;
+import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
 import io.godwit.options.TlsParameters;
 import java.io.IOException;
@@ -44,7 +45,8 @@ final class QmpCommands {
         });
         add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
         add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
-        add("migrate-set-parameters", names(Parameters.names(), TlsParameters.NAMES), this::setParameters);
+        add("migrate-set-parameters", names(names(Parameters.names(), TlsParameters.NAMES), MultifdParameters.NAMES),
+                this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         DirtyRateCommands dirtyRate = new DirtyRateCommands(monitor);
@@ -211,9 +213,15 @@ final class QmpCommands {
     private Object setParameters(Args a) {
         Map<String, Long> changes = new LinkedHashMap<>();
         Map<String, String> strings = new LinkedHashMap<>();
+        Map<String, Object> multifd = new LinkedHashMap<>();
         for (Iterator<String> it = a.raw().fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonNode v = a.raw().get(name);
+            if (MultifdParameters.NAMES.contains(name)) {
+                multifd.put(name, v.isBoolean() ? (Object) v.asBoolean() : v.isTextual() ? v.asText()
+                        : v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.asLong() : v.toString());
+                continue;
+            }
             if (TlsParameters.NAMES.contains(name)) {
                 if (!v.isNull() && !v.isTextual()) { // QEMU's StrOrNull: null resets to ""
                     throw Args.type(name, "string");
@@ -227,7 +235,7 @@ final class QmpCommands {
             }
             changes.put(name, a.integer(name));
         }
-        monitor.setParameters(changes, strings);
+        monitor.setParameters(changes, strings, multifd);
         return Map.of();
     }
 
@@ -237,6 +245,7 @@ final class QmpCommands {
         m.put(TlsParameters.TLS_CREDS, t.creds());
         m.put(TlsParameters.TLS_HOSTNAME, t.hostname());
         m.put(TlsParameters.TLS_AUTHZ, t.authz());
+        m.putAll(monitor.multifdParameters().byName());
         return m;
     }
 }

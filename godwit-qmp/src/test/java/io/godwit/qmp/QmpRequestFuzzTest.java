@@ -32,9 +32,16 @@ class QmpRequestFuzzTest {
     private static final int LIMIT = 4096;
     private static final Set<String> WITH_URI = Set.of("migrate", "migrate-incoming", "migrate-recover");
     private static final Path DIR = tempDir();
+    /**
+     * Each input's sockets have names of their own: a listener an earlier input opened (and whose
+     * close is still under way) is never what a later input's migrate reaches.
+     */
+    private static final java.util.concurrent.atomic.AtomicLong INPUTS = new java.util.concurrent.atomic.AtomicLong();
+    private static volatile long input;
 
     @FuzzTest(maxDuration = "5m")
     void answersEveryLine(byte[] input) throws Exception {
+        QmpRequestFuzzTest.input = INPUTS.incrementAndGet();
         try (Machine m = new Machine("fuzz")) {
             m.addRam("pc.ram", 64 << 10);
             Monitor monitor = new Monitor(m, Clock.system(), MonitorEvents.NONE);
@@ -135,7 +142,8 @@ class QmpRequestFuzzTest {
         } catch (RuntimeException malformed) {
             return line; // refused before anything is opened
         }
-        ((ObjectNode) req.get("arguments")).put("uri", "unix:" + DIR.resolve("nobody.sock"));
+        String side = req.path("execute").asText().equals("migrate") ? "nobody" : "incoming";
+        ((ObjectNode) req.get("arguments")).put("uri", "unix:" + DIR.resolve(side + "-" + input + ".sock"));
         try {
             return QmpServer.JSON.writeValueAsBytes(req);
         } catch (IOException e) {

@@ -237,7 +237,10 @@ class QmpWireTest {
                             + Long.MAX_VALUE + " bytes/second");
             assertThat(setParameter(s, "max-bandwidth", "1.5"))
                     .isEqualTo("Invalid parameter type for 'max-bandwidth', expected: integer");
-            assertThat(setParameter(s, "multifd-channels", "2")).isEqualTo("Parameter 'multifd-channels' is unexpected");
+            assertThat(setParameter(s, "multifd-channels", "0"))
+                    .isEqualTo("Parameter 'multifd-channels' expects a value between 1 and 255");
+            assertThat(setParameter(s, "multifd-compression", "\"lz4\""))
+                    .isEqualTo("Parameter 'multifd-compression' expects one of none, zlib, zstd");
 
             JsonNode mixed = s.call("{\"execute\": \"migrate-set-parameters\", \"arguments\": "
                     + "{\"downtime-limit\": 400, \"max-bandwidth\": -1}}");

@@ -1,0 +1,82 @@
+package io.godwit.multifd;
+
+import static io.godwit.multifd.MultifdWire.PAGES_PER_PACKET;
+import static io.godwit.multifd.MultifdWire.PAGE_SIZE;
+
+import io.godwit.ram.RamBlock;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The pages of one packet, on their way from the migration thread to a channel: normal pages are
+ * copied in (the guest may change them meanwhile), zero pages only listed. Owned by the migration
+ * thread while it fills it, then by the channel that sends it, then back in the free pool.
+ */
+final class Batch {
+    final MemorySegment pages;
+    final long[] normal;
+    final long[] zero;
+    RamBlock block;
+    int normalCount;
+    int zeroCount;
+    long packetNum;
+    /** For the marker that asks a channel for a SYNC packet, the sync's sequence number; else -1. */
+    final long syncSeq;
+
+    Batch() {
+        pages = Arena.ofAuto().allocate((long) PAGES_PER_PACKET * PAGE_SIZE, 4096);
+        normal = new long[PAGES_PER_PACKET];
+        zero = new long[PAGES_PER_PACKET];
+        syncSeq = -1;
+    }
+
+    private Batch(long syncSeq, long packetNum) {
+        pages = MemorySegment.NULL;
+        normal = new long[0];
+        zero = new long[0];
+        this.syncSeq = syncSeq;
+        this.packetNum = packetNum;
+    }
+
+    static Batch sync(long seq, long packetNum) {
+        return new Batch(seq, packetNum);
+    }
+
+    boolean isSync() {
+        return syncSeq >= 0;
+    }
+
+    int count() {
+        return normalCount + zeroCount;
+    }
+
+    boolean full() {
+        return count() == PAGES_PER_PACKET;
+    }
+
+    /** Adds a page; returns the copy that will be sent ({@code bytes} null: a zero page). */
+    MemorySegment add(long offset, MemorySegment bytes) {
+        if (bytes == null) {
+            zero[zeroCount++] = offset;
+            return null;
+        }
+        MemorySegment slot = pages.asSlice((long) normalCount * PAGE_SIZE, PAGE_SIZE);
+        MemorySegment.copy(bytes, 0, slot, 0, PAGE_SIZE);
+        normal[normalCount++] = offset;
+        return slot;
+    }
+
+    Packet packet(int compressionFlag, int dataSize) {
+        long[] offsets = new long[count()];
+        System.arraycopy(normal, 0, offsets, 0, normalCount);
+        System.arraycopy(zero, 0, offsets, normalCount, zeroCount);
+        return new Packet(normalCount > 0 ? compressionFlag : 0, normalCount, zeroCount, dataSize, packetNum,
+                block.name(), offsets);
+    }
+
+    void clear() {
+        block = null;
+        normalCount = 0;
+        zeroCount = 0;
+    }
+}

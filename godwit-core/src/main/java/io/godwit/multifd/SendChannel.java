@@ -1,0 +1,118 @@
+package io.godwit.multifd;
+
+import static io.godwit.multifd.MultifdWire.PACKET_SIZE;
+import static io.godwit.multifd.MultifdWire.PAGE_SIZE;
+
+import io.godwit.stream.StreamOutput;
+import io.godwit.transport.Connection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * One source channel: a thread that takes batches from its bounded queue and writes each as a
+ * packet and its data (QEMU multifd_send_thread). It owns its connection's output and codec.
+ */
+final class SendChannel implements Runnable {
+    /** A channel holds at most this many batches waiting, so the migration thread cannot run far ahead. */
+    static final int QUEUE = 2;
+    static final Batch STOP = new Batch();
+
+    final int id;
+    final Connection conn;
+    final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final MultifdSender owner;
+    private final PageCodec codec;
+    private final ByteBuffer header = ByteBuffer.allocate(PACKET_SIZE);
+    private final ByteBuffer compressed;
+    private StreamOutput out;
+    private Thread thread;
+
+    SendChannel(int id, Connection conn, MultifdSender owner, PageCodec codec) {
+        this.id = id;
+        this.conn = conn;
+        this.owner = owner;
+        this.codec = codec;
+        this.compressed = codec instanceof PageCodec.RawCodec ? null
+                : ByteBuffer.allocateDirect(PacketCodec.MAX_COMPRESSED);
+    }
+
+    void start(InitMessage init) throws IOException {
+        out = new StreamOutput(conn.output());
+        ByteBuffer b = init.encode();
+        out.putBytes(b.array(), 0, b.limit());
+        out.flush();
+        thread = Thread.ofPlatform().name("godwit-multifd-send-" + id).start(this);
+        Thread.ofVirtual().name("godwit-multifd-watch-" + id).start(this::watchPeer);
+    }
+
+    /**
+     * The destination never writes on a channel: a read that returns is its close (a refusal, a
+     * failed load, a cut link). Seen here, it fails the migration as this channel's failure at
+     * once, not only at this channel's next write, which may come after another channel's.
+     */
+    private void watchPeer() {
+        try {
+            ByteBuffer b = conn.input().next(null);
+            owner.failed(this, new IOException(b == null ? "closed by the destination"
+                    : "the destination wrote on a multifd channel"));
+        } catch (IOException e) {
+            owner.failed(this, e);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                Batch b = queue.take();
+                if (b == STOP) {
+                    return;
+                }
+                long bytes = b.isSync() ? sendSync(b) : sendPages(b);
+                owner.sent(this, b, bytes);
+            }
+        } catch (IOException e) {
+            owner.failed(this, e);
+        } catch (InterruptedException e) {
+            owner.failed(this, new IOException("interrupted"));
+        } finally {
+            codec.close();
+        }
+    }
+
+    private long sendSync(Batch b) throws IOException {
+        writeHeader(Packet.sync(b.packetNum));
+        out.flush();
+        return PACKET_SIZE;
+    }
+
+    private long sendPages(Batch b) throws IOException {
+        int normalBytes = b.normalCount * PAGE_SIZE;
+        if (compressed == null || b.normalCount == 0) {
+            writeHeader(b.packet(codec.flag(), normalBytes));
+            out.putSegment(b.pages, 0, normalBytes);
+            out.flush();
+            return PACKET_SIZE + normalBytes;
+        }
+        codec.encode(b.pages.asSlice(0, normalBytes).asByteBuffer(), compressed);
+        int size = compressed.remaining();
+        writeHeader(b.packet(codec.flag(), size));
+        out.putSegment(java.lang.foreign.MemorySegment.ofBuffer(compressed), 0, size);
+        out.flush();
+        return PACKET_SIZE + size;
+    }
+
+    private void writeHeader(Packet p) throws IOException {
+        header.clear();
+        PacketCodec.encode(p, header);
+        out.putBytes(header.array(), 0, PACKET_SIZE);
+    }
+
+    void join() throws InterruptedException {
+        if (thread != null) {
+            thread.join();
+        }
+    }
+}
