@@ -52,21 +52,7 @@ class QemuInteropTest {
     }
 
     private static JsonNode awaitGodwit(GodwitProcess g, String status) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            JsonNode m = g.qmp().execute("query-migrate");
-            if (m.path("status").asText().equals(status)) {
-                return m;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(g.name() + ": no '" + status + "' in time; last " + m + "\n" + g.tail());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static String runState(GodwitProcess g) throws IOException {
-        return g.qmp().execute("query-status").path("status").asText();
+        return GodwitPeer.awaitStatus(g, status, WAIT);
     }
 
     /** QEMU -> Godwit, live; returns the guest's last counter on the source. */
@@ -77,7 +63,7 @@ class QemuInteropTest {
         src.awaitMigrationStatus("completed", WAIT);
         awaitGodwit(godwit, "completed");
         assertThat(src.runState()).isEqualTo("postmigrate");
-        assertThat(runState(godwit)).isEqualTo("running");
+        assertThat(GodwitPeer.runState(godwit)).isEqualTo("running");
         return src.lastCounter();
     }
 
@@ -111,7 +97,7 @@ class QemuInteropTest {
 
             assertThat(dst.runState()).isEqualTo("running");
             dst.awaitCounterAbove(last + 3, WAIT);
-            assertThat(firstCounter(dst.serial())).as("the guest carries on where it was, not from a reboot")
+            assertThat(GodwitPeer.firstCounter(dst.serial())).as("the guest carries on where it was, not from a reboot")
                     .isBetween(last + 1, last + 2);
             assertThat(Files.readString(dst.serial())).doesNotContain(QemuGuest.BANNER);
             dst.stop();
@@ -136,13 +122,7 @@ class QemuInteropTest {
             assertThat(src.runState()).isEqualTo("running");
             long now = src.lastCounter();
             assertThat(src.awaitCounterAbove(now + 2, WAIT)).isGreaterThan(now + 2);
-            assertThat(runState(godwit)).isNotEqualTo("running");
+            assertThat(GodwitPeer.runState(godwit)).isNotEqualTo("running");
         }
-    }
-
-    private static long firstCounter(Path serial) throws IOException {
-        return Files.readAllLines(serial).stream().filter(l -> l.matches("counter \\d+")).findFirst()
-                .map(l -> Long.parseLong(l.substring("counter ".length())))
-                .orElseThrow(() -> new AssertionError("no counter line in " + serial));
     }
 }

@@ -75,21 +75,7 @@ class QemuMultifdTest {
     }
 
     private static JsonNode awaitGodwit(GodwitProcess g, String status) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            JsonNode m = g.qmp().execute("query-migrate");
-            if (m.path("status").asText().equals(status)) {
-                return m;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(g.name() + ": no '" + status + "' in time; last " + m + "\n" + g.tail());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static String runState(GodwitProcess g) throws IOException {
-        return g.qmp().execute("query-status").path("status").asText();
+        return GodwitPeer.awaitStatus(g, status, WAIT);
     }
 
     /** QEMU -> Godwit live over multifd; returns the guest's last counter on the source. */
@@ -109,7 +95,7 @@ class QemuMultifdTest {
         }
         awaitGodwit(godwit, "completed");
         assertThat(src.runState()).isEqualTo("postmigrate");
-        assertThat(runState(godwit)).isEqualTo("running");
+        assertThat(GodwitPeer.runState(godwit)).isEqualTo("running");
         return src.lastCounter();
     }
 
@@ -155,7 +141,7 @@ class QemuMultifdTest {
 
             assertThat(dst.runState()).isEqualTo("running");
             dst.awaitCounterAbove(last + 3, WAIT);
-            assertThat(firstCounter(dst.serial())).as("the guest carries on where it was, not from a reboot")
+            assertThat(GodwitPeer.firstCounter(dst.serial())).as("the guest carries on where it was, not from a reboot")
                     .isBetween(last + 1, last + 2);
             assertThat(Files.readString(dst.serial())).doesNotContain(QemuGuest.BANNER);
             dst.stop();
@@ -168,11 +154,5 @@ class QemuMultifdTest {
     private static int qemuMajor() {
         String machine = HostTools.defaultMachineType();
         return Integer.parseInt(machine.substring("pc-i440fx-".length(), machine.indexOf('.')));
-    }
-
-    private static long firstCounter(Path serial) throws IOException {
-        return Files.readAllLines(serial).stream().filter(l -> l.matches("counter \\d+")).findFirst()
-                .map(l -> Long.parseLong(l.substring("counter ".length())))
-                .orElseThrow(() -> new AssertionError("no counter line in " + serial));
     }
 }

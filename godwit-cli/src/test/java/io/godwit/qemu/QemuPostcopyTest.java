@@ -36,17 +36,7 @@ class QemuPostcopyTest {
     }
 
     private static JsonNode awaitGodwit(GodwitProcess g, String status) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            JsonNode m = g.qmp().execute("query-migrate");
-            if (m.path("status").asText().equals(status)) {
-                return m;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(g.name() + ": no '" + status + "' in time; last " + m + "\n" + g.tail());
-            }
-            Thread.sleep(50);
-        }
+        return GodwitPeer.awaitStatus(g, status, WAIT);
     }
 
     @Test
