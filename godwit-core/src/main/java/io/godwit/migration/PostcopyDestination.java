@@ -53,6 +53,7 @@ final class PostcopyDestination {
     private volatile Thread listenThread;
     private volatile long pagesAtListen;
     private volatile long postcopyPages = -1; // fixed at the end
+    private final PreemptChannel preempt; // used with postcopy-preempt only
 
     /** What the incoming migration does for a post-copy that pauses and recovers. */
     interface Host {
@@ -73,6 +74,9 @@ final class PostcopyDestination {
 
         /** The current return path, or null. */
         ReturnPathWriter returnPath();
+
+        /** Breaks the main connection (the preempt channel failed): post-copy pauses or fails as for it. */
+        void breakLink();
     }
 
     /**
@@ -80,7 +84,8 @@ final class PostcopyDestination {
      * @param onListen runs on the incoming thread at POSTCOPY_LISTEN (the status change)
      */
     PostcopyDestination(Machine machine, StateLoader loader, Capabilities caps, PageRequester requester,
-            StateLoader.CommandListener fallback, Runnable onListen, Host host) {
+            StateLoader.CommandListener fallback, Runnable onListen, Host host, PreemptChannel preempt) {
+        this.preempt = preempt;
         this.machine = machine;
         this.loader = loader;
         this.caps = caps;
@@ -192,6 +197,14 @@ final class PostcopyDestination {
 
     private void listen(Command c, long at) throws IOException {
         expect(c, at, State.ADVISE, State.DISCARD);
+        if (caps.has(Capability.POSTCOPY_PREEMPT)) {
+            try {
+                preempt.start(ram(), host::breakLink);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the preempt channel", e);
+            }
+        }
         pagesAtListen = receivedPages();
         for (RamBlock b : machine.ram()) {
             IncomingPages in = b.incoming();
@@ -276,14 +289,26 @@ final class PostcopyDestination {
         while (true) {
             listenDone.await();
             Throwable t = listenFailure;
+            Throwable p = preempt.failure();
+            if (p != null && !SourceRecovery.linkBroken(p)) {
+                t = p; // the preempt channel sent something refused: the migration fails, it does not pause
+            }
             if (t == null) {
-                break;
+                preempt.await(); // its EOS comes before the main stream's EOF, but on another socket
+                p = preempt.failure();
+                if (p == null) {
+                    break;
+                }
+                t = p;
             }
             if (state != State.RUNNING || !SourceRecovery.linkBroken(t)) {
                 throw t instanceof IOException e ? e
                         : new IOException(t.getMessage() != null ? t.getMessage() : t.toString(), t);
             }
-            // the link broke while the machine runs: wait for migrate-recover, keep the waits waiting
+            // the link broke while the machine runs: wait for migrate-recover, keep the waits waiting;
+            // the preempt channel is given up (it broke, or breaks with the main link): the source
+            // sends requested pages on the main stream once resumed
+            preempt.close();
             host.paused();
             Connection c = host.awaitRecover();
             ByteSource input = host.recovering(c);
@@ -321,6 +346,7 @@ final class PostcopyDestination {
      * forever; then the listen thread, if any, is waited for (the caller shut the connection down).
      */
     void abandon(String why) throws InterruptedException {
+        preempt.close();
         for (RamBlock b : machine.ram()) {
             IncomingPages in = b.incoming();
             if (in != null) {
@@ -338,7 +364,8 @@ final class PostcopyDestination {
     MigrationInfo.Postcopy info() {
         long pages = postcopyPages >= 0 ? postcopyPages : state.compareTo(State.LISTENING) >= 0
                 ? receivedPages() - pagesAtListen : 0;
-        return waits.info(-1, requester.requests(), pages * RamBlock.PAGE_SIZE);
+        return waits.info(-1, requester.requests(), pages * RamBlock.PAGE_SIZE,
+                caps.has(Capability.POSTCOPY_PREEMPT) ? ram().preemptPagesLoaded() : -1);
     }
 
     private long receivedPages() {

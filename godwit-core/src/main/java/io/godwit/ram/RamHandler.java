@@ -65,12 +65,17 @@ public final class RamHandler implements SaveVmHandler {
     // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
     private volatile PageRequestQueue requests;
     private boolean postcopy;
+    private StreamOutput preemptOut; // postcopy-preempt: requested pages go here, ahead of the stream
+    private RamBlock preemptLast; // the preempt channel's own CONTINUE state
+    private long preemptPages;
+    private volatile long preemptPagesLoaded; // destination: written by the preempt thread only
 
     // Destination state: owned by the thread that loads (the incoming thread, then in post-copy the
     // listen thread, which takes the stream over at POSTCOPY_LISTEN).
     private Map<String, RamBlock> byName;
     private RamRecordReader<RamBlock> reader;
-    private boolean tracking; // post-copy was advised: every arriving page is marked received
+    private volatile boolean tracking; // post-copy was advised: every arriving page is marked received
+    private final java.util.concurrent.locks.ReentrantLock placing = new java.util.concurrent.locks.ReentrantLock();
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
         this.blocks = blocks;
@@ -209,7 +214,7 @@ public final class RamHandler implements SaveVmHandler {
             while (true) {
                 PageRequestQueue.Request r = postcopy ? requests.poll() : null;
                 if (r != null) {
-                    sendRequested(out, r); // urgent: the rate limit does not apply
+                    sendRequested(preemptOut != null ? preemptOut : out, r); // urgent: no rate limit
                     continue;
                 }
                 if (ctx.rateLimitExceeded()) {
@@ -316,6 +321,29 @@ public final class RamHandler implements SaveVmHandler {
         }
         cursorBlock = b;
         cursorPage = end;
+        if (out == preemptOut) {
+            out.flush(); // the page is wanted now: it does not wait for a buffer to fill
+        }
+    }
+
+    /**
+     * postcopy-preempt (QEMU's RAM_CHANNEL_POSTCOPY): requested pages go on {@code out}, a channel
+     * of their own, as plain RAM page records (no section around them), until the end of
+     * post-copy writes EOS there; null sends them on the main stream again (after a pause).
+     */
+    public void preemptChannel(StreamOutput out) {
+        preemptOut = out;
+        preemptLast = null;
+    }
+
+    /** Destination: page records that arrived on the preempt channel so far. */
+    public long preemptPagesLoaded() {
+        return preemptPagesLoaded;
+    }
+
+    /** Page records sent on the preempt channel so far. */
+    public long preemptPagesSent() {
+        return preemptPages;
     }
 
     /** The END section in post-copy: whatever has not gone yet, with no further sync. */
@@ -401,12 +429,20 @@ public final class RamHandler implements SaveVmHandler {
     }
 
     private void header(StreamOutput out, RamBlock block, long offset, long flags) throws IOException {
-        if (block == lastSent) {
+        boolean preempt = out == preemptOut;
+        if (preempt) {
+            preemptPages++;
+        }
+        if (block == (preempt ? preemptLast : lastSent)) {
             out.putBe64(offset | flags | RAM_FLAG_CONTINUE);
         } else {
             out.putBe64(offset | flags);
             out.putString8(block.name());
-            lastSent = block;
+            if (preempt) {
+                preemptLast = block;
+            } else {
+                lastSent = block;
+            }
         }
     }
 
@@ -444,12 +480,7 @@ public final class RamHandler implements SaveVmHandler {
         while (true) {
             switch (reader.next(in)) {
                 case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset());
-                case RamRecord.Zero<RamBlock> z -> {
-                    if (!(tracking && IncomingPages.alreadyHere(z.block(), z.offset() >>> PAGE_SHIFT))) {
-                        loadZero(z.block(), z.offset());
-                        arrived(z.block(), z.offset());
-                    }
-                }
+                case RamRecord.Zero<RamBlock> z -> loadZeroPage(z.block(), z.offset());
                 case RamRecord.ListedBlock<RamBlock> b -> listed(b);
                 case RamRecord.MemSize<RamBlock> m -> { }
                 case RamRecord.MultifdFlush<RamBlock> f -> {
@@ -465,15 +496,77 @@ public final class RamHandler implements SaveVmHandler {
         }
     }
 
-    /** A page's bytes; in post-copy a page already received (asked for, or written here since) is skipped. */
+    /**
+     * A page's bytes; in post-copy a page already received (asked for, or written here since) is
+     * skipped. With two channels placing pages (postcopy-preempt) the check, the copy and the mark
+     * are one step, so a page that arrives twice never overwrites what the running machine wrote.
+     */
     private void loadPage(StreamInput in, RamBlock block, long addr) throws IOException {
-        if (tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
-            in.skip(PAGE_SIZE);
+        if (!tracking) {
+            in.copyTo(block.segment(), addr, PAGE_SIZE);
+            block.setPopulated(addr >>> PAGE_SHIFT);
             return;
         }
-        in.copyTo(block.segment(), addr, PAGE_SIZE);
-        block.setPopulated(addr >>> PAGE_SHIFT);
-        arrived(block, addr);
+        placing.lock();
+        try {
+            if (IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+                in.skip(PAGE_SIZE);
+                return;
+            }
+            in.copyTo(block.segment(), addr, PAGE_SIZE);
+            block.setPopulated(addr >>> PAGE_SHIFT);
+            arrived(block, addr);
+        } finally {
+            placing.unlock();
+        }
+    }
+
+    private void loadZeroPage(RamBlock block, long addr) {
+        if (!tracking) {
+            loadZero(block, addr);
+            return;
+        }
+        placing.lock();
+        try {
+            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+                loadZero(block, addr);
+                arrived(block, addr);
+            }
+        } finally {
+            placing.unlock();
+        }
+    }
+
+    /**
+     * The destination's preempt channel (QEMU ram_load_postcopy on RAM_CHANNEL_POSTCOPY): page
+     * and zero-page records, with a CONTINUE state of their own, until EOS. Anything else is refused.
+     */
+    public void loadPreempt(StreamInput in) throws IOException {
+        Map<String, RamBlock> here = byName;
+        if (here == null) {
+            throw new IllegalStateException("the preempt channel opened before RAM's load setup");
+        }
+        RamRecordReader<RamBlock> r = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE,
+                new NamedTargets<>(here::get, RamBlock::name, RamBlock::size,
+                        name -> "unknown RAM block '" + name + "': expected one of " + here.keySet()));
+        while (true) {
+            long at = in.position();
+            switch (r.next(in)) {
+                case RamRecord.Page<RamBlock> p -> {
+                    loadPage(in, p.block(), p.offset());
+                    preemptPagesLoaded++;
+                }
+                case RamRecord.Zero<RamBlock> z -> {
+                    loadZeroPage(z.block(), z.offset());
+                    preemptPagesLoaded++;
+                }
+                case RamRecord.Eos<RamBlock> e -> {
+                    return;
+                }
+                default -> throw new StreamFormatException("preempt channel: only page, zero-page and EOS records "
+                        + "may come here", at);
+            }
+        }
     }
 
     private void arrived(RamBlock block, long addr) {

@@ -37,6 +37,7 @@ final class SocketListener implements Listener {
     private final boolean midStream; // a resumed post-copy: no stream header comes
     private final Selector selector;
     private volatile boolean closed;
+    private volatile boolean keepForPreempt; // accept() leaves the server open for acceptPreempt()
 
     /** A connection that has not sent its header yet. */
     private record Waiting(SocketChannel channel, SelectionKey key, ByteBuffer header, boolean expires, long deadline,
@@ -101,7 +102,9 @@ final class SocketListener implements Listener {
                 }
             }
             selector.close(); // deregisters the chosen channel too
-            server.close(); // one migration per listen, as QEMU's -incoming
+            if (!keepForPreempt) {
+                server.close(); // one migration per listen, as QEMU's -incoming
+            }
         }
         chosen.channel().configureBlocking(true);
         return new SocketConnection(chosen.channel(), address, chosen.header().flip());
@@ -200,6 +203,29 @@ final class SocketListener implements Listener {
             ch.close();
         } catch (IOException ignored) {
             // closing anyway
+        }
+    }
+
+    @Override
+    public boolean keepForPreempt() {
+        keepForPreempt = true;
+        return true;
+    }
+
+    /** QEMU 8+: once the main channel is there, the next connection is the preempt channel. */
+    @Override
+    public Connection acceptPreempt() throws IOException {
+        try {
+            server.configureBlocking(true);
+            SocketChannel ch = server.accept();
+            if (ch.getLocalAddress() instanceof InetSocketAddress) {
+                SocketOptions.forMigration(ch);
+            }
+            return new SocketConnection(ch, address);
+        } catch (IOException e) {
+            throw closed ? new IOException(address + ": stopped listening", e) : e;
+        } finally {
+            server.close();
         }
     }
 
