@@ -158,9 +158,8 @@ public final class Monitor implements AutoCloseable {
         machine.expectIncoming();
         Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
                 notice -> System.err.println("godwit: " + notice), security != ChannelWrapper.NONE);
-        if (caps.has(Capability.POSTCOPY_PREEMPT)) {
-            l.keepForPreempt(); // the preempt channel comes to the same address after the main one
-        }
+        // the preempt channel comes to the same address after the main one
+        l.keepForPreempt(() -> caps.has(Capability.POSTCOPY_PREEMPT));
         incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();

@@ -14,9 +14,11 @@ public interface Listener extends Closeable {
 
     /**
      * Asks the listener to stay open after {@link #accept()} for one more connection, the
-     * postcopy-preempt channel; false where the transport has no second connection (file, exec).
+     * postcopy-preempt channel, if {@code when} says so as the main connection is accepted (the
+     * capability may be set after the listen, as with QEMU's -incoming); false where the transport
+     * has no second connection (file, exec).
      */
-    default boolean keepForPreempt() {
+    default boolean keepForPreempt(java.util.function.BooleanSupplier when) {
         return false;
     }
 

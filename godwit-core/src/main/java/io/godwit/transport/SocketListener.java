@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -37,7 +38,7 @@ final class SocketListener implements Listener {
     private final boolean midStream; // a resumed post-copy: no stream header comes
     private final Selector selector;
     private volatile boolean closed;
-    private volatile boolean keepForPreempt; // accept() leaves the server open for acceptPreempt()
+    private volatile BooleanSupplier keepForPreempt = () -> false; // accept() leaves the server open
 
     /** A connection that has not sent its header yet. */
     private record Waiting(SocketChannel channel, SelectionKey key, ByteBuffer header, boolean expires, long deadline,
@@ -102,7 +103,7 @@ final class SocketListener implements Listener {
                 }
             }
             selector.close(); // deregisters the chosen channel too
-            if (!keepForPreempt) {
+            if (chosen == null || !keepForPreempt.getAsBoolean()) {
                 server.close(); // one migration per listen, as QEMU's -incoming
             }
         }
@@ -207,8 +208,8 @@ final class SocketListener implements Listener {
     }
 
     @Override
-    public boolean keepForPreempt() {
-        keepForPreempt = true;
+    public boolean keepForPreempt(BooleanSupplier when) {
+        keepForPreempt = when;
         return true;
     }
 

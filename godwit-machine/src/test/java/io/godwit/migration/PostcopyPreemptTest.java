@@ -37,7 +37,7 @@ class PostcopyPreemptTest {
             machines(src, dst, 32);
             RandomReader reader = new RandomReader(512 * MIB, 3);
             dst.addWorkload(reader);
-            assertThat(l.keepForPreempt()).isTrue();
+            assertThat(l.keepForPreempt(() -> true)).isTrue();
             StatusRecorder recorder = new StatusRecorder(Clock.system());
             Parameters p = Parameters.defaults().withMaxBandwidth(64 * MIB).withDowntimeLimitMs(50)
                     .withMaxPostcopyBandwidth(8 * MIB); // background pages slow: the reader must ask
