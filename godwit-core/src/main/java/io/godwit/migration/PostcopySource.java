@@ -184,6 +184,11 @@ final class PostcopySource {
                         + ") before every page was sent");
             }
             m.checkInterrupts();
+            RamHandler ram = ram();
+            IOException preemptBroke = ram != null ? ram.preemptBroken() : null;
+            if (preemptBroke != null) { // as a broken main link: post-copy pauses
+                throw new IOException("the preempt channel broke: " + preemptBroke.getMessage(), preemptBroke);
+            }
             if (finished) { // no page request can reach us any more
                 throw new IOException("the return path closed during post-copy");
             }
@@ -238,9 +243,7 @@ final class PostcopySource {
     private void endPreempt() throws IOException {
         RamHandler ram = ram();
         if (preempt != null && ram != null) {
-            StreamOutput out = new StreamOutput(preempt.output());
-            out.putBe64(io.godwit.stream.StreamConstants.RAM_FLAG_EOS);
-            out.flush();
+            ram.endPreempt();
         }
     }
 
@@ -251,12 +254,14 @@ final class PostcopySource {
     void dropPreempt() {
         Connection c = preempt;
         preempt = null;
+        if (c != null) {
+            c.shutdown(); // first: a return-path thread blocked writing a page there gives up its lock
+        }
         RamHandler ram = ram();
         if (ram != null) {
             ram.preemptChannel(null);
         }
         if (c != null) {
-            c.shutdown();
             try {
                 c.close();
             } catch (IOException ignored) {

@@ -23,6 +23,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -65,9 +66,25 @@ public final class RamHandler implements SaveVmHandler {
     // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
     private volatile PageRequestQueue requests;
     private boolean postcopy;
-    private StreamOutput preemptOut; // postcopy-preempt: requested pages go here, ahead of the stream
-    private RamBlock preemptLast; // the preempt channel's own CONTINUE state
-    private long preemptPages;
+    // postcopy-preempt, source: the return-path thread takes requested pages too (PreemptSender)
+    private final ReentrantLock pageLock = new ReentrantLock(); // the to-send bitmaps, dirtyPages
+    private final PreemptSender preempt = new PreemptSender(new PreemptSender.Pages() {
+        @Override
+        public boolean take(RamBlock b, long page) {
+            return RamHandler.this.take(List.of(saving).indexOf(b), page);
+        }
+
+        @Override
+        public void putBack(RamBlock b, long page) {
+            RamHandler.this.putBack(List.of(saving).indexOf(b), page);
+        }
+
+        @Override
+        public boolean unused(RamBlock b, long page) {
+            UnusedPages u = unusedPages;
+            return u != null && u.unused(b, page);
+        }
+    });
     private volatile long preemptPagesLoaded; // destination: written by the preempt thread only
 
     // Destination state: owned by the thread that loads (the incoming thread, then in post-copy the
@@ -75,7 +92,7 @@ public final class RamHandler implements SaveVmHandler {
     private Map<String, RamBlock> byName;
     private RamRecordReader<RamBlock> reader;
     private volatile boolean tracking; // post-copy was advised: every arriving page is marked received
-    private final java.util.concurrent.locks.ReentrantLock placing = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock placing = new ReentrantLock();
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
         this.blocks = blocks;
@@ -214,7 +231,7 @@ public final class RamHandler implements SaveVmHandler {
             while (true) {
                 PageRequestQueue.Request r = postcopy ? requests.poll() : null;
                 if (r != null) {
-                    sendRequested(preemptOut != null ? preemptOut : out, r); // urgent: no rate limit
+                    sendRequested(out, r); // urgent: the rate limit does not apply
                     continue;
                 }
                 if (ctx.rateLimitExceeded()) {
@@ -271,7 +288,7 @@ public final class RamHandler implements SaveVmHandler {
         cursorPage = 0;
         lastSent = null;
         postcopy = true;
-        PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest);
+        PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest, r -> preempt.send(r, save.counters()));
         requests = q;
         return q;
     }
@@ -309,41 +326,69 @@ public final class RamHandler implements SaveVmHandler {
         while (saving[b] != r.block()) {
             b++;
         }
-        long[] bm = bitmaps[b];
         long end = r.firstPage() + r.pages();
         for (long p = r.firstPage(); p < end; p++) {
-            int w = (int) (p >>> 6);
-            if ((bm[w] & (1L << p)) != 0) {
-                bm[w] &= ~(1L << p);
-                dirtyPages--;
+            if (take(b, p)) {
                 sendPage(out, r.block(), p);
             }
         }
         cursorBlock = b;
         cursorPage = end;
-        if (out == preemptOut) {
-            out.flush(); // the page is wanted now: it does not wait for a buffer to fill
+    }
+
+    /** Takes page {@code p} of {@code saving[b]} off what is left to send; false if it has gone. */
+    private boolean take(int b, long p) {
+        pageLock.lock();
+        try {
+            long[] bm = bitmaps[b];
+            int w = (int) (p >>> 6);
+            if ((bm[w] & (1L << p)) == 0) {
+                return false;
+            }
+            bm[w] &= ~(1L << p);
+            dirtyPages--;
+            return true;
+        } finally {
+            pageLock.unlock();
+        }
+    }
+
+    private void putBack(int b, long p) {
+        pageLock.lock();
+        try {
+            bitmaps[b][(int) (p >>> 6)] |= 1L << p;
+            dirtyPages++;
+        } finally {
+            pageLock.unlock();
         }
     }
 
     /**
      * postcopy-preempt (QEMU's RAM_CHANNEL_POSTCOPY): requested pages go on {@code out}, a channel
-     * of their own, as plain RAM page records (no section around them), until the end of
-     * post-copy writes EOS there; null sends them on the main stream again (after a pause).
+     * of their own, sent by the return-path thread; null queues them for the main stream again.
      */
     public void preemptChannel(StreamOutput out) {
-        preemptOut = out;
-        preemptLast = null;
+        preempt.channel(out);
+    }
+
+    /** The end of post-copy on the preempt channel (postcopy_preempt_shutdown_file): EOS. */
+    public void endPreempt() throws IOException {
+        preempt.end();
+    }
+
+    /** Why a write on the preempt channel failed (the link is broken: post-copy pauses), or null. */
+    public IOException preemptBroken() {
+        return preempt.broken();
+    }
+
+    /** Page records sent on the preempt channel so far. */
+    public long preemptPagesSent() {
+        return preempt.pagesSent();
     }
 
     /** Destination: page records that arrived on the preempt channel so far. */
     public long preemptPagesLoaded() {
         return preemptPagesLoaded;
-    }
-
-    /** Page records sent on the preempt channel so far. */
-    public long preemptPagesSent() {
-        return preemptPages;
     }
 
     /** The END section in post-copy: whatever has not gone yet, with no further sync. */
@@ -371,29 +416,43 @@ public final class RamHandler implements SaveVmHandler {
 
     /** Finds the next dirty page from the cursor, wrapping around blocks, and sends it. */
     private boolean sendNextDirtyPage(StreamOutput out) throws IOException {
-        if (dirtyPages == 0) {
+        long page = nextDirtyPage();
+        if (page < 0) {
             return false;
         }
-        while (true) {
-            long[] bm = bitmaps[cursorBlock];
-            int w = (int) (cursorPage >>> 6);
-            if (w < bm.length) {
-                long v = bm[w] & (-1L << cursorPage);
-                while (v == 0 && ++w < bm.length) {
-                    v = bm[w];
-                }
-                if (v != 0) {
-                    int bit = Long.numberOfTrailingZeros(v);
-                    bm[w] &= ~(1L << bit);
-                    long page = ((long) w << 6) + bit;
-                    cursorPage = page + 1;
-                    dirtyPages--;
-                    sendPage(out, saving[cursorBlock], page);
-                    return true;
-                }
+        sendPage(out, saving[cursorBlock], page); // outside the lock: a write may block on the link
+        return true;
+    }
+
+    /** Takes the next dirty page from the cursor, wrapping around blocks; -1 when none is left. */
+    private long nextDirtyPage() {
+        pageLock.lock(); // the return-path thread may take pages too (postcopy-preempt)
+        try {
+            if (dirtyPages == 0) {
+                return -1;
             }
-            cursorBlock = (cursorBlock + 1) % saving.length;
-            cursorPage = 0;
+            while (true) {
+                long[] bm = bitmaps[cursorBlock];
+                int w = (int) (cursorPage >>> 6);
+                if (w < bm.length) {
+                    long v = bm[w] & (-1L << cursorPage);
+                    while (v == 0 && ++w < bm.length) {
+                        v = bm[w];
+                    }
+                    if (v != 0) {
+                        int bit = Long.numberOfTrailingZeros(v);
+                        bm[w] &= ~(1L << bit);
+                        long page = ((long) w << 6) + bit;
+                        cursorPage = page + 1;
+                        dirtyPages--;
+                        return page;
+                    }
+                }
+                cursorBlock = (cursorBlock + 1) % saving.length;
+                cursorPage = 0;
+            }
+        } finally {
+            pageLock.unlock();
         }
     }
 
@@ -429,20 +488,12 @@ public final class RamHandler implements SaveVmHandler {
     }
 
     private void header(StreamOutput out, RamBlock block, long offset, long flags) throws IOException {
-        boolean preempt = out == preemptOut;
-        if (preempt) {
-            preemptPages++;
-        }
-        if (block == (preempt ? preemptLast : lastSent)) {
+        if (block == lastSent) {
             out.putBe64(offset | flags | RAM_FLAG_CONTINUE);
         } else {
             out.putBe64(offset | flags);
             out.putString8(block.name());
-            if (preempt) {
-                preemptLast = block;
-            } else {
-                lastSent = block;
-            }
+            lastSent = block;
         }
     }
 

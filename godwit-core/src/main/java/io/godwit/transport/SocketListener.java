@@ -39,6 +39,7 @@ final class SocketListener implements Listener {
     private final Selector selector;
     private volatile boolean closed;
     private volatile BooleanSupplier keepForPreempt = () -> false; // accept() leaves the server open
+    private volatile SocketChannel early; // a silent connection that came with the main one: the preempt channel
 
     /** A connection that has not sent its header yet. */
     private record Waiting(SocketChannel channel, SelectionKey key, ByteBuffer header, boolean expires, long deadline,
@@ -97,13 +98,16 @@ final class SocketListener implements Listener {
             }
             throw e;
         } finally {
+            boolean keep = chosen != null && keepForPreempt.getAsBoolean();
             for (Waiting w : waiting) {
-                if (w != chosen) {
+                if (w != chosen && keep && early == null && w.header().position() == 0) {
+                    early = w.channel(); // QEMU 7.2 opens the preempt channel at setup: silent, beside the main one
+                } else if (w != chosen) {
                     closeQuietly(w.channel());
                 }
             }
             selector.close(); // deregisters the chosen channel too
-            if (chosen == null || !keepForPreempt.getAsBoolean()) {
+            if (!keep) {
                 server.close(); // one migration per listen, as QEMU's -incoming
             }
         }
@@ -217,8 +221,13 @@ final class SocketListener implements Listener {
     @Override
     public Connection acceptPreempt() throws IOException {
         try {
-            server.configureBlocking(true);
-            SocketChannel ch = server.accept();
+            SocketChannel ch = early;
+            early = null;
+            if (ch == null) {
+                server.configureBlocking(true);
+                ch = server.accept();
+            }
+            ch.configureBlocking(true);
             if (ch.getLocalAddress() instanceof InetSocketAddress) {
                 SocketOptions.forMigration(ch);
             }
@@ -233,6 +242,10 @@ final class SocketListener implements Listener {
     @Override
     public void close() throws IOException {
         closed = true;
+        SocketChannel e = early;
+        if (e != null) {
+            closeQuietly(e); // kept for a preempt channel that was never asked for
+        }
         selector.wakeup();
         server.close();
     }
