@@ -67,8 +67,8 @@ class QemuPostcopyPreemptTest {
                     .isPositive();
 
             src.execute("migrate-set-parameters", Map.of("max-postcopy-bandwidth", 0));
-            src.awaitMigrationStatus("completed", WAIT);
             awaitGodwit(godwit, "completed");
+            src.awaitMigrationStatus("completed", WAIT);
             assertThat(godwit.qmp().execute("x-check-ab", AB_RANGE).path("passed").asBoolean()).isTrue();
         }
     }

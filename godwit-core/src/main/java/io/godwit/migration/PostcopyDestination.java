@@ -25,6 +25,7 @@ import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The destination's side of post-copy (QEMU savevm.c loadvm_postcopy_handle_*, postcopy-ram.c):
@@ -294,12 +295,10 @@ final class PostcopyDestination {
                 t = p; // the preempt channel sent something refused: the migration fails, it does not pause
             }
             if (t == null) {
-                preempt.await(); // its EOS comes before the main stream's EOF, but on another socket
-                p = preempt.failure();
-                if (p == null) {
+                t = drainPreempt();
+                if (t == null) {
                     break;
                 }
-                t = p;
             }
             if (state != State.RUNNING || !SourceRecovery.linkBroken(t)) {
                 throw t instanceof IOException e ? e
@@ -316,13 +315,7 @@ final class PostcopyDestination {
             recovering = true;
             startListening(new MigrationStreamReader(new StreamInput(input)));
         }
-        long missing = 0;
-        for (RamBlock b : machine.ram()) {
-            IncomingPages in = b.incoming();
-            if (in != null) {
-                missing += b.pages() - in.receivedPages();
-            }
-        }
+        long missing = missingPages();
         if (missing > 0) {
             throw new IOException("post-copy ended with " + missing + " pages never sent");
         }
@@ -332,6 +325,35 @@ final class PostcopyDestination {
             b.endIncoming();
         }
         return result;
+    }
+
+    /**
+     * The main stream has ended: requested pages may still be on their way on the preempt channel.
+     * A QEMU 7.2 or Godwit source ends that channel with EOS; QEMU 8+ sends none, and its
+     * destination shuts the channel down once no requested page is outstanding. So: wait until the
+     * preempt thread ends or every page is here (bounded), then give the channel up. Returns why
+     * the channel failed if it sent something refused, else null.
+     */
+    private Throwable drainPreempt() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PreemptChannel.DRAIN_MS);
+        while (preempt.running() && missingPages() > 0 && System.nanoTime() - deadline < 0) {
+            preempt.await(10); // the last requested pages arrive within a few ms
+        }
+        Throwable p = preempt.failure();
+        preempt.close();
+        preempt.await();
+        return p;
+    }
+
+    private long missingPages() {
+        long missing = 0;
+        for (RamBlock b : machine.ram()) {
+            IncomingPages in = b.incoming();
+            if (in != null) {
+                missing += b.pages() - in.receivedPages();
+            }
+        }
+        return missing;
     }
 
     /** The migration completed in pre-copy after an ADVISE: every page is here, accesses stop checking. */

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 final class PreemptChannel {
     /** How long POSTCOPY_LISTEN waits for the source's second connection. */
     static final long CONNECT_WAIT_MS = 30_000;
+    /** How long the end of the main stream waits for requested pages still on the preempt channel. */
+    static final long DRAIN_MS = 30_000;
 
     private final CompletableFuture<Connection> connection = new CompletableFuture<>();
     private final CountDownLatch done = new CountDownLatch(1);
@@ -83,6 +85,11 @@ final class PreemptChannel {
     }
 
     /** Why the thread ended before EOS; null when it did not, or the channel was given up. */
+    /** Waits up to {@code ms} for the thread to end. */
+    void await(long ms) throws InterruptedException {
+        done.await(ms, TimeUnit.MILLISECONDS);
+    }
+
     Throwable failure() {
         return retired ? null : failure;
     }
