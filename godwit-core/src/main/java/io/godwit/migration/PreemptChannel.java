@@ -14,7 +14,8 @@ import java.util.concurrent.TimeoutException;
  * The destination's postcopy-preempt channel (QEMU postcopy_preempt_new_channel and the
  * postcopy/preempt thread): a second connection from the source that carries only requested pages,
  * so they do not queue behind the background pages of the main stream. A thread of its own loads
- * its page records into RAM, releasing the accesses that wait for them, until the source's EOS.
+ * its page records into RAM, releasing the accesses that wait for them, until the source's EOS or
+ * until the destination gives the channel up at the end of post-copy (QEMU 8+ sends no EOS).
  */
 final class PreemptChannel {
     /** How long POSTCOPY_LISTEN waits for the source's second connection. */
