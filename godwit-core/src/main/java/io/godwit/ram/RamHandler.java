@@ -93,6 +93,7 @@ public final class RamHandler implements SaveVmHandler {
     private RamRecordReader<RamBlock> reader;
     private volatile boolean tracking; // post-copy was advised: every arriving page is marked received
     private final ReentrantLock placing = new ReentrantLock();
+    private final MemorySegment loadScratch = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
         this.blocks = blocks;
@@ -530,7 +531,7 @@ public final class RamHandler implements SaveVmHandler {
         RamRecordReader.checkVersion(versionId, in.position());
         while (true) {
             switch (reader.next(in)) {
-                case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset());
+                case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset(), loadScratch);
                 case RamRecord.Zero<RamBlock> z -> loadZeroPage(z.block(), z.offset());
                 case RamRecord.ListedBlock<RamBlock> b -> listed(b);
                 case RamRecord.MemSize<RamBlock> m -> { }
@@ -550,23 +551,24 @@ public final class RamHandler implements SaveVmHandler {
     /**
      * A page's bytes; in post-copy a page already received (asked for, or written here since) is
      * skipped. With two channels placing pages (postcopy-preempt) the check, the copy and the mark
-     * are one step, so a page that arrives twice never overwrites what the running machine wrote.
+     * are one step, so a page that arrives twice never overwrites what the running machine wrote;
+     * the page is read off the stream into {@code scratch} first, so no read from the network
+     * happens under that lock.
      */
-    private void loadPage(StreamInput in, RamBlock block, long addr) throws IOException {
+    private void loadPage(StreamInput in, RamBlock block, long addr, MemorySegment scratch) throws IOException {
         if (!tracking) {
             in.copyTo(block.segment(), addr, PAGE_SIZE);
             block.setPopulated(addr >>> PAGE_SHIFT);
             return;
         }
+        in.copyTo(scratch, 0, PAGE_SIZE);
         placing.lock();
         try {
-            if (IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
-                in.skip(PAGE_SIZE);
-                return;
+            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+                MemorySegment.copy(scratch, 0, block.segment(), addr, PAGE_SIZE);
+                block.setPopulated(addr >>> PAGE_SHIFT);
+                arrived(block, addr);
             }
-            in.copyTo(block.segment(), addr, PAGE_SIZE);
-            block.setPopulated(addr >>> PAGE_SHIFT);
-            arrived(block, addr);
         } finally {
             placing.unlock();
         }
@@ -593,6 +595,7 @@ public final class RamHandler implements SaveVmHandler {
      * and zero-page records, with a CONTINUE state of their own, until EOS. Anything else is refused.
      */
     public void loadPreempt(StreamInput in) throws IOException {
+        MemorySegment scratch = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
         Map<String, RamBlock> here = byName;
         if (here == null) {
             throw new IllegalStateException("the preempt channel opened before RAM's load setup");
@@ -604,7 +607,7 @@ public final class RamHandler implements SaveVmHandler {
             long at = in.position();
             switch (r.next(in)) {
                 case RamRecord.Page<RamBlock> p -> {
-                    loadPage(in, p.block(), p.offset());
+                    loadPage(in, p.block(), p.offset(), scratch);
                     preemptPagesLoaded++;
                 }
                 case RamRecord.Zero<RamBlock> z -> {
