@@ -26,12 +26,19 @@ import java.util.function.Consumer;
 public final class PostcopyBench {
     private static final Duration START = Duration.ofMinutes(3);
 
-    /** @param maxBandwidth pre-copy's max-bandwidth, below the writer's dirty rate */
-    public record Config(long size, long maxBandwidth, long readRate, int runs) {}
+    /**
+     * @param maxBandwidth pre-copy's max-bandwidth, below the writer's dirty rate
+     * @param preempt with postcopy-preempt on both sides
+     */
+    public record Config(long size, long maxBandwidth, long readRate, int runs, boolean preempt) {
+        public Config(long size, long maxBandwidth, long readRate, int runs) {
+            this(size, maxBandwidth, readRate, runs, false);
+        }
+    }
 
     /** One migration's figures; latencies from the destination's histogram. */
     public record Run(long totalMs, long downtimeMs, long postcopyMs, long precopyPasses, long requests,
-            long faultP50Us, long faultP99Us, long faultMaxUs, long faults) {}
+            long faultP50Us, long faultP99Us, long faultMaxUs, long faults, long preemptPages) {}
 
     private final GodwitLauncher launcher;
     private final Config config;
@@ -46,12 +53,12 @@ public final class PostcopyBench {
     /** The measured runs, sorted by total time: the median is the middle one. */
     public List<Run> run() throws Exception {
         Path dir = Files.createTempDirectory("godwit-bench-");
-        log.accept("starting a source with " + (config.size() >> 20) + " MiB of RAM under the a-b writer at full "
+        log.accept((config.preempt() ? "with" : "without") + " postcopy-preempt: starting a source with " + (config.size() >> 20) + " MiB of RAM under the a-b writer at full "
                 + "speed (logs in " + dir + ")");
         List<Run> measured = new ArrayList<>();
         try (GodwitProcess src = launcher.start(dir, "source", List.of("--ram", String.valueOf(config.size()),
                 "--prealloc", "--workload", "ab", "--warm-up"), START)) {
-            caps(src.qmp(), "postcopy-ram");
+            caps(src.qmp());
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", config.maxBandwidth(),
                     "downtime-limit", 300, "max-postcopy-bandwidth", 0));
             for (int i = 0; i <= config.runs(); i++) {
@@ -74,7 +81,7 @@ public final class PostcopyBench {
         try (GodwitProcess dst = launcher.start(dir, "destination" + i, List.of("--ram", String.valueOf(config.size()),
                 "--prealloc", "--warm-up", "--incoming", "tcp:127.0.0.1:0", "--workload",
                 "read:" + config.readRate()), START)) {
-            caps(dst.qmp(), "postcopy-ram");
+            caps(dst.qmp());
             src.qmp().execute("migrate", Map.of("uri", dst.incomingUri()));
             JsonNode pre = waitFor(src.qmp(), m -> m.path("ram").path("dirty-sync-count").asLong() >= 3
                     || terminal(m));
@@ -97,13 +104,16 @@ public final class PostcopyBench {
             return new Run(m.path("total-time").asLong(), m.path("downtime").asLong(), m.path("postcopy-time").asLong(),
                     pre.path("ram").path("dirty-sync-count").asLong(), m.path("ram").path("postcopy-requests").asLong(),
                     lat.path("p50").asLong(), lat.path("p99").asLong(), lat.path("max").asLong(),
-                    lat.path("count").asLong());
+                    lat.path("count").asLong(), d.path("postcopy-preempt-pages").asLong(-1));
         }
     }
 
-    private static void caps(QmpClient c, String name) throws IOException {
-        c.execute("migrate-set-capabilities", Map.of("capabilities", List.of(Map.of("capability", name,
-                "state", true))));
+    private void caps(QmpClient c) throws IOException {
+        List<Map<String, Object>> on = new ArrayList<>(List.of(Map.of("capability", "postcopy-ram", "state", true)));
+        if (config.preempt()) {
+            on.add(Map.of("capability", "postcopy-preempt", "state", true));
+        }
+        c.execute("migrate-set-capabilities", Map.of("capabilities", on));
     }
 
     private static boolean terminal(JsonNode m) {

@@ -72,6 +72,10 @@ final class DemoCommand implements Callable<Integer> {
             + "for post-copy, and a reader on the destination waits for pages that have not arrived.")
     boolean postcopy;
 
+    @Option(names = "--preempt", description = "With --postcopy: postcopy-preempt on both sides, so requested "
+            + "pages come on a second connection ahead of the background pages.")
+    boolean preempt;
+
     @Option(names = "--passes", defaultValue = "3",
             description = "With --postcopy: pre-copy passes before switching (default: ${DEFAULT-VALUE}).")
     int passes;
@@ -111,6 +115,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         downtimeLimitMs = downtimeLimit != null ? downtimeLimit : service ? 50 : 300;
+        if (preempt && !postcopy) {
+            throw new IllegalArgumentException("--preempt applies to --postcopy: postcopy-preempt needs postcopy-ram");
+        }
         if (service) {
             if (trace != null || reportDir != null) {
                 throw new IllegalArgumentException("--trace and --report record a machine's migration, not --service");
@@ -193,7 +200,11 @@ final class DemoCommand implements Callable<Integer> {
             List<String> caps = new ArrayList<>(List.of("return-path", "events"));
             if (postcopy) {
                 caps.add("postcopy-ram");
-                ClientCommands.applySettings(dst.qmp(), List.of(), List.of("postcopy-ram"));
+                if (preempt) {
+                    caps.add("postcopy-preempt");
+                }
+                ClientCommands.applySettings(dst.qmp(), List.of(), preempt ? List.of("postcopy-ram", "postcopy-preempt")
+                        : List.of("postcopy-ram"));
             }
             ClientCommands.applySettings(src.qmp(), List.of("downtime-limit=" + downtimeLimitMs,
                     "max-bandwidth=" + bandwidth), caps);
@@ -246,6 +257,9 @@ final class DemoCommand implements Callable<Integer> {
         lat.put("max", l.path("max").asLong());
         lat.put("count", l.path("count").asLong());
         out.put("fault-latency-us", lat);
+        if (dst.has("postcopy-preempt-pages")) {
+            out.put("postcopy-preempt-pages", dst.path("postcopy-preempt-pages").asLong());
+        }
     }
 
     /** Follows the migration; cancels it if it has not converged in time, and says why. */
@@ -302,6 +316,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             Capabilities caps = postcopy ? Capabilities.of(Capability.RETURN_PATH, Capability.POSTCOPY_RAM)
                     : Capabilities.of(Capability.RETURN_PATH);
+            if (preempt) {
+                caps = caps.plus(Capability.POSTCOPY_PREEMPT);
+            }
             var progress = new java.util.concurrent.atomic.AtomicReference<Progress>();
             MigrationListener passListener = new MigrationListener() {
                 @Override
@@ -391,6 +408,10 @@ final class DemoCommand implements Callable<Integer> {
                     s.path("postcopy-requests").asLong());
             o.printf("  page waits:     %d on the destination; p50 %d us, p99 %d us, max %d us%n",
                     l.path("count").asLong(), l.path("p50").asLong(), l.path("p99").asLong(), l.path("max").asLong());
+            if (s.has("postcopy-preempt-pages")) {
+                o.printf("  preempt:        %d pages came on the postcopy-preempt channel%n",
+                        s.path("postcopy-preempt-pages").asLong());
+            }
         }
         o.printf("verification%n");
         o.printf("  a-b check:      %s (bad pages: %d)%n", v.path("ab").asText(), v.path("ab-bad-pages").asLong());

@@ -73,6 +73,28 @@ class CliTest {
     }
 
     @Test
+    void postcopyDemoWithPreemptCompletesVerifiedAndCountsThePreemptChannel() throws Exception {
+        CliRun r = run("demo", "--postcopy", "--preempt", "--json", "--ram", "64M", "--max-bandwidth", "16M",
+                "--downtime-limit", "10", "--passes", "2");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.path("status").asText()).isEqualTo("completed");
+        assertThat(j.has("postcopy-preempt-pages")).as("the destination had a preempt channel: %s", j).isTrue();
+        assertThat(j.path("postcopy-preempt-pages").asLong()).isGreaterThanOrEqualTo(0);
+        assertThat(j.path("verification").path("ab").asText()).isEqualTo("passed");
+        assertThat(j.path("verification").path("digest").asText()).isEqualTo("passed");
+    }
+
+    @Test
+    void preemptWithoutPostcopyIsRefused() throws Exception {
+        CliRun r = run("demo", "--preempt");
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("--preempt applies to --postcopy");
+    }
+
+    @Test
     void benchRamJsonHasTheFigures() throws Exception {
         CliRun r = run("bench", "ram", "--size", "16M", "--runs", "1", "--json");
 

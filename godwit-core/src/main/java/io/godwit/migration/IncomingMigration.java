@@ -61,6 +61,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     private ForeignState foreign;
     private MigrationStreamReader reader;
     private volatile PostcopyDestination postcopy;
+    private final PreemptChannel preempt = new PreemptChannel();
 
     public IncomingMigration(Machine machine, Connection conn, Capabilities caps, Clock clock,
             MigrationListener listener) {
@@ -112,7 +113,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             StateLoader loader = new StateLoader(machine.registry(), reader, ctx, this::onCommand,
                     blank ? null : machine.machineType());
             postcopy = new PostcopyDestination(machine, loader, caps, new PageRequester(() -> returnPath),
-                    this::onCommand, () -> setStatus(POSTCOPY_ACTIVE), this);
+                    this::onCommand, () -> setStatus(POSTCOPY_ACTIVE), this, preempt);
             foreign = ForeignState.prepare(machine, loader);
             setStatus(ACTIVE);
             StateLoader.Result loaded = loader.load();
@@ -161,6 +162,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             } catch (IOException ignored) {
                 // the outcome is decided
             }
+            preempt.close(); // a channel still to come, or still open after a failure
             endNanos = clock.nanoTime();
             done.countDown();
         }
@@ -243,6 +245,24 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             throw new IllegalStateException("Migrate recover can only be run when postcopy is paused.");
         }
         recoveries.add(c);
+    }
+
+    /**
+     * The postcopy-preempt channel, accepted after the main connection (QEMU 8+: the next
+     * connection once the main one is there); used when the capability is on.
+     */
+    public void preemptChannel(Connection c) {
+        preempt.offer(c);
+    }
+
+    /** The preempt channel could not be accepted: a post-copy that needs it fails at its LISTEN. */
+    public void preemptChannelFailed(String why) {
+        preempt.failed(why);
+    }
+
+    @Override
+    public void breakLink() {
+        conn.shutdown();
     }
 
     /** migrate-pause on the destination: breaks the link of an active post-copy, which pauses. */

@@ -1,5 +1,6 @@
 package io.godwit.migration;
 
+import io.godwit.options.Capability;
 import io.godwit.clock.Clock;
 import io.godwit.machine.Machine;
 import io.godwit.options.Capabilities;
@@ -27,6 +28,13 @@ public final class LocalMigration {
         MemoryChannel channel = new MemoryChannel();
         destination = new IncomingMigration(to, channel.destinationEnd(), caps, Clock.system(), MigrationListener.NONE);
         source = new Migration(from, channel.sourceEnd(), params, caps, Clock.system(), listener);
+        if (caps.has(Capability.POSTCOPY_PREEMPT)) {
+            MemoryChannel preempt = new MemoryChannel();
+            source.preemptChannel(() -> {
+                destination.preemptChannel(preempt.destinationEnd());
+                return preempt.sourceEnd();
+            });
+        }
     }
 
     /** Starts both sides; the destination first, as it would be listening already. */

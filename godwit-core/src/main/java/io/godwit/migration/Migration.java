@@ -53,6 +53,7 @@ public final class Migration {
 
     private final Machine machine;
     private final Opener opener;
+    private volatile Opener preemptOpener; // postcopy-preempt's second connection to the same destination
     private volatile Connection conn;
     private final Capabilities caps;
     private final Clock clock;
@@ -144,6 +145,23 @@ public final class Migration {
     public Migration multifd(MultifdParameters p) {
         this.multifdParams = p;
         return this;
+    }
+
+    /**
+     * How to open the postcopy-preempt channel (a second connection to the destination, wrapped as
+     * the first): needed when the capability is on.
+     */
+    public Migration preemptChannel(Opener o) {
+        this.preemptOpener = o;
+        return this;
+    }
+
+    Capabilities capabilities() {
+        return caps;
+    }
+
+    Opener preemptOpener() {
+        return preemptOpener;
     }
 
     /** Starts the migration thread. */

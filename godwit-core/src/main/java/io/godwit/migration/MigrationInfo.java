@@ -36,7 +36,13 @@ public record MigrationInfo(
      * Destination: page requests sent, page bytes placed after the switch, the waits' latency, and
      * with postcopy-blocktime the time some thread waited. Figures that do not apply are -1 (null).
      */
-    public record Postcopy(long timeMs, long requests, long bytes, long blocktimeMs, Latency faultLatency) {}
+    /** {@code preemptPages}: page records that came on the postcopy-preempt channel; -1 without one. */
+    public record Postcopy(long timeMs, long requests, long bytes, long blocktimeMs, Latency faultLatency,
+            long preemptPages) {
+        public Postcopy(long timeMs, long requests, long bytes, long blocktimeMs, Latency faultLatency) {
+            this(timeMs, requests, bytes, blocktimeMs, faultLatency, -1);
+        }
+    }
 
     /** Waits for missing pages on the destination: how many, percentiles in µs, the mean in ns. */
     public record Latency(long count, long p50Us, long p99Us, long maxUs, long meanNs) {}

@@ -56,10 +56,11 @@ final class PageWaits implements IncomingPages.WaitListener {
         return n / 1_000_000;
     }
 
-    MigrationInfo.Postcopy info(long timeMs, long requests, long bytes) {
+    MigrationInfo.Postcopy info(long timeMs, long requests, long bytes, long preemptPages) {
         Histogram h = latencyUs.copy();
         MigrationInfo.Latency latency = new MigrationInfo.Latency(h.getTotalCount(), h.getValueAtPercentile(50),
                 h.getValueAtPercentile(99), h.getMaxValue(), (long) (h.getMean() * 1000));
-        return new MigrationInfo.Postcopy(timeMs, requests, bytes, blocktime ? blocktimeMs() : -1, latency);
+        return new MigrationInfo.Postcopy(timeMs, requests, bytes, blocktime ? blocktimeMs() : -1, latency,
+                preemptPages);
     }
 }

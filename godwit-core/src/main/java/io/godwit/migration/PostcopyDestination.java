@@ -25,6 +25,7 @@ import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The destination's side of post-copy (QEMU savevm.c loadvm_postcopy_handle_*, postcopy-ram.c):
@@ -53,6 +54,7 @@ final class PostcopyDestination {
     private volatile Thread listenThread;
     private volatile long pagesAtListen;
     private volatile long postcopyPages = -1; // fixed at the end
+    private final PreemptChannel preempt; // used with postcopy-preempt only
 
     /** What the incoming migration does for a post-copy that pauses and recovers. */
     interface Host {
@@ -73,6 +75,9 @@ final class PostcopyDestination {
 
         /** The current return path, or null. */
         ReturnPathWriter returnPath();
+
+        /** Breaks the main connection (the preempt channel failed): post-copy pauses or fails as for it. */
+        void breakLink();
     }
 
     /**
@@ -80,7 +85,8 @@ final class PostcopyDestination {
      * @param onListen runs on the incoming thread at POSTCOPY_LISTEN (the status change)
      */
     PostcopyDestination(Machine machine, StateLoader loader, Capabilities caps, PageRequester requester,
-            StateLoader.CommandListener fallback, Runnable onListen, Host host) {
+            StateLoader.CommandListener fallback, Runnable onListen, Host host, PreemptChannel preempt) {
+        this.preempt = preempt;
         this.machine = machine;
         this.loader = loader;
         this.caps = caps;
@@ -192,6 +198,14 @@ final class PostcopyDestination {
 
     private void listen(Command c, long at) throws IOException {
         expect(c, at, State.ADVISE, State.DISCARD);
+        if (caps.has(Capability.POSTCOPY_PREEMPT)) {
+            try {
+                preempt.start(ram(), host::breakLink);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the preempt channel", e);
+            }
+        }
         pagesAtListen = receivedPages();
         for (RamBlock b : machine.ram()) {
             IncomingPages in = b.incoming();
@@ -276,14 +290,24 @@ final class PostcopyDestination {
         while (true) {
             listenDone.await();
             Throwable t = listenFailure;
+            Throwable p = preempt.failure();
+            if (p != null && !SourceRecovery.linkBroken(p)) {
+                t = p; // the preempt channel sent something refused: the migration fails, it does not pause
+            }
             if (t == null) {
-                break;
+                t = drainPreempt();
+                if (t == null) {
+                    break;
+                }
             }
             if (state != State.RUNNING || !SourceRecovery.linkBroken(t)) {
                 throw t instanceof IOException e ? e
                         : new IOException(t.getMessage() != null ? t.getMessage() : t.toString(), t);
             }
-            // the link broke while the machine runs: wait for migrate-recover, keep the waits waiting
+            // the link broke while the machine runs: wait for migrate-recover, keep the waits waiting;
+            // the preempt channel is given up (it broke, or breaks with the main link): the source
+            // sends requested pages on the main stream once resumed
+            preempt.close();
             host.paused();
             Connection c = host.awaitRecover();
             ByteSource input = host.recovering(c);
@@ -291,13 +315,7 @@ final class PostcopyDestination {
             recovering = true;
             startListening(new MigrationStreamReader(new StreamInput(input)));
         }
-        long missing = 0;
-        for (RamBlock b : machine.ram()) {
-            IncomingPages in = b.incoming();
-            if (in != null) {
-                missing += b.pages() - in.receivedPages();
-            }
-        }
+        long missing = missingPages();
         if (missing > 0) {
             throw new IOException("post-copy ended with " + missing + " pages never sent");
         }
@@ -307,6 +325,35 @@ final class PostcopyDestination {
             b.endIncoming();
         }
         return result;
+    }
+
+    /**
+     * The main stream has ended: requested pages may still be on their way on the preempt channel.
+     * A QEMU 7.2 or Godwit source ends that channel with EOS; QEMU 8+ sends none, and its
+     * destination shuts the channel down once no requested page is outstanding. So: wait until the
+     * preempt thread ends or every page is here (bounded), then give the channel up. Returns why
+     * the channel failed if it sent something refused, else null.
+     */
+    private Throwable drainPreempt() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PreemptChannel.DRAIN_MS);
+        while (preempt.running() && missingPages() > 0 && System.nanoTime() - deadline < 0) {
+            preempt.await(10); // the last requested pages arrive within a few ms
+        }
+        Throwable p = preempt.failure();
+        preempt.close();
+        preempt.await();
+        return p;
+    }
+
+    private long missingPages() {
+        long missing = 0;
+        for (RamBlock b : machine.ram()) {
+            IncomingPages in = b.incoming();
+            if (in != null) {
+                missing += b.pages() - in.receivedPages();
+            }
+        }
+        return missing;
     }
 
     /** The migration completed in pre-copy after an ADVISE: every page is here, accesses stop checking. */
@@ -321,6 +368,7 @@ final class PostcopyDestination {
      * forever; then the listen thread, if any, is waited for (the caller shut the connection down).
      */
     void abandon(String why) throws InterruptedException {
+        preempt.close();
         for (RamBlock b : machine.ram()) {
             IncomingPages in = b.incoming();
             if (in != null) {
@@ -338,7 +386,8 @@ final class PostcopyDestination {
     MigrationInfo.Postcopy info() {
         long pages = postcopyPages >= 0 ? postcopyPages : state.compareTo(State.LISTENING) >= 0
                 ? receivedPages() - pagesAtListen : 0;
-        return waits.info(-1, requester.requests(), pages * RamBlock.PAGE_SIZE);
+        return waits.info(-1, requester.requests(), pages * RamBlock.PAGE_SIZE,
+                caps.has(Capability.POSTCOPY_PREEMPT) ? ram().preemptPagesLoaded() : -1);
     }
 
     private long receivedPages() {

@@ -8,6 +8,7 @@ import static io.godwit.stream.StreamConstants.PING_IN_PACKAGE;
 import static io.godwit.stream.StreamConstants.PING_PACKAGED_LOADED;
 
 import io.godwit.machine.RunState;
+import io.godwit.options.Capability;
 import io.godwit.ram.PageRequestQueue;
 import io.godwit.ram.RamHandler;
 import io.godwit.savevm.Pending;
@@ -22,6 +23,7 @@ import io.godwit.stream.MigrationStreamWriter;
 import io.godwit.stream.StreamOutput;
 import io.godwit.trace.SwitchoverEvent;
 import io.godwit.trace.Trace;
+import io.godwit.transport.Connection;
 import java.io.IOException;
 
 /**
@@ -40,6 +42,7 @@ final class PostcopySource {
     private volatile PageRequestQueue requests;
     private long stopStart;
     private long switchedBytes;
+    private Connection preempt; // postcopy-preempt's channel; null without it, or after a pause
 
     PostcopySource(Migration m, StateSaver saver) {
         this.m = m;
@@ -49,6 +52,15 @@ final class PostcopySource {
 
     /** The switch, the rest, the end; downtime runs from the stop to the destination's PONG 0x42. */
     void run() throws IOException, InterruptedException {
+        try {
+            openPreempt();
+            switchAndFinish();
+        } finally {
+            dropPreempt();
+        }
+    }
+
+    private void switchAndFinish() throws IOException, InterruptedException {
         SwitchoverEvent event = Trace.active() ? new SwitchoverEvent() : null;
         if (event != null) {
             event.begin();
@@ -135,6 +147,7 @@ final class PostcopySource {
             try {
                 iterate();
                 saver.completePostcopy();
+                endPreempt();
                 counters.set(Counter.TRANSFERRED, m.out().bytesWritten());
                 counters.set(Counter.POSTCOPY_BYTES, m.out().bytesWritten() - switchedBytes);
                 int shut = m.returnPath().awaitShut(() -> false, m.returnPathTimeoutMs());
@@ -171,6 +184,11 @@ final class PostcopySource {
                         + ") before every page was sent");
             }
             m.checkInterrupts();
+            RamHandler ram = ram();
+            IOException preemptBroke = ram != null ? ram.preemptBroken() : null;
+            if (preemptBroke != null) { // as a broken main link: post-copy pauses
+                throw new IOException("the preempt channel broke: " + preemptBroke.getMessage(), preemptBroke);
+            }
             if (finished) { // no page request can reach us any more
                 throw new IOException("the return path closed during post-copy");
             }
@@ -197,6 +215,58 @@ final class PostcopySource {
         if (loaded >= 0 && m.status() == POSTCOPY_DEVICE) {
             m.downtime(Math.max(0, (loaded - stopStart) / 1_000_000));
             m.setStatus(POSTCOPY_ACTIVE);
+        }
+    }
+
+    /**
+     * postcopy-preempt: the second connection, opened before the source stops as QEMU 8+ opens it
+     * in postcopy_start; a refused one fails the migration before the point of no return.
+     */
+    private void openPreempt() throws IOException {
+        RamHandler ram = ram();
+        if (!m.capabilities().has(Capability.POSTCOPY_PREEMPT) || ram == null) {
+            return;
+        }
+        Migration.Opener o = m.preemptOpener();
+        if (o == null) {
+            throw new IOException("postcopy-preempt: this migration has no way to open a second channel");
+        }
+        try {
+            preempt = o.open();
+        } catch (IOException e) {
+            throw new IOException("postcopy-preempt: cannot open the preempt channel: " + e.getMessage(), e);
+        }
+        ram.preemptChannel(new StreamOutput(preempt.output()));
+    }
+
+    /** The end of post-copy on the preempt channel (postcopy_preempt_shutdown_file): EOS. */
+    private void endPreempt() throws IOException {
+        RamHandler ram = ram();
+        if (preempt != null && ram != null) {
+            ram.endPreempt();
+        }
+    }
+
+    /**
+     * Closes the preempt channel: at the end, or at a pause, after which requested pages go on the
+     * main stream (a resumed post-copy goes on without the preempt channel).
+     */
+    void dropPreempt() {
+        Connection c = preempt;
+        preempt = null;
+        if (c != null) {
+            c.shutdown(); // first: a return-path thread blocked writing a page there gives up its lock
+        }
+        RamHandler ram = ram();
+        if (ram != null) {
+            ram.preemptChannel(null);
+        }
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // it is given up either way
+            }
         }
     }
 

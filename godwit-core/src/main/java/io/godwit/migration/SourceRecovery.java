@@ -53,6 +53,7 @@ final class SourceRecovery {
     /** Pauses, then resumes: returns once post-copy is active again; throws if it was abandoned. */
     void pauseAndResume(IOException why) throws IOException, InterruptedException {
         m.setStatus(POSTCOPY_PAUSED);
+        postcopy.dropPreempt(); // post-copy goes on without it once resumed
         m.dropConnection();
         while (true) {
             Migration.Opener with = m.awaitResume();

@@ -111,7 +111,8 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
         Parameters p = params;
-        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd);
+        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd)
+                .preemptChannel(opener(uri, p, tls)); // postcopy-preempt: a second connection, alike
         outgoing = m;
         m.start();
         return m;
@@ -167,6 +168,8 @@ public final class Monitor implements AutoCloseable {
         machine.expectIncoming();
         Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
                 notice -> System.err.println("godwit: " + notice), security != ChannelWrapper.NONE);
+        // the preempt channel comes to the same address after the main one
+        l.keepForPreempt(() -> caps.has(Capability.POSTCOPY_PREEMPT));
         incoming = null; // query-migrate shows this attempt from now on, not the one before
         listener = l;
         listenAddress = l.address();
@@ -212,7 +215,24 @@ public final class Monitor implements AutoCloseable {
             incoming = in;
             listener = null;
         }
+        if (caps.has(Capability.POSTCOPY_PREEMPT)) {
+            Thread.ofPlatform().name("godwit-preempt-accept").start(() -> acceptPreempt(l, security, in));
+        }
         in.run();
+        try {
+            l.close(); // a preempt channel that never came is not waited for any more
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** The postcopy-preempt channel: the next connection to the same listener. */
+    private static void acceptPreempt(Listener l, ChannelWrapper security, IncomingMigration in) {
+        try {
+            in.preemptChannel(security.wrap(l.acceptPreempt()));
+        } catch (IOException e) {
+            in.preemptChannelFailed(e.getMessage());
+        }
     }
 
     /** migrate resume=true: a paused post-copy goes on over a new connection to {@code uri}. */

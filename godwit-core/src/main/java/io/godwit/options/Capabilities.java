@@ -58,6 +58,9 @@ public final class Capabilities {
     }
 
     private static void checkDependencies(EnumSet<Capability> s) {
+        if (s.contains(Capability.POSTCOPY_PREEMPT) && !s.contains(Capability.POSTCOPY_RAM)) {
+            throw new IllegalArgumentException("Postcopy preempt requires postcopy-ram");
+        }
         if (s.contains(Capability.SWITCHOVER_ACK) && !s.contains(Capability.RETURN_PATH)) {
             throw new IllegalArgumentException("Capability 'switchover-ack' requires capability 'return-path'");
         }

@@ -24,7 +24,7 @@ public enum Capability {
     VALIDATE_UUID("validate-uuid", false),
     BACKGROUND_SNAPSHOT("background-snapshot", false),
     ZERO_COPY_SEND("zero-copy-send", false),
-    POSTCOPY_PREEMPT("postcopy-preempt", false),
+    POSTCOPY_PREEMPT("postcopy-preempt", true),
     SWITCHOVER_ACK("switchover-ack", true),
     DIRTY_LIMIT("dirty-limit", false),
     MAPPED_RAM("mapped-ram", false);

@@ -7,6 +7,7 @@ import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
 import java.io.IOException;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,12 +27,20 @@ public final class PageRequestQueue {
     private final Map<String, RamBlock> blocks;
     private final MigrationCounters counters;
     private final Runnable onRequest;
+    private final Predicate<Request> direct;
     private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private volatile RamBlock last; // REQ_PAGES means "the previous block"; one return-path thread at a time
 
     /** @param onRequest runs after each request is queued (it wakes the migration thread) */
     PageRequestQueue(Map<String, RamBlock> blocks, MigrationCounters counters, Runnable onRequest) {
+        this(blocks, counters, onRequest, r -> false);
+    }
+
+    /** @param direct sends a checked request at once if it can (postcopy-preempt); false queues it */
+    PageRequestQueue(Map<String, RamBlock> blocks, MigrationCounters counters, Runnable onRequest,
+            Predicate<Request> direct) {
+        this.direct = direct;
         this.blocks = Map.copyOf(blocks);
         this.counters = counters;
         this.onRequest = onRequest;
@@ -66,12 +75,16 @@ public final class PageRequestQueue {
             throw new IOException(String.format("MIG_RP_MSG_REQ_PAGES request overrun, start=%x len=%x blocklen=%x",
                     start, len, b.size()));
         }
+        Request r = new Request(b, start >>> PAGE_SHIFT, len >>> PAGE_SHIFT);
+        counters.add(Counter.POSTCOPY_REQUESTS, 1);
+        if (direct.test(r)) {
+            return;
+        }
         if (size.incrementAndGet() > MAX_PENDING) {
             size.decrementAndGet();
             throw new IOException("MIG_RP_MSG_REQ_PAGES: more than " + MAX_PENDING + " requests outstanding");
         }
-        queue.add(new Request(b, start >>> PAGE_SHIFT, len >>> PAGE_SHIFT));
-        counters.add(Counter.POSTCOPY_REQUESTS, 1);
+        queue.add(r);
         onRequest.run();
     }
 

@@ -23,6 +23,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -69,12 +70,34 @@ public final class RamHandler implements SaveVmHandler {
     // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
     private volatile PageRequestQueue requests;
     private boolean postcopy;
+    // postcopy-preempt, source: the return-path thread takes requested pages too (PreemptSender)
+    private final ReentrantLock pageLock = new ReentrantLock(); // the to-send bitmaps, dirtyPages
+    private final PreemptSender preempt = new PreemptSender(new PreemptSender.Pages() {
+        @Override
+        public boolean take(RamBlock b, long page) {
+            return RamHandler.this.take(List.of(saving).indexOf(b), page);
+        }
+
+        @Override
+        public void putBack(RamBlock b, long page) {
+            RamHandler.this.putBack(List.of(saving).indexOf(b), page);
+        }
+
+        @Override
+        public boolean unused(RamBlock b, long page) {
+            UnusedPages u = unusedPages;
+            return u != null && u.unused(b, page);
+        }
+    });
+    private volatile long preemptPagesLoaded; // destination: written by the preempt thread only
 
     // Destination state: owned by the thread that loads (the incoming thread, then in post-copy the
     // listen thread, which takes the stream over at POSTCOPY_LISTEN).
     private Map<String, RamBlock> byName;
     private RamRecordReader<RamBlock> reader;
-    private boolean tracking; // post-copy was advised: every arriving page is marked received
+    private volatile boolean tracking; // post-copy was advised: every arriving page is marked received
+    private final ReentrantLock placing = new ReentrantLock();
+    private final MemorySegment loadScratch = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
         this.blocks = blocks;
@@ -299,7 +322,7 @@ public final class RamHandler implements SaveVmHandler {
         cursorPage = 0;
         lastSent = null;
         postcopy = true;
-        PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest);
+        PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest, r -> preempt.send(r, save.counters()));
         requests = q;
         return q;
     }
@@ -337,18 +360,69 @@ public final class RamHandler implements SaveVmHandler {
         while (saving[b] != r.block()) {
             b++;
         }
-        long[] bm = bitmaps[b];
         long end = r.firstPage() + r.pages();
         for (long p = r.firstPage(); p < end; p++) {
-            int w = (int) (p >>> 6);
-            if ((bm[w] & (1L << p)) != 0) {
-                bm[w] &= ~(1L << p);
-                dirtyPages--;
+            if (take(b, p)) {
                 sendPage(out, r.block(), p);
             }
         }
         cursorBlock = b;
         cursorPage = end;
+    }
+
+    /** Takes page {@code p} of {@code saving[b]} off what is left to send; false if it has gone. */
+    private boolean take(int b, long p) {
+        pageLock.lock();
+        try {
+            long[] bm = bitmaps[b];
+            int w = (int) (p >>> 6);
+            if ((bm[w] & (1L << p)) == 0) {
+                return false;
+            }
+            bm[w] &= ~(1L << p);
+            dirtyPages--;
+            return true;
+        } finally {
+            pageLock.unlock();
+        }
+    }
+
+    private void putBack(int b, long p) {
+        pageLock.lock();
+        try {
+            bitmaps[b][(int) (p >>> 6)] |= 1L << p;
+            dirtyPages++;
+        } finally {
+            pageLock.unlock();
+        }
+    }
+
+    /**
+     * postcopy-preempt (QEMU's RAM_CHANNEL_POSTCOPY): requested pages go on {@code out}, a channel
+     * of their own, sent by the return-path thread; null queues them for the main stream again.
+     */
+    public void preemptChannel(StreamOutput out) {
+        preempt.channel(out);
+    }
+
+    /** The end of post-copy on the preempt channel (postcopy_preempt_shutdown_file): EOS. */
+    public void endPreempt() throws IOException {
+        preempt.end();
+    }
+
+    /** Why a write on the preempt channel failed (the link is broken: post-copy pauses), or null. */
+    public IOException preemptBroken() {
+        return preempt.broken();
+    }
+
+    /** Page records sent on the preempt channel so far. */
+    public long preemptPagesSent() {
+        return preempt.pagesSent();
+    }
+
+    /** Destination: page records that arrived on the preempt channel so far. */
+    public long preemptPagesLoaded() {
+        return preemptPagesLoaded;
     }
 
     /** The END section in post-copy: whatever has not gone yet, with no further sync. */
@@ -376,32 +450,46 @@ public final class RamHandler implements SaveVmHandler {
 
     /** Finds the next dirty page from the cursor, wrapping around blocks, and sends it. */
     private boolean sendNextDirtyPage(StreamOutput out) throws IOException {
-        if (dirtyPages == 0) {
+        long page = nextDirtyPage(out);
+        if (page < 0) {
             return false;
         }
-        while (true) {
-            long[] bm = bitmaps[cursorBlock];
-            int w = (int) (cursorPage >>> 6);
-            if (w < bm.length) {
-                long v = bm[w] & (-1L << cursorPage);
-                while (v == 0 && ++w < bm.length) {
-                    v = bm[w];
+        sendPage(out, saving[cursorBlock], page); // outside the lock: a write may block on the link
+        return true;
+    }
+
+    /** Takes the next dirty page from the cursor, wrapping around blocks; -1 when none is left. */
+    private long nextDirtyPage(StreamOutput out) throws IOException {
+        pageLock.lock(); // the return-path thread may take pages too (postcopy-preempt)
+        try {
+            if (dirtyPages == 0) {
+                return -1;
+            }
+            while (true) {
+                long[] bm = bitmaps[cursorBlock];
+                int w = (int) (cursorPage >>> 6);
+                if (w < bm.length) {
+                    long v = bm[w] & (-1L << cursorPage);
+                    while (v == 0 && ++w < bm.length) {
+                        v = bm[w];
+                    }
+                    if (v != 0) {
+                        int bit = Long.numberOfTrailingZeros(v);
+                        bm[w] &= ~(1L << bit);
+                        long page = ((long) w << 6) + bit;
+                        cursorPage = page + 1;
+                        dirtyPages--;
+                        return page;
+                    }
                 }
-                if (v != 0) {
-                    int bit = Long.numberOfTrailingZeros(v);
-                    bm[w] &= ~(1L << bit);
-                    long page = ((long) w << 6) + bit;
-                    cursorPage = page + 1;
-                    dirtyPages--;
-                    sendPage(out, saving[cursorBlock], page);
-                    return true;
+                cursorBlock = (cursorBlock + 1) % saving.length;
+                cursorPage = 0;
+                if (cursorBlock == 0 && channels != null) {
+                    channels.roundEnd(out); // a page sent again now must not overtake its older copy
                 }
             }
-            cursorBlock = (cursorBlock + 1) % saving.length;
-            cursorPage = 0;
-            if (cursorBlock == 0 && channels != null) {
-                channels.roundEnd(out); // a page sent again now must not overtake its older copy
-            }
+        } finally {
+            pageLock.unlock();
         }
     }
 
@@ -509,13 +597,8 @@ public final class RamHandler implements SaveVmHandler {
         RamRecordReader.checkVersion(versionId, in.position());
         while (true) {
             switch (reader.next(in)) {
-                case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset());
-                case RamRecord.Zero<RamBlock> z -> {
-                    if (!(tracking && IncomingPages.alreadyHere(z.block(), z.offset() >>> PAGE_SHIFT))) {
-                        loadZero(z.block(), z.offset());
-                        arrived(z.block(), z.offset());
-                    }
-                }
+                case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset(), loadScratch);
+                case RamRecord.Zero<RamBlock> z -> loadZeroPage(z.block(), z.offset());
                 case RamRecord.ListedBlock<RamBlock> b -> listed(b);
                 case RamRecord.MemSize<RamBlock> m -> { }
                 case RamRecord.MultifdFlush<RamBlock> f -> {
@@ -538,15 +621,79 @@ public final class RamHandler implements SaveVmHandler {
         }
     }
 
-    /** A page's bytes; in post-copy a page already received (asked for, or written here since) is skipped. */
-    private void loadPage(StreamInput in, RamBlock block, long addr) throws IOException {
-        if (tracking && IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
-            in.skip(PAGE_SIZE);
+    /**
+     * A page's bytes; in post-copy a page already received (asked for, or written here since) is
+     * skipped. With two channels placing pages (postcopy-preempt) the check, the copy and the mark
+     * are one step, so a page that arrives twice never overwrites what the running machine wrote;
+     * the page is read off the stream into {@code scratch} first, so no read from the network
+     * happens under that lock.
+     */
+    private void loadPage(StreamInput in, RamBlock block, long addr, MemorySegment scratch) throws IOException {
+        if (!tracking) {
+            in.copyTo(block.segment(), addr, PAGE_SIZE);
+            block.setPopulated(addr >>> PAGE_SHIFT);
             return;
         }
-        in.copyTo(block.segment(), addr, PAGE_SIZE);
-        block.setPopulated(addr >>> PAGE_SHIFT);
-        arrived(block, addr);
+        in.copyTo(scratch, 0, PAGE_SIZE);
+        placing.lock();
+        try {
+            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+                MemorySegment.copy(scratch, 0, block.segment(), addr, PAGE_SIZE);
+                block.setPopulated(addr >>> PAGE_SHIFT);
+                arrived(block, addr);
+            }
+        } finally {
+            placing.unlock();
+        }
+    }
+
+    private void loadZeroPage(RamBlock block, long addr) {
+        if (!tracking) {
+            loadZero(block, addr);
+            return;
+        }
+        placing.lock();
+        try {
+            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+                loadZero(block, addr);
+                arrived(block, addr);
+            }
+        } finally {
+            placing.unlock();
+        }
+    }
+
+    /**
+     * The destination's preempt channel (QEMU ram_load_postcopy on RAM_CHANNEL_POSTCOPY): page
+     * and zero-page records, with a CONTINUE state of their own, until EOS. Anything else is refused.
+     */
+    public void loadPreempt(StreamInput in) throws IOException {
+        MemorySegment scratch = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
+        Map<String, RamBlock> here = byName;
+        if (here == null) {
+            throw new IllegalStateException("the preempt channel opened before RAM's load setup");
+        }
+        RamRecordReader<RamBlock> r = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE,
+                new NamedTargets<>(here::get, RamBlock::name, RamBlock::size,
+                        name -> "unknown RAM block '" + name + "': expected one of " + here.keySet()));
+        while (true) {
+            long at = in.position();
+            switch (r.next(in)) {
+                case RamRecord.Page<RamBlock> p -> {
+                    loadPage(in, p.block(), p.offset(), scratch);
+                    preemptPagesLoaded++;
+                }
+                case RamRecord.Zero<RamBlock> z -> {
+                    loadZeroPage(z.block(), z.offset());
+                    preemptPagesLoaded++;
+                }
+                case RamRecord.Eos<RamBlock> e -> {
+                    return;
+                }
+                default -> throw new StreamFormatException("preempt channel: only page, zero-page and EOS records "
+                        + "may come here", at);
+            }
+        }
     }
 
     private void arrived(RamBlock block, long addr) {

@@ -2,6 +2,7 @@ package io.godwit.transport;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.IOException;
 
 /** Where a destination waits for an incoming migration. */
 public interface Listener extends Closeable {
@@ -25,4 +26,22 @@ public interface Listener extends Closeable {
 
     /** The address actually listened on (a tcp port 0 becomes the chosen port). */
     String address();
+
+    /**
+     * Asks the listener to stay open after {@link #accept()} for one more connection, the
+     * postcopy-preempt channel, if {@code when} says so as the main connection is accepted (the
+     * capability may be set after the listen, as with QEMU's -incoming); false where the transport
+     * has no second connection (file, exec).
+     */
+    default boolean keepForPreempt(java.util.function.BooleanSupplier when) {
+        return false;
+    }
+
+    /**
+     * The postcopy-preempt channel: the next connection after the main one, taken as it comes (its
+     * source sends nothing before its first page, as QEMU's does). Closes the listener.
+     */
+    default Connection acceptPreempt() throws IOException {
+        throw new IOException(address() + ": this transport carries no postcopy-preempt channel");
+    }
 }

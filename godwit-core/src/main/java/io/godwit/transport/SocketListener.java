@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -37,6 +38,8 @@ final class SocketListener implements Listener {
     private final boolean midStream; // a resumed post-copy: no stream header comes
     private final Selector selector;
     private volatile boolean closed;
+    private volatile BooleanSupplier keepForPreempt = () -> false; // accept() leaves the server open
+    private volatile SocketChannel early; // a silent connection that came with the main one: the preempt channel
 
     /** A connection that has not sent its header yet. */
     private record Waiting(SocketChannel channel, SelectionKey key, ByteBuffer header, boolean expires, long deadline,
@@ -107,17 +110,25 @@ final class SocketListener implements Listener {
             }
             throw e;
         } finally {
+            boolean complete = chosen != null && channels.size() >= multifdChannels;
+            boolean keep = complete && keepForPreempt.getAsBoolean();
             for (Waiting w : waiting) {
-                closeQuietly(w.channel());
+                if (w != chosen && keep && early == null && w.header().position() == 0) {
+                    early = w.channel(); // QEMU 7.2 opens the preempt channel at setup: silent, beside the main one
+                } else if (w != chosen) {
+                    closeQuietly(w.channel());
+                }
             }
-            if (chosen == null || channels.size() < multifdChannels) {
+            if (!complete) {
                 channels.forEach(w -> closeQuietly(w.channel()));
                 if (chosen != null) {
                     closeQuietly(chosen.channel());
                 }
             }
             selector.close(); // deregisters the chosen channel too
-            server.close(); // one migration per listen, as QEMU's -incoming
+            if (!keep) {
+                server.close(); // one migration per listen, as QEMU's -incoming
+            }
         }
         List<Connection> multifd = new ArrayList<>();
         for (Waiting w : channels) {
@@ -251,8 +262,40 @@ final class SocketListener implements Listener {
     }
 
     @Override
+    public boolean keepForPreempt(BooleanSupplier when) {
+        keepForPreempt = when;
+        return true;
+    }
+
+    /** QEMU 8+: once the main channel is there, the next connection is the preempt channel. */
+    @Override
+    public Connection acceptPreempt() throws IOException {
+        try {
+            SocketChannel ch = early;
+            early = null;
+            if (ch == null) {
+                server.configureBlocking(true);
+                ch = server.accept();
+            }
+            ch.configureBlocking(true);
+            if (ch.getLocalAddress() instanceof InetSocketAddress) {
+                SocketOptions.forMigration(ch);
+            }
+            return new SocketConnection(ch, address);
+        } catch (IOException e) {
+            throw closed ? new IOException(address + ": stopped listening", e) : e;
+        } finally {
+            server.close();
+        }
+    }
+
+    @Override
     public void close() throws IOException {
         closed = true;
+        SocketChannel e = early;
+        if (e != null) {
+            closeQuietly(e); // kept for a preempt channel that was never asked for
+        }
         selector.wakeup();
         server.close();
     }

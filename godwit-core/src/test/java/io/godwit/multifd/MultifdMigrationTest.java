@@ -33,9 +33,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MultifdMigrationTest {
     static final long DEADLINE_MS = 60_000;
 
-    /** The a-b writer: adds 1 to the first byte of every page of the block, round after round. */
+    /**
+     * The a-b writer: adds 1 to the first byte of every page of the block, round after round, at
+     * 8192 pages (32 MiB) a second: paced, so that the migration converges however busy the CPUs
+     * are (a writer at full speed outran one zlib channel on a loaded machine).
+     */
     static final class AbWriter implements Workload {
+        private static final double PAGES_PER_SECOND = 8192;
         private RamBlock block;
+        private long next;
 
         @Override
         public String name() {
@@ -49,9 +55,12 @@ class MultifdMigrationTest {
 
         @Override
         public void step(WorkloadPacer pacer) {
-            for (long p = 0; p < block.pages(); p++) {
-                block.incrementByte(p << RamBlock.PAGE_SHIFT);
+            long n = pacer.due(PAGES_PER_SECOND, 512);
+            for (long i = 0; i < n; i++) {
+                block.incrementByte(next << RamBlock.PAGE_SHIFT);
+                next = (next + 1) % block.pages();
             }
+            pacer.did(n);
         }
     }
 

@@ -41,12 +41,12 @@ class CapabilitiesTest {
     void godwitSupportsTheCapabilitiesItImplements() {
         assertThat(Arrays.stream(Capability.values()).filter(c -> c.supported))
                 .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK, BLOCK, ZERO_BLOCKS, DIRTY_BITMAPS,
-                        POSTCOPY_RAM, POSTCOPY_BLOCKTIME, LATE_BLOCK_ACTIVATE, MULTIFD);
+                        POSTCOPY_RAM, POSTCOPY_BLOCKTIME, LATE_BLOCK_ACTIVATE, MULTIFD, POSTCOPY_PREEMPT);
     }
 
     @ParameterizedTest
     @EnumSource(value = Capability.class, names = {"EVENTS", "RETURN_PATH", "SWITCHOVER_ACK", "BLOCK", "ZERO_BLOCKS",
-        "DIRTY_BITMAPS", "POSTCOPY_RAM", "POSTCOPY_BLOCKTIME", "LATE_BLOCK_ACTIVATE", "MULTIFD"},
+        "DIRTY_BITMAPS", "POSTCOPY_RAM", "POSTCOPY_BLOCKTIME", "LATE_BLOCK_ACTIVATE", "MULTIFD", "POSTCOPY_PREEMPT"},
         mode = EnumSource.Mode.EXCLUDE)
     void refusesToEnableAnUnsupportedCapabilityNamingIt(Capability cap) {
         String message = "Capability '" + cap.qmpName + "' is not supported by Godwit";
@@ -68,6 +68,15 @@ class CapabilitiesTest {
         assertThat(c.enabled()).containsExactlyInAnyOrder(EVENTS, RETURN_PATH);
         assertThat(c.with(Map.of(EVENTS, false)).enabled()).containsExactly(RETURN_PATH);
         assertThat(c).isEqualTo(Capabilities.of(RETURN_PATH, EVENTS));
+    }
+
+    @Test
+    void postcopyPreemptNeedsPostcopyRam() {
+        String message = "Postcopy preempt requires postcopy-ram";
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(POSTCOPY_PREEMPT)).withMessage(message);
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(POSTCOPY_RAM, POSTCOPY_PREEMPT)
+                .with(Map.of(POSTCOPY_RAM, false))).withMessage(message);
+        assertThat(Capabilities.of(POSTCOPY_PREEMPT, POSTCOPY_RAM).has(POSTCOPY_PREEMPT)).isTrue();
     }
 
     @Test

@@ -72,6 +72,9 @@ public final class MigrationReplies {
             lm.put("p99", l.p99Us());
             lm.put("max", l.maxUs());
             m.put("postcopy-fault-latency-us", lm);
+            if (postcopy.preemptPages() >= 0) { // Godwit's: pages that came on the preempt channel
+                m.put("postcopy-preempt-pages", postcopy.preemptPages());
+            }
         }
         if (postcopy.blocktimeMs() >= 0) {
             m.put("postcopy-blocktime", postcopy.blocktimeMs());
