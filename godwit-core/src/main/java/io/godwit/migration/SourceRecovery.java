@@ -42,6 +42,10 @@ final class SourceRecovery {
             if (t instanceof TruncatedStreamException) {
                 return true;
             }
+            if (t instanceof StreamFormatException && t.getCause() instanceof IOException
+                    && !(t.getCause() instanceof StreamFormatException)) {
+                continue; // a section's load that its link broke (StateLoader names the section)
+            }
             if (t instanceof StreamFormatException || t instanceof PostcopySource.DestinationEnded
                     || t instanceof Migration.CancelledException) {
                 return false;
