@@ -80,6 +80,18 @@ final class DemoCommand implements Callable<Integer> {
             description = "With --postcopy: pre-copy passes before switching (default: ${DEFAULT-VALUE}).")
     int passes;
 
+    @Option(names = "--auto-converge", description = "Capability auto-converge on the source: once pre-copy "
+            + "falls behind, the writers are throttled (QEMU's cpu-throttle-* parameters, or --set).")
+    boolean autoConverge;
+
+    @Option(names = "--dirty-limit", description = "Capability dirty-limit on the source: once pre-copy falls "
+            + "behind, every writer thread is held at vcpu-dirty-limit MB/s (1 unless --set says otherwise).")
+    boolean dirtyLimit;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "A further migration parameter for the "
+            + "source, by QEMU's name (cpu-throttle-initial=60, vcpu-dirty-limit=4, ...); repeatable.")
+    List<String> sets = new ArrayList<>();
+
     /** The destination reader's rate with --postcopy: bytes/s of pages touched. */
     private static final long READ_RATE = 64L << 20;
 
@@ -117,6 +129,9 @@ final class DemoCommand implements Callable<Integer> {
         downtimeLimitMs = downtimeLimit != null ? downtimeLimit : service ? 50 : 300;
         if (preempt && !postcopy) {
             throw new IllegalArgumentException("--preempt applies to --postcopy: postcopy-preempt needs postcopy-ram");
+        }
+        if ((autoConverge || dirtyLimit || !sets.isEmpty()) && (service || inProcess)) {
+            throw new IllegalArgumentException("--auto-converge, --dirty-limit and --set apply to the two-process demo");
         }
         if (service) {
             if (trace != null || reportDir != null) {
@@ -198,6 +213,12 @@ final class DemoCommand implements Callable<Integer> {
                     random > 0 ? " and random writer at " + Sizes.format(random) + "/s" : "", uri, downtimeLimitMs,
                     bandwidth == 0 ? "unlimited" : Sizes.format(bandwidth) + "/s");
             List<String> caps = new ArrayList<>(List.of("return-path", "events"));
+            if (autoConverge) {
+                caps.add("auto-converge");
+            }
+            if (dirtyLimit) {
+                caps.add("dirty-limit");
+            }
             if (postcopy) {
                 caps.add("postcopy-ram");
                 if (preempt) {
@@ -206,8 +227,10 @@ final class DemoCommand implements Callable<Integer> {
                 ClientCommands.applySettings(dst.qmp(), List.of(), preempt ? List.of("postcopy-ram", "postcopy-preempt")
                         : List.of("postcopy-ram"));
             }
-            ClientCommands.applySettings(src.qmp(), List.of("downtime-limit=" + downtimeLimitMs,
-                    "max-bandwidth=" + bandwidth), caps);
+            List<String> settings = new ArrayList<>(List.of("downtime-limit=" + downtimeLimitMs,
+                    "max-bandwidth=" + bandwidth));
+            settings.addAll(sets);
+            ClientCommands.applySettings(src.qmp(), settings, caps);
             src.qmp().execute("migrate", Map.of("uri", uri));
             if (postcopy) {
                 switchAfterPasses(src.qmp());
@@ -402,6 +425,9 @@ final class DemoCommand implements Callable<Integer> {
         o.printf("  transferred:    %s (%d pages, %d zero pages; RAM %s)%n", Sizes.format(ram.path("transferred").asLong()),
                 ram.path("normal").asLong(), ram.path("duplicate").asLong(), Sizes.format(ram.path("total").asLong()));
         o.printf("  throughput:     %d MiB/s%n", s.path("throughput-mibps").asLong());
+        if (s.has("cpu-throttle-peak")) {
+            o.printf("  auto-converge:  the writers were throttled up to %d%%%n", s.path("cpu-throttle-peak").asInt());
+        }
         if (s.has("postcopy-time")) {
             JsonNode l = s.path("fault-latency-us");
             o.printf("  post-copy:      %d ms after the stop, %d pages requested%n", s.path("postcopy-time").asLong(),

@@ -87,6 +87,27 @@ class CliTest {
     }
 
     @Test
+    void demoWithAutoConvergeConvergesWhatPlainPrecopyCannotAndSaysHowFarItThrottled() throws Exception {
+        CliRun r = run("demo", "--json", "--ram", "16M", "--ab", "4M", "--random", "64M", "--max-bandwidth", "8M",
+                "--downtime-limit", "20", "--auto-converge", "--set", "cpu-throttle-initial=60",
+                "--set", "cpu-throttle-increment=20");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.path("status").asText()).isEqualTo("completed");
+        assertThat(j.path("cpu-throttle-peak").asInt()).as(j.toString()).isBetween(60, 99);
+        assertThat(j.path("verification").path("digest").asText()).isEqualTo("passed");
+    }
+
+    @Test
+    void throttleOptionsAreRefusedWhereTheyDoNotApply() throws Exception {
+        CliRun r = run("demo", "--in-process", "--dirty-limit");
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("--auto-converge, --dirty-limit and --set apply to the two-process demo");
+    }
+
+    @Test
     void preemptWithoutPostcopyIsRefused() throws Exception {
         CliRun r = run("demo", "--preempt");
 

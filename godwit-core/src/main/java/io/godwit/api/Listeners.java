@@ -59,6 +59,10 @@ final class Listeners {
         }
     }
 
+    void throttled(int percent) {
+        each(logged("throttled", l -> l.throttled(percent)));
+    }
+
     void progress(MigrationInfo info) {
         each(logged("progress", l -> l.progress(info)));
     }

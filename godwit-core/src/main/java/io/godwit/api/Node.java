@@ -74,6 +74,7 @@ public final class Node implements AutoCloseable {
         monitor = new Monitor(machine, Clock.system(), (event, data) -> eventSinks.forEach(s -> s.emit(event, data)));
         monitor.setCapabilities(Map.of(Capability.RETURN_PATH, true));
         machine.onStateChange(listeners::runStateChanged);
+        machine.onCpuThrottle(listeners::throttled);
         handles = new Handles(name, monitor, listeners, lock);
         monitor.addMigrationListener(handles.engineListener());
     }
@@ -331,12 +332,17 @@ public final class Node implements AutoCloseable {
     /**
      * Sets a parameter by QEMU's name ({@value Parameters#DOWNTIME_LIMIT} in ms,
      * {@value Parameters#MAX_BANDWIDTH} in bytes/s with 0 for no limit,
-     * {@value Parameters#AVAIL_SWITCHOVER_BANDWIDTH}); a migration under way takes it from its next
-     * iteration.
+     * {@value Parameters#AVAIL_SWITCHOVER_BANDWIDTH}, auto-converge's {@code cpu-throttle-initial},
+     * {@code cpu-throttle-increment}, {@code max-cpu-throttle}, {@code throttle-trigger-threshold});
+     * a migration under way takes it from its next iteration.
      */
     public void setParameter(String name, long value) {
         checkOpen();
         try {
+            if (io.godwit.options.ThrottleParameters.NAMES.contains(name)) { // auto-converge, dirty-limit
+                monitor.setParameters(Map.of(), Map.of(), Map.of(), Map.of(name, value));
+                return;
+            }
             monitor.setParameters(Map.of(name, value));
         } catch (MonitorException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

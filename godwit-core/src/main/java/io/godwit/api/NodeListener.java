@@ -47,6 +47,16 @@ public interface NodeListener {
      */
     default void live() {}
 
+    /**
+     * Source, with capability auto-converge: the migration wants the service's writers slowed to
+     * {@code 100 - percent} percent of their speed (QEMU sleeps a throttled vCPU {@code percent /
+     * (100 - percent)} of every 10 ms it runs); called each time the throttle changes, and with 0
+     * when the migration ends (completed, failed or cancelled): full speed again. Runs on the
+     * migration thread: set a value the writers read and return. The node's own workload threads
+     * (none in a plain service) are throttled by the engine itself.
+     */
+    default void throttled(int percent) {}
+
     /** Either side: the status changed or a pass over dirty memory ended; figures as query-migrate. */
     default void progress(MigrationInfo info) {}
 

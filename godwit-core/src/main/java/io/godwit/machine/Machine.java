@@ -63,6 +63,32 @@ public final class Machine implements AutoCloseable {
         return name;
     }
 
+    private final List<java.util.function.IntConsumer> throttleListeners = new CopyOnWriteArrayList<>();
+
+    /** How the workload threads are slowed while a migration asks for it (auto-converge, dirty-limit). */
+    public io.godwit.vcpu.VcpuThrottle throttle() {
+        return vcpus.throttle();
+    }
+
+    /**
+     * Sets the CPU throttle of the workload threads (percent, 0 for none) and tells the listeners
+     * when it changes: writers that are not workload threads (a service's) slow themselves.
+     */
+    public void setCpuThrottle(int percent) {
+        io.godwit.vcpu.VcpuThrottle t = vcpus.throttle();
+        int before = t.cpuThrottle();
+        t.setCpuThrottle(percent);
+        int now = t.cpuThrottle();
+        if (now != before) {
+            throttleListeners.forEach(l -> l.accept(now));
+        }
+    }
+
+    /** Hears every change of the CPU throttle (the percentage; 0 when it ends), on the thread making it. */
+    public void onCpuThrottle(java.util.function.IntConsumer l) {
+        throttleListeners.add(l);
+    }
+
     public Clock clock() {
         return clock;
     }

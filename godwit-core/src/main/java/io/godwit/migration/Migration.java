@@ -86,6 +86,7 @@ public final class Migration {
     private volatile MultifdParameters multifdParams = MultifdParameters.defaults();
     private volatile MultifdSender multifd; // with capability multifd, from setup on
     private volatile long loadNanos; // destination load time reported at the last iteration
+    private volatile ThrottleControl throttle; // auto-converge, dirty-limit
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
     @FunctionalInterface
@@ -139,12 +140,24 @@ public final class Migration {
         this.clock = clock;
         this.listener = listener;
         this.status = new StatusHolder("source", listener);
+        this.throttle = new ThrottleControl(machine, caps, io.godwit.options.ThrottleParameters.defaults());
     }
 
     /** The multifd parameters this migration uses if capability multifd is on; call before start. */
     public Migration multifd(MultifdParameters p) {
         this.multifdParams = p;
         return this;
+    }
+
+    /** The auto-converge and dirty-limit parameters; call before start. */
+    public Migration throttle(io.godwit.options.ThrottleParameters p) {
+        this.throttle = new ThrottleControl(machine, caps, p);
+        return this;
+    }
+
+    /** New auto-converge and dirty-limit parameters, from the next sync on. */
+    public void setThrottleParameters(io.godwit.options.ThrottleParameters p) {
+        throttle.setParameters(p);
     }
 
     /**
@@ -156,7 +169,8 @@ public final class Migration {
         return this;
     }
 
-    Capabilities capabilities() {
+    /** The capabilities this migration started with. */
+    public Capabilities capabilities() {
         return caps;
     }
 
@@ -190,6 +204,7 @@ public final class Migration {
         } catch (Throwable t) {
             fail(t, before, stopped);
         } finally {
+            throttle.release(); // completed (the source stays stopped), failed or cancelled
             if (saver != null) {
                 saver.cleanup();
             }
@@ -235,6 +250,7 @@ public final class Migration {
         checkPass();
         setupTimeMs = (clock.nanoTime() - startNanos) / 1_000_000;
         window = new BandwidthWindow(clock.nanoTime(), sent());
+        throttle.start(clock.nanoTime(), sent(), counters.get(Counter.DIRTY_PAGES_SYNCED));
         return saver;
     }
 
@@ -318,6 +334,7 @@ public final class Migration {
         if (effective(pending, threshold) < threshold) {
             saver.pendingExact(threshold, pending);
             tracePending(true, pending, threshold);
+            throttle.onSync(clock.nanoTime(), sent(), counters.get(Counter.DIRTY_PAGES_SYNCED));
             checkPass();
         }
         loadNanos = pending.loadNanos();
@@ -557,6 +574,7 @@ public final class Migration {
     }
 
     private void fail(Throwable t, RunState before, boolean stopped) {
+        throttle.release(); // before the source runs again: its writers at full speed
         boolean cancelled = t instanceof CancelledException || phase.get() == PHASE_CANCELLED;
         if (conn != null) {
             conn.shutdown();
@@ -748,7 +766,7 @@ public final class Migration {
                 ((end >= 0 ? end : clock.nanoTime()) - switched) / 1_000_000, -1, -1, -1, null);
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
                 expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters, dirtyTracking(machine)),
-                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc);
+                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc, throttle.info());
     }
 
     /** The RAM blocks' dirty tracking backends, in block order without repeats; null without RAM. */

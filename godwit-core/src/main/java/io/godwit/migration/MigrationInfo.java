@@ -22,7 +22,15 @@ public record MigrationInfo(
         Ram ram,
         List<Device> devices,
         Disk disk,
-        Postcopy postcopy) {
+        Postcopy postcopy,
+        Throttle throttle) {
+
+    /** A snapshot without throttle figures. */
+    public MigrationInfo(MigrationStatus status, String errorDesc, long totalTimeMs, long setupTimeMs, long downtimeMs,
+            long expectedDowntimeMs, long thresholdSize, Ram ram, List<Device> devices, Disk disk, Postcopy postcopy) {
+        this(status, errorDesc, totalTimeMs, setupTimeMs, downtimeMs, expectedDowntimeMs, thresholdSize, ram, devices,
+                disk, postcopy, null);
+    }
 
     /** A snapshot without post-copy figures. */
     public MigrationInfo(MigrationStatus status, String errorDesc, long totalTimeMs, long setupTimeMs, long downtimeMs,
@@ -43,6 +51,17 @@ public record MigrationInfo(
             this(timeMs, requests, bytes, blocktimeMs, faultLatency, -1);
         }
     }
+
+    /**
+     * The writers' throttles (auto-converge, dirty-limit), as query-migrate shows them.
+     * {@code cpuThrottlePercentage}: the CPU throttle in force, 0 for none (QEMU shows the key
+     * only then); {@code cpuThrottlePeak}: the highest this migration set. The dirty-limit figures
+     * are -1 while no dirty limit is in force: {@code throttleTimePerRoundUs}, the longest a writer
+     * thread was held in its last period; {@code ringFullTimeUs}, how long a writer at the average
+     * rate takes to write its quota for a period.
+     */
+    public record Throttle(int cpuThrottlePercentage, int cpuThrottlePeak, long throttleTimePerRoundUs,
+            long ringFullTimeUs) {}
 
     /** Waits for missing pages on the destination: how many, percentiles in µs, the mean in ns. */
     public record Latency(long count, long p50Us, long p99Us, long maxUs, long meanNs) {}

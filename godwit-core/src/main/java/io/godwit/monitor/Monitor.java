@@ -20,6 +20,7 @@ import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
+import io.godwit.options.ThrottleParameters;
 import io.godwit.options.TlsParameters;
 import io.godwit.transport.ChannelWrapper;
 import io.godwit.transport.Connection;
@@ -53,6 +54,7 @@ public final class Monitor implements AutoCloseable {
     private final UserObjects objects = new UserObjects();
     private volatile TlsParameters tls = TlsParameters.defaults();
     private volatile MultifdParameters multifd = MultifdParameters.defaults();
+    private volatile ThrottleParameters throttle = ThrottleParameters.defaults();
     private volatile String incomingError; // why the last incoming connection was refused
     private final DirtyRateMeter dirtyRate;
 
@@ -112,7 +114,7 @@ public final class Monitor implements AutoCloseable {
         }
         Parameters p = params;
         Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd)
-                .preemptChannel(opener(uri, p, tls)); // postcopy-preempt: a second connection, alike
+                .throttle(throttle).preemptChannel(opener(uri, p, tls)); // postcopy-preempt: a second connection, alike
         outgoing = m;
         m.start();
         return m;
@@ -428,6 +430,33 @@ public final class Monitor implements AutoCloseable {
      */
     public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
             Map<String, Object> multifdChanges) {
+        setParameters(changes, strings, multifdChanges, Map.of());
+    }
+
+    /**
+     * As {@link #setParameters(Map, Map, Map)}, with auto-converge and dirty-limit parameters
+     * (values Long or Boolean), which a running migration takes from its next sync, as in QEMU.
+     */
+    public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
+            Map<String, Object> multifdChanges, Map<String, Object> throttleChanges) {
+        ThrottleParameters tp = throttle;
+        try {
+            for (var e : throttleChanges.entrySet()) {
+                tp = tp.with(e.getKey(), e.getValue());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+        setOtherParameters(changes, strings, multifdChanges);
+        throttle = tp;
+        Migration m = outgoing;
+        if (m != null && m.status().isActive()) {
+            m.setThrottleParameters(tp);
+        }
+    }
+
+    private void setOtherParameters(Map<String, Long> changes, Map<String, String> strings,
+            Map<String, Object> multifdChanges) {
         Parameters p = params;
         TlsParameters t = tls;
         MultifdParameters mp = multifd;
@@ -462,6 +491,10 @@ public final class Monitor implements AutoCloseable {
 
     public MultifdParameters multifdParameters() {
         return multifd;
+    }
+
+    public ThrottleParameters throttleParameters() {
+        return throttle;
     }
 
     // ------------------------------------------------------------- objects

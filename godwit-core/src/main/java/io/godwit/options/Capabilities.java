@@ -68,6 +68,10 @@ public final class Capabilities {
             // as QEMU 7.2 says it: post-copy pages travel on the main stream only
             throw new IllegalArgumentException("Postcopy is not yet compatible with multifd");
         }
+        if (s.contains(Capability.DIRTY_LIMIT) && s.contains(Capability.AUTO_CONVERGE)) {
+            // QEMU 8.1+'s words: the two slow the writers each their own way
+            throw new IllegalArgumentException("dirty-limit conflicts with auto-converge either of then available currently");
+        }
     }
 
     private static void check(Capability c, boolean on) {

@@ -7,7 +7,7 @@ package io.godwit.options;
 public enum Capability {
     XBZRLE("xbzrle", false),
     RDMA_PIN_ALL("rdma-pin-all", false),
-    AUTO_CONVERGE("auto-converge", false),
+    AUTO_CONVERGE("auto-converge", true),
     ZERO_BLOCKS("zero-blocks", true),
     EVENTS("events", true),
     POSTCOPY_RAM("postcopy-ram", true),
@@ -26,7 +26,7 @@ public enum Capability {
     ZERO_COPY_SEND("zero-copy-send", false),
     POSTCOPY_PREEMPT("postcopy-preempt", true),
     SWITCHOVER_ACK("switchover-ack", true),
-    DIRTY_LIMIT("dirty-limit", false),
+    DIRTY_LIMIT("dirty-limit", true),
     MAPPED_RAM("mapped-ram", false);
 
     /** The QMP name. */

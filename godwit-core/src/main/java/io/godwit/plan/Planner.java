@@ -37,7 +37,8 @@ public final class Planner {
         bandwidth(s, ws, out);
         Prediction auto = PrecopyModel.predict(s, ws, Throttle.autoConverge(), horizonSeconds);
         out.add(new Suggestion("auto-converge", Map.of("auto-converge", true), auto, auto.converges()
-                ? "QEMU's default throttle (20% then +10% per sync, up to 99%); the writers end slowed by "
+                ? "QEMU's default throttle (20% at the second period that dirties over half what it sends, +10% at"
+                        + " each further one, up to 99%); the writers end slowed by "
                         + auto.throttlePercent() + "%"
                 : "not within " + Math.round(horizonSeconds) + " s: the throttle had reached " + auto.throttlePercent()
                         + "%"));

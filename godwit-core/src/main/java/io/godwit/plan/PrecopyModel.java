@@ -22,26 +22,20 @@ public final class PrecopyModel {
         double sentSinceSync = 0;
         int passes = 1; // the setup's sync
         int percent = 0;
-        int highCount = 0;
+        Trigger trigger = new Trigger(throttle, t);
         double share = 1;
-        if (throttle.kind() == Throttle.Kind.DIRTY_LIMIT) {
-            share = Math.min(1, throttle.limitBytesPerSecond() / Math.max(1, ws.rate(1.0)));
-        }
         while (t < horizonSeconds) {
             if (pending < threshold) {
                 double dirtied = dirtied(ws, share, t - lastSync);
-                pending += dirtied * (1 - pending / s.ramBytes()); // pages still pending count once
+                double fresh = dirtied * (1 - pending / s.ramBytes()); // pages still pending count once
+                pending += fresh;
                 passes++;
-                if (throttle.kind() == Throttle.Kind.AUTO_CONVERGE) {
-                    if (dirtied > sentSinceSync * throttle.triggerPercent() / 100.0) {
-                        if (++highCount >= 2) {
-                            percent = percent == 0 ? throttle.initial() : Math.min(throttle.max(),
-                                    percent + throttle.increment());
-                            highCount = 0;
-                            share = 1 - percent / 100.0;
-                        }
-                    } else {
-                        highCount = 0;
+                if (trigger.fires(t, fresh, sentSinceSync)) {
+                    if (throttle.kind() == Throttle.Kind.AUTO_CONVERGE) {
+                        percent = trigger.next(percent);
+                        share = 1 - percent / 100.0;
+                    } else if (throttle.kind() == Throttle.Kind.DIRTY_LIMIT) {
+                        share = Math.min(1, throttle.limitBytesPerSecond() / Math.max(1, ws.rate(1.0)));
                     }
                 }
                 lastSync = t;
@@ -56,6 +50,44 @@ public final class PrecopyModel {
             t += send > 0 ? send / s.bandwidth() : WINDOW_SECONDS; // nothing to send: the loop idles a window
         }
         return switchover(s, t, pending, passes + 1, percent, false);
+    }
+
+    /**
+     * QEMU's migration_trigger_throttle: at a sync more than a second after the period began, the
+     * bytes newly dirtied in the period are compared with the trigger's share of the bytes sent in
+     * it; the second time they exceed it (a period below does not reset the count), it fires.
+     */
+    private static final class Trigger {
+        private final Throttle throttle;
+        private double periodStart;
+        private double dirty;
+        private double sent;
+        private int highCount;
+
+        Trigger(Throttle throttle, double start) {
+            this.throttle = throttle;
+            this.periodStart = start;
+        }
+
+        boolean fires(double t, double dirtied, double sentSinceSync) {
+            dirty += dirtied;
+            sent += sentSinceSync;
+            if (throttle.kind() == Throttle.Kind.NONE || t - periodStart <= 1.0) {
+                return false;
+            }
+            boolean fire = dirty > sent * throttle.triggerPercent() / 100.0 && ++highCount >= 2;
+            if (fire) {
+                highCount = 0;
+            }
+            periodStart = t;
+            dirty = 0;
+            sent = 0;
+            return fire;
+        }
+
+        int next(int percent) {
+            return throttle.parameters().nextThrottle(percent, 1, 0);
+        }
     }
 
     private static double dirtied(WorkingSet ws, double share, double seconds) {

@@ -156,6 +156,7 @@ public final class RamBlock implements AutoCloseable {
             l.accept(page);
         }
         dirty.mark(page);
+        PageWrites.add(1);
         AtomicBitSet log = writeLog;
         if (log != null) {
             log.mark(page);
@@ -227,6 +228,7 @@ public final class RamBlock implements AutoCloseable {
                 }
             }
             dirty.markRange(from, to);
+            PageWrites.add(to - from);
             AtomicBitSet log = writeLog;
             if (log != null) {
                 log.markRange(from, to);

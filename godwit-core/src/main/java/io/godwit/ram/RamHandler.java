@@ -212,6 +212,7 @@ public final class RamHandler implements SaveVmHandler {
         periodDirtyPages += written[0];
         MigrationCounters c = save.counters();
         c.add(Counter.DIRTY_SYNC_COUNT, 1);
+        c.add(Counter.DIRTY_PAGES_SYNCED, fresh);
         c.set(Counter.DIRTY_BYTES_LAST_SYNC, dirtyPages * PAGE_SIZE);
         c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
         long now = save.clock().nanoTime();

@@ -18,6 +18,11 @@ public enum Counter {
     DIRTY_SYNC_COUNT,
     /** Pages written per second, over the syncs of the last period of at least 100 ms since setup. */
     DIRTY_PAGES_RATE,
+    /**
+     * Pages that syncs found newly dirty (not waiting to be sent already), since setup: what
+     * auto-converge's trigger compares with the bytes sent (QEMU's num_dirty_pages_period).
+     */
+    DIRTY_PAGES_SYNCED,
     /** Bytes that were dirty at the last sync: what expected-downtime divides by bandwidth. */
     DIRTY_BYTES_LAST_SYNC,
     /** RAM bytes still to send: dirty pages in the migration bitmap. */

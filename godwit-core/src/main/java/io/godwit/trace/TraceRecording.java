@@ -13,7 +13,7 @@ public final class TraceRecording implements AutoCloseable {
     /** Every event class Godwit commits. */
     static final List<Class<? extends jdk.jfr.Event>> EVENTS = List.of(BandwidthEvent.class, DevicePendingEvent.class,
             DeviceStateEvent.class, PassEvent.class, PendingEvent.class, SettingsEvent.class, StateChangeEvent.class,
-            SwitchoverEvent.class, SwitchoverPartEvent.class);
+            SwitchoverEvent.class, SwitchoverPartEvent.class, ThrottleEvent.class);
 
     private final Recording recording;
 

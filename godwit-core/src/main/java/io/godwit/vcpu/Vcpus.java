@@ -13,6 +13,7 @@ public final class Vcpus {
     private final String machineName;
     private final Clock clock;
     private final RunGate gate = new RunGate();
+    private final VcpuThrottle throttle = new VcpuThrottle();
     private final List<Thread> threads = new ArrayList<>(); // guarded by this
 
     public Vcpus(String machineName, Clock clock) {
@@ -23,26 +24,38 @@ public final class Vcpus {
     /** Starts a thread for {@code w}; it steps whenever the gate is open. */
     public synchronized void start(Workload w) {
         gate.register();
+        int index = threads.size();
         Thread t = Thread.ofPlatform().daemon().name("godwit-vcpu-" + machineName + "-" + w.name())
-                .unstarted(() -> run(w));
+                .unstarted(() -> run(w, index));
         threads.add(t);
         t.start();
     }
 
-    private void run(Workload w) {
+    private void run(Workload w, int index) {
         WorkloadPacer pacer = new WorkloadPacer(clock, gate);
+        Governor governor = new Governor(index, w.name(), throttle, clock, gate, pacer);
+        io.godwit.ram.PageWrites.countOnThisThread(governor.writes());
+        throttle.add(governor);
         int generation = gate.generation();
         try {
             while (gate.checkpoint()) {
                 if (gate.generation() != generation) {
                     generation = gate.generation();
                     pacer.restart();
+                    governor.restart();
                 }
                 w.step(pacer);
+                governor.afterStep();
             }
         } finally {
+            throttle.remove(governor);
             gate.deregister();
         }
+    }
+
+    /** How the workload threads are slowed during a migration (auto-converge, dirty-limit). */
+    public VcpuThrottle throttle() {
+        return throttle;
     }
 
     /** Lets the workloads run. */

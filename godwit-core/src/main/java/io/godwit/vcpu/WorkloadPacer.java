@@ -44,6 +44,13 @@ public final class WorkloadPacer {
         done += n;
     }
 
+    /** The thread was held for {@code nanos} by a throttle: that time is not owed work. */
+    void delay(long nanos) {
+        if (origin >= 0) {
+            origin += nanos;
+        }
+    }
+
     /** Forgets the past, so a long pause does not turn into a burst when the machine resumes. */
     void restart() {
         origin = -1;

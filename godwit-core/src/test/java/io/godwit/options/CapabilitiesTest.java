@@ -41,12 +41,14 @@ class CapabilitiesTest {
     void godwitSupportsTheCapabilitiesItImplements() {
         assertThat(Arrays.stream(Capability.values()).filter(c -> c.supported))
                 .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK, BLOCK, ZERO_BLOCKS, DIRTY_BITMAPS,
-                        POSTCOPY_RAM, POSTCOPY_BLOCKTIME, LATE_BLOCK_ACTIVATE, MULTIFD, POSTCOPY_PREEMPT);
+                        POSTCOPY_RAM, POSTCOPY_BLOCKTIME, LATE_BLOCK_ACTIVATE, MULTIFD, POSTCOPY_PREEMPT, AUTO_CONVERGE,
+                        DIRTY_LIMIT);
     }
 
     @ParameterizedTest
     @EnumSource(value = Capability.class, names = {"EVENTS", "RETURN_PATH", "SWITCHOVER_ACK", "BLOCK", "ZERO_BLOCKS",
-        "DIRTY_BITMAPS", "POSTCOPY_RAM", "POSTCOPY_BLOCKTIME", "LATE_BLOCK_ACTIVATE", "MULTIFD", "POSTCOPY_PREEMPT"},
+        "DIRTY_BITMAPS", "POSTCOPY_RAM", "POSTCOPY_BLOCKTIME", "LATE_BLOCK_ACTIVATE", "MULTIFD", "POSTCOPY_PREEMPT",
+        "AUTO_CONVERGE", "DIRTY_LIMIT"},
         mode = EnumSource.Mode.EXCLUDE)
     void refusesToEnableAnUnsupportedCapabilityNamingIt(Capability cap) {
         String message = "Capability '" + cap.qmpName + "' is not supported by Godwit";
@@ -54,6 +56,17 @@ class CapabilitiesTest {
         assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.defaults().plus(cap)).withMessage(message);
         assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.defaults().with(Map.of(cap, true)))
                 .withMessage(message);
+    }
+
+    @Test
+    void refusesDirtyLimitWithAutoConvergeAsQemuDoes() {
+        String message = "dirty-limit conflicts with auto-converge either of then available currently";
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(AUTO_CONVERGE, DIRTY_LIMIT))
+                .withMessage(message);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Capabilities.of(AUTO_CONVERGE).with(Map.of(DIRTY_LIMIT, true))).withMessage(message);
+        assertThat(Capabilities.of(AUTO_CONVERGE).with(Map.of(AUTO_CONVERGE, false, DIRTY_LIMIT, true)).enabled())
+                .containsExactly(DIRTY_LIMIT);
     }
 
     @ParameterizedTest

@@ -50,6 +50,9 @@ public final class MigrationReplies {
         if (info.postcopy() != null) {
             putPostcopy(m, info.postcopy());
         }
+        if (info.throttle() != null) {
+            putThrottle(m, info.throttle());
+        }
         if (info.errorDesc() != null) {
             m.put("error-desc", info.errorDesc());
         }
@@ -78,6 +81,24 @@ public final class MigrationReplies {
         }
         if (postcopy.blocktimeMs() >= 0) {
             m.put("postcopy-blocktime", postcopy.blocktimeMs());
+        }
+    }
+
+    /**
+     * QEMU's keys only while a throttle is in force (cpu-throttle-percentage, and
+     * dirty-limit-throttle-time-per-round and dirty-limit-ring-full-time in µs), and Godwit's
+     * cpu-throttle-peak: the highest CPU throttle this migration set, kept after it ends.
+     */
+    private static void putThrottle(Map<String, Object> m, MigrationInfo.Throttle t) {
+        if (t.cpuThrottlePercentage() > 0) {
+            m.put("cpu-throttle-percentage", t.cpuThrottlePercentage());
+        }
+        if (t.cpuThrottlePeak() > 0) {
+            m.put("cpu-throttle-peak", t.cpuThrottlePeak());
+        }
+        if (t.throttleTimePerRoundUs() >= 0) {
+            m.put("dirty-limit-throttle-time-per-round", t.throttleTimePerRoundUs());
+            m.put("dirty-limit-ring-full-time", t.ringFullTimeUs());
         }
     }
 

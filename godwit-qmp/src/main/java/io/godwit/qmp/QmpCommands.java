@@ -6,6 +6,7 @@ import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
+import io.godwit.options.ThrottleParameters;
 import io.godwit.options.TlsParameters;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,8 +46,8 @@ final class QmpCommands {
         });
         add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
         add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
-        add("migrate-set-parameters", names(names(Parameters.names(), TlsParameters.NAMES), MultifdParameters.NAMES),
-                this::setParameters);
+        add("migrate-set-parameters", names(names(names(Parameters.names(), TlsParameters.NAMES),
+                MultifdParameters.NAMES), ThrottleParameters.NAMES), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         DirtyRateCommands dirtyRate = new DirtyRateCommands(monitor);
@@ -115,6 +116,11 @@ final class QmpCommands {
                 ? monitor.checkAb(a.string("block"), a.has("offset") ? a.integer("offset") : 0,
                         a.has("length") ? a.integer("length") : null)
                 : monitor.checkAb(), monitor.status()));
+        ThrottleCommands throttle = new ThrottleCommands(monitor);
+        add("x-query-vcpu-throttle", Set.of(), a -> throttle.query());
+        add("query-vcpu-dirty-limit", Set.of(), a -> throttle.queryDirtyLimit());
+        add("set-vcpu-dirty-limit", Set.of("cpu-index", "dirty-rate"), throttle::setDirtyLimit);
+        add("cancel-vcpu-dirty-limit", Set.of("cpu-index"), throttle::cancelDirtyLimit);
         add("query-version", Set.of(), a -> QmpServer.version());
         add("query-commands", Set.of(), a -> {
             List<Map<String, Object>> names = new ArrayList<>();
@@ -214,11 +220,17 @@ final class QmpCommands {
         Map<String, Long> changes = new LinkedHashMap<>();
         Map<String, String> strings = new LinkedHashMap<>();
         Map<String, Object> multifd = new LinkedHashMap<>();
+        Map<String, Object> throttle = new LinkedHashMap<>();
         for (Iterator<String> it = a.raw().fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonNode v = a.raw().get(name);
             if (MultifdParameters.NAMES.contains(name)) {
                 multifd.put(name, v.isBoolean() ? (Object) v.asBoolean() : v.isTextual() ? v.asText()
+                        : v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.asLong() : v.toString());
+                continue;
+            }
+            if (ThrottleParameters.NAMES.contains(name)) {
+                throttle.put(name, v.isBoolean() ? (Object) v.asBoolean()
                         : v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.asLong() : v.toString());
                 continue;
             }
@@ -235,7 +247,7 @@ final class QmpCommands {
             }
             changes.put(name, a.integer(name));
         }
-        monitor.setParameters(changes, strings, multifd);
+        monitor.setParameters(changes, strings, multifd, throttle);
         return Map.of();
     }
 
@@ -246,6 +258,7 @@ final class QmpCommands {
         m.put(TlsParameters.TLS_HOSTNAME, t.hostname());
         m.put(TlsParameters.TLS_AUTHZ, t.authz());
         m.putAll(monitor.multifdParameters().byName());
+        m.putAll(monitor.throttleParameters().byName());
         return m;
     }
 }
