@@ -35,6 +35,7 @@ public final class SocketRamBench {
     private final int channels;
     private final String compression;
     private Path credentials;
+    private long downtimeLimitMs = -1;
 
     public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, Consumer<String> log) {
         this(launcher, transport, size, runs, null, log);
@@ -91,6 +92,7 @@ public final class SocketRamBench {
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
                     List.of(Map.of("capability", "return-path", "state", true))));
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
+            downtimeLimitMs = src.qmp().execute("query-migrate-parameters").path("downtime-limit").asLong(-1);
             useTls(src, "client");
             useMultifd(src);
             for (int i = 0; i <= runs; i++) {
@@ -134,6 +136,9 @@ public final class SocketRamBench {
                 log.accept("digest verified: " + s);
             }
             long total = m.path("total-time").asLong();
+            if (m.has("x-switchover-fixed-cost")) {
+                log.accept("switch fixed costs estimated at the switch's decision (ms): " + m.path("x-switchover-fixed-cost"));
+            }
             log.accept(String.format("%s: total %d ms, setup %d ms, downtime %d ms, %d passes, CPU source %d ms,"
                     + " destination %d ms", transport, total, m.path("setup-time").asLong(), m.path("downtime").asLong(),
                     m.path("ram").path("dirty-sync-count").asLong(), srcCpu, dstCpu));
@@ -159,6 +164,11 @@ public final class SocketRamBench {
                 credentials.toString(), "endpoint", endpoint));
         p.qmp().execute("migrate-set-parameters", endpoint.equals("client")
                 ? Map.of("tls-creds", "tls0", "tls-hostname", BenchCredentials.HOST) : Map.of("tls-creds", "tls0"));
+    }
+
+    /** The source's downtime-limit (query-migrate-parameters), once {@link #run} has started; -1 before. */
+    public long downtimeLimitMs() {
+        return downtimeLimitMs;
     }
 
     private String multifdText() {

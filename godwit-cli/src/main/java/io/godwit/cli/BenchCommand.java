@@ -371,6 +371,7 @@ final class BenchCommand {
             out.put("size-bytes", size);
             out.put("runs", runs);
             put(out, "random", c);
+            out.put("downtime-limit-ms", bench.downtimeLimitMs());
             if (json) {
                 System.out.println(Json.write(out));
             } else {

@@ -47,6 +47,7 @@ public final class Monitor implements AutoCloseable {
     private volatile Capabilities caps = Capabilities.defaults();
     private volatile Parameters params = Parameters.defaults();
     private volatile Migration outgoing;
+    private final io.godwit.migration.SwitchHistory switchHistory = new io.godwit.migration.SwitchHistory();
     private volatile IncomingMigration incoming;
     private volatile Listener listener;
     private volatile String listenAddress;
@@ -112,7 +113,8 @@ public final class Monitor implements AutoCloseable {
         }
         Parameters p = params;
         Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd)
-                .preemptChannel(opener(uri, p, tls)); // postcopy-preempt: a second connection, alike
+                .preemptChannel(opener(uri, p, tls)) // postcopy-preempt: a second connection, alike
+                .switchHistory(switchHistory); // what this node's last switch cost counts in the next
         outgoing = m;
         m.start();
         return m;

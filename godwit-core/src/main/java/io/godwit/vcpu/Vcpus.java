@@ -14,6 +14,7 @@ public final class Vcpus {
     private final Clock clock;
     private final RunGate gate = new RunGate();
     private final List<Thread> threads = new ArrayList<>(); // guarded by this
+    private final StepTimes steps = new StepTimes();
 
     public Vcpus(String machineName, Clock clock) {
         this.machineName = machineName;
@@ -38,7 +39,9 @@ public final class Vcpus {
                     generation = gate.generation();
                     pacer.restart();
                 }
+                long t0 = clock.nanoTime();
                 w.step(pacer);
+                steps.record(t0, clock.nanoTime());
             }
         } finally {
             gate.deregister();
@@ -48,6 +51,14 @@ public final class Vcpus {
     /** Lets the workloads run. */
     public void resume() {
         gate.open();
+    }
+
+    /**
+     * What a {@link #pause} is expected to wait: a worker parks only between steps, so up to the
+     * longest step seen over the last second or two (0 with no workload).
+     */
+    public long pauseEstimateNanos() {
+        return steps.longestNanos(clock.nanoTime());
     }
 
     /** Stops the workloads and waits until every one has parked. */
