@@ -374,7 +374,7 @@ public final class Migration {
         counters.set(Counter.TRANSFERRED, bytes);
         long pages = counters.get(Counter.NORMAL_PAGES) + counters.get(Counter.ZERO_PAGES);
         long dirty = counters.get(Counter.DIRTY_PAGES_RATE) > 0 ? counters.get(Counter.DIRTY_BYTES_LAST_SYNC) : -1;
-        SwitchCost fixed = accounting.estimate();
+        SwitchCost fixed = accounting.estimate(multifd);
         if (window.update(now, bytes, pages, dirty, params, fixed)) {
             thresholdSize = window.thresholdSize();
             long expected = window.expectedDowntimeMs();
@@ -410,7 +410,7 @@ public final class Migration {
         if (event != null) {
             event.begin();
         }
-        accounting.switching();
+        accounting.switching(multifd);
         long stopStart = clock.nanoTime();
         long precopyBytes = sent();
         counters.set(Counter.PRECOPY_BYTES, precopyBytes);
@@ -453,6 +453,7 @@ public final class Migration {
             event.fixedCostEstimateMs = SwitchCost.ms(fixed.totalNanos());
             event.stopEstimateMs = SwitchCost.ms(fixed.stopNanos());
             event.linkEstimateMs = SwitchCost.ms(fixed.linkNanos());
+            event.flushEstimateMs = SwitchCost.ms(fixed.flushNanos());
             event.restEstimateMs = SwitchCost.ms(fixed.restNanos());
             event.stopMs = SwitchCost.ms(accounting.stoppedNanos());
             event.restMs = SwitchCost.ms(rest);

@@ -1,6 +1,7 @@
 package io.godwit.migration;
 
 import io.godwit.machine.Machine;
+import io.godwit.multifd.MultifdSender;
 import io.godwit.savevm.StateSaver;
 import io.godwit.stream.Command;
 import io.godwit.stream.StreamOutput;
@@ -43,9 +44,9 @@ final class SwitchAccounting {
     }
 
     /** The estimate now, as the threshold and expected-downtime should count it. */
-    SwitchCost estimate() {
+    SwitchCost estimate(MultifdSender multifd) {
         SwitchCost c = new SwitchCost(Math.max(0, machine.pauseEstimateNanos()), probe != null ? probe.rttNanos() : 0,
-                history.restNanos());
+                multifd != null ? multifd.lastSyncNanos() : 0, history.restNanos());
         current = c;
         return c;
     }
@@ -55,8 +56,8 @@ final class SwitchAccounting {
     }
 
     /** The switch began: the estimate it was decided on is kept to compare with what happened. */
-    void switching() {
-        atSwitch = estimate();
+    void switching(MultifdSender multifd) {
+        atSwitch = estimate(multifd);
     }
 
     /** Stopping the machine took {@code nanos}. */
@@ -74,7 +75,8 @@ final class SwitchAccounting {
 
     /**
      * The switch is over: {@code downtimeNanos} in all, {@code bytes} sent while stopped at an
-     * expected {@code bytesPerMs}. What neither the stop nor the link nor the bytes explain is the
+     * expected {@code bytesPerMs} (with multifd, the channels' queues drained at the switch among them).
+     * What neither the stop nor the link nor the bytes explain is the
      * rest the next switch on this node counts.
      *
      * @return that rest, in nanoseconds (may be negative: the switch went faster than expected)
@@ -84,7 +86,7 @@ final class SwitchAccounting {
             return 0;
         }
         long dataNanos = (long) (bytes / bytesPerMs * 1e6);
-        long rest = downtimeNanos - stoppedNanos - dataNanos - atSwitch.linkNanos();
+        long rest = downtimeNanos - stoppedNanos - dataNanos - atSwitch.linkNanos(); // flush: among the bytes
         history.record(rest);
         return rest;
     }

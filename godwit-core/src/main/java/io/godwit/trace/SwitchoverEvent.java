@@ -35,7 +35,7 @@ public final class SwitchoverEvent extends Event {
 
     @Label("Fixed Cost Estimate (ms)")
     @jdk.jfr.Description("The fixed costs the threshold left out of downtime-limit when the switch was decided: "
-            + "stop + link + rest")
+            + "stop + link + flush + rest")
     public double fixedCostEstimateMs;
 
     @Label("Stop Estimate (ms)")
@@ -43,6 +43,10 @@ public final class SwitchoverEvent extends Event {
 
     @Label("Link Estimate (ms)")
     public double linkEstimateMs;
+
+    @Label("Flush Estimate (ms)")
+    @jdk.jfr.Description("With multifd: the channels' last sync during pre-copy")
+    public double flushEstimateMs;
 
     @Label("Rest Estimate (ms)")
     @jdk.jfr.Description("What the previous switch on this node cost beyond its stop, link and bytes")

@@ -13,7 +13,7 @@ class SwitchCostTest {
 
     @Test
     void fixedCostsComeOffTheLimitBeforeTheBandwidthMultipliesIt() {
-        SwitchCost c = new SwitchCost(40 * MS, 5 * MS, 15 * MS);
+        SwitchCost c = new SwitchCost(40 * MS, 5 * MS, 0, 15 * MS);
         assertThat(c.totalNanos()).isEqualTo(60 * MS);
         assertThat(c.budgetMs(300)).isEqualTo(240.0);
         assertThat(SwitchCost.NONE.budgetMs(300)).isEqualTo(300.0);
@@ -21,14 +21,14 @@ class SwitchCostTest {
 
     @Test
     void aTenthOfTheLimitStaysForBytesWhateverTheFixedCosts() {
-        assertThat(new SwitchCost(500 * MS, 0, 0).budgetMs(300)).isEqualTo(30.0);
-        assertThat(new SwitchCost(280 * MS, 0, 0).budgetMs(300)).isEqualTo(30.0);
-        assertThat(new SwitchCost(0, 0, 0).budgetMs(0)).isZero();
+        assertThat(new SwitchCost(500 * MS, 0, 0, 0).budgetMs(300)).isEqualTo(30.0);
+        assertThat(new SwitchCost(280 * MS, 0, 0, 0).budgetMs(300)).isEqualTo(30.0);
+        assertThat(SwitchCost.NONE.budgetMs(0)).isZero();
     }
 
     @Test
     void refusesNegativeCosts() {
-        assertThatThrownBy(() -> new SwitchCost(-1, 0, 0)).hasMessageContaining("negative switch cost");
+        assertThatThrownBy(() -> new SwitchCost(0, 0, -1, 0)).hasMessageContaining("negative switch cost");
     }
 
     @Test
@@ -38,7 +38,7 @@ class SwitchCostTest {
         BandwidthWindow counted = new BandwidthWindow(0, 0);
         long bytes = 100_000_000; // in 100 ms: 1,000,000 bytes/ms
         old.update(100 * MS, bytes, 0, -1, p);
-        counted.update(100 * MS, bytes, 0, -1, p, new SwitchCost(30 * MS, 2 * MS, 18 * MS));
+        counted.update(100 * MS, bytes, 0, -1, p, new SwitchCost(30 * MS, 2 * MS, 8 * MS, 10 * MS));
         assertThat(old.thresholdSize()).isEqualTo(300_000_000L);
         assertThat(counted.thresholdSize()).isEqualTo(250_000_000L);
         assertThat(counted.budgetMs()).isEqualTo(250.0);

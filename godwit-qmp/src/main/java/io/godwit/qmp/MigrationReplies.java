@@ -16,13 +16,14 @@ public final class MigrationReplies {
 
     /**
      * The switch's fixed costs as the source estimates them, in ms: {@code total} (what the
-     * threshold leaves out of downtime-limit) = {@code stop} + {@code link} + {@code rest}.
+     * threshold leaves out of downtime-limit) = {@code stop} + {@code link} + {@code flush} + {@code rest}.
      */
     public static Map<String, Object> switchCost(io.godwit.migration.SwitchCost c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("total", ms(c.totalNanos()));
         m.put("stop", ms(c.stopNanos()));
         m.put("link", ms(c.linkNanos()));
+        m.put("flush", ms(c.flushNanos()));
         m.put("rest", ms(c.restNanos()));
         return m;
     }
