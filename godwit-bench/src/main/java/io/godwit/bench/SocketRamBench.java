@@ -36,6 +36,7 @@ public final class SocketRamBench {
     private final String compression;
     private Path credentials;
     private long downtimeLimitMs = -1;
+    private String image = "random";
 
     public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, Consumer<String> log) {
         this(launcher, transport, size, runs, null, log);
@@ -80,7 +81,7 @@ public final class SocketRamBench {
 
     public RamBench.Case run() throws Exception {
         Path dir = Files.createTempDirectory("godwit-bench-");
-        log.accept("starting a source process with " + (size >> 20) + " MiB of random RAM (logs in " + dir + ")");
+        log.accept("starting a source process with " + (size >> 20) + " MiB of " + image + " RAM (logs in " + dir + ")");
         if (tls != null) {
             credentials = dir.resolve("tls");
             BenchCredentials.write(credentials);
@@ -88,7 +89,7 @@ public final class SocketRamBench {
         }
         List<RamBench.Run> measured = new ArrayList<>();
         try (GodwitProcess src = launcher.start(dir, "source",
-                List.of("--ram", String.valueOf(size), "--prealloc", "--fill", "random", "--warm-up"), START)) {
+                List.of("--ram", String.valueOf(size), "--prealloc", "--fill", image, "--warm-up"), START)) {
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
                     List.of(Map.of("capability", "return-path", "state", true))));
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
@@ -164,6 +165,18 @@ public final class SocketRamBench {
                 credentials.toString(), "endpoint", endpoint));
         p.qmp().execute("migrate-set-parameters", endpoint.equals("client")
                 ? Map.of("tls-creds", "tls0", "tls-hostname", BenchCredentials.HOST) : Map.of("tls-creds", "tls0"));
+    }
+
+    /**
+     * The source's RAM content: random (the default) or realistic (text, code, heap and zero pages,
+     * see MemoryImage); call before {@link #run}.
+     */
+    public SocketRamBench image(String fill) {
+        if (!fill.equals("random") && !fill.equals("realistic")) {
+            throw new IllegalArgumentException("--image must be random or realistic, not " + fill);
+        }
+        this.image = fill;
+        return this;
     }
 
     /** The source's downtime-limit (query-migrate-parameters), once {@link #run} has started; -1 before. */
