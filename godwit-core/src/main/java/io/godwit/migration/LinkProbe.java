@@ -20,6 +20,7 @@ final class LinkProbe {
     private int outstanding = -1;       // migration thread
     private long sentAt;                // migration thread
     private long lastRttNanos;          // migration thread
+    private boolean answered;           // migration thread: a PONG came back at least once
     private volatile int answeredId = -1;
     private volatile long answeredAt;
 
@@ -56,11 +57,12 @@ final class LinkProbe {
 
     /**
      * The round trip: the last one measured, or the age of the PING still out if that is longer
-     * already (the destination fell behind).
+     * already (the destination fell behind). 0 until a first PONG: a peer that does not answer
+     * tells nothing about the link.
      */
     long rttNanos() {
         settle();
-        long waiting = outstanding >= 0 ? clock.nanoTime() - sentAt : 0;
+        long waiting = outstanding >= 0 && answered ? clock.nanoTime() - sentAt : 0;
         return Math.max(lastRttNanos, waiting);
     }
 
@@ -68,6 +70,7 @@ final class LinkProbe {
         if (outstanding >= 0 && answeredId == outstanding) {
             lastRttNanos = answeredAt - sentAt;
             outstanding = -1;
+            answered = true;
         }
     }
 }

@@ -55,7 +55,7 @@ class SwitchCostTest {
         probe.sent(id);
         assertThat(probe.due()).as("one PING out at a time").isEqualTo(-1);
         clock.advance(3 * MS);
-        assertThat(probe.rttNanos()).as("no PONG yet: at least its age").isEqualTo(3 * MS);
+        assertThat(probe.rttNanos()).as("no PONG ever: nothing known").isZero();
         probe.ponged(id);
         clock.advance(10 * MS);
         assertThat(probe.rttNanos()).isEqualTo(3 * MS);
@@ -67,6 +67,8 @@ class SwitchCostTest {
         probe.ponged(id); // a late or repeated answer to an older PING changes nothing
         clock.advance(MS);
         assertThat(probe.rttNanos()).isEqualTo(3 * MS);
+        clock.advance(7 * MS);
+        assertThat(probe.rttNanos()).as("the PING out for 8 ms: the destination fell behind").isEqualTo(8 * MS);
     }
 
     @Test
