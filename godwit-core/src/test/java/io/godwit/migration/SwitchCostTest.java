@@ -72,12 +72,17 @@ class SwitchCostTest {
     }
 
     @Test
-    void historyKeepsTheLastSwitchsRestAndNeverANegativeOne() {
+    void historyKeepsTheLastSwitchsRestAndForgetsALargerOneByHalves() {
         SwitchHistory h = new SwitchHistory();
         h.record(12 * MS);
         assertThat(h.restNanos()).isEqualTo(12 * MS);
         h.record(-5 * MS);
-        assertThat(h.restNanos()).isZero();
-        assertThat(h.switches()).isEqualTo(2);
+        assertThat(h.restNanos()).as("faster than expected: half the last").isEqualTo(6 * MS);
+        h.record(20 * MS);
+        assertThat(h.restNanos()).isEqualTo(20 * MS);
+        h.record(0);
+        h.record(0);
+        assertThat(h.restNanos()).isEqualTo(5 * MS);
+        assertThat(h.switches()).isEqualTo(5);
     }
 }
