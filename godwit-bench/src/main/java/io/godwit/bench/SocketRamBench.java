@@ -35,6 +35,8 @@ public final class SocketRamBench {
     private final int channels;
     private final String compression;
     private Path credentials;
+    private long downtimeLimitMs = -1;
+    private String image = "random";
 
     public SocketRamBench(GodwitLauncher launcher, String transport, long size, int runs, Consumer<String> log) {
         this(launcher, transport, size, runs, null, log);
@@ -79,7 +81,7 @@ public final class SocketRamBench {
 
     public RamBench.Case run() throws Exception {
         Path dir = Files.createTempDirectory("godwit-bench-");
-        log.accept("starting a source process with " + (size >> 20) + " MiB of random RAM (logs in " + dir + ")");
+        log.accept("starting a source process with " + (size >> 20) + " MiB of " + image + " RAM (logs in " + dir + ")");
         if (tls != null) {
             credentials = dir.resolve("tls");
             BenchCredentials.write(credentials);
@@ -87,10 +89,11 @@ public final class SocketRamBench {
         }
         List<RamBench.Run> measured = new ArrayList<>();
         try (GodwitProcess src = launcher.start(dir, "source",
-                List.of("--ram", String.valueOf(size), "--prealloc", "--fill", "random", "--warm-up"), START)) {
+                List.of("--ram", String.valueOf(size), "--prealloc", "--fill", image, "--warm-up"), START)) {
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
                     List.of(Map.of("capability", "return-path", "state", true))));
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
+            downtimeLimitMs = src.qmp().execute("query-migrate-parameters").path("downtime-limit").asLong(-1);
             useTls(src, "client");
             useMultifd(src);
             for (int i = 0; i <= runs; i++) {
@@ -134,6 +137,9 @@ public final class SocketRamBench {
                 log.accept("digest verified: " + s);
             }
             long total = m.path("total-time").asLong();
+            if (m.has("x-switchover-fixed-cost")) {
+                log.accept("switch fixed costs estimated at the switch's decision (ms): " + m.path("x-switchover-fixed-cost"));
+            }
             log.accept(String.format("%s: total %d ms, setup %d ms, downtime %d ms, %d passes, CPU source %d ms,"
                     + " destination %d ms", transport, total, m.path("setup-time").asLong(), m.path("downtime").asLong(),
                     m.path("ram").path("dirty-sync-count").asLong(), srcCpu, dstCpu));
@@ -159,6 +165,23 @@ public final class SocketRamBench {
                 credentials.toString(), "endpoint", endpoint));
         p.qmp().execute("migrate-set-parameters", endpoint.equals("client")
                 ? Map.of("tls-creds", "tls0", "tls-hostname", BenchCredentials.HOST) : Map.of("tls-creds", "tls0"));
+    }
+
+    /**
+     * The source's RAM content: random (the default) or realistic (text, code, heap and zero pages,
+     * see MemoryImage); call before {@link #run}.
+     */
+    public SocketRamBench image(String fill) {
+        if (!fill.equals("random") && !fill.equals("realistic")) {
+            throw new IllegalArgumentException("--image must be random or realistic, not " + fill);
+        }
+        this.image = fill;
+        return this;
+    }
+
+    /** The source's downtime-limit (query-migrate-parameters), once {@link #run} has started; -1 before. */
+    public long downtimeLimitMs() {
+        return downtimeLimitMs;
     }
 
     private String multifdText() {

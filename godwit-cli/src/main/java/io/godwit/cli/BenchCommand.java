@@ -315,11 +315,23 @@ final class BenchCommand {
                 + "--channels: multifd-compression (default: ${DEFAULT-VALUE}).")
         String compress;
 
+        @Option(names = "--image", paramLabel = "random|realistic", description = "With --uri: the source's RAM "
+                + "content (default: random; realistic: text, code, heap and zero pages).")
+        String image;
+
         @Override
         public Integer call() throws Exception {
-            if ((channels != 0 || !compress.equals("none")) && uri == null) {
+            if (uri == null && !compress.equals("none") && tls == null) { // the realistic-image compression bench
+                if (!java.util.List.of("zlib", "zstd").contains(compress)) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--compress must be none, zlib or zstd, not " + compress);
+                }
+                return RamCompression.run(size, runs, channels == 0 ? 2 : channels, compress, json);
+            }
+            if ((channels != 0 || !compress.equals("none") || image != null) && uri == null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--channels and --compress need --uri tcp or --uri unix");
+                        "--channels and --image need --uri tcp or --uri unix (--compress zlib or zstd alone runs the "
+                                + "realistic-image compression bench)");
             }
             if (tls != null && uri == null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
@@ -358,6 +370,9 @@ final class BenchCommand {
             try {
                 bench = new SocketRamBench(Main.LAUNCHER, uri, size, runs, tls, channels, compress,
                         line -> System.err.println("bench: " + line));
+                if (image != null) {
+                    bench.image(image);
+                }
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
             }
@@ -371,6 +386,7 @@ final class BenchCommand {
             out.put("size-bytes", size);
             out.put("runs", runs);
             put(out, "random", c);
+            out.put("downtime-limit-ms", bench.downtimeLimitMs());
             if (json) {
                 System.out.println(Json.write(out));
             } else {

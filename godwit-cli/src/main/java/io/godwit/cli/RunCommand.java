@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
             + "at each sync, anywhere), or auto (kernel where it works, else hash). Default: ${DEFAULT-VALUE}.")
     String dirtyTracking;
 
-    @Option(names = "--fill", description = "Initial RAM content: 'random' (default: zero).")
+    @Option(names = "--fill", description = "Initial RAM content: 'random', or 'realistic' (text, code, heap and "
+            + "zero pages, for compression; see MemoryImage) (default: zero).")
     String fill;
 
     @Option(names = "--warm-up", description = "Before anything else, migrate a scratch machine in-process so "
@@ -107,8 +108,10 @@ final class RunCommand implements Callable<Integer> {
             machine.setRawSectionCheck(TrailerCheck.forRelay(w -> System.err.println(name + ": " + w)));
             if ("random".equals(fill)) {
                 MemoryFill.random(machine, seed);
+            } else if ("realistic".equals(fill)) {
+                io.godwit.reference.workload.MemoryImage.fill(machine, seed);
             } else if (fill != null && !fill.equals("zero")) {
-                throw new IllegalArgumentException("--fill must be random or zero, not " + fill);
+                throw new IllegalArgumentException("--fill must be random, realistic or zero, not " + fill);
             }
             for (int i = 0; i < devices.size(); i++) {
                 DeviceSpec.add(machine, devices.get(i), seed + 1000 + i);

@@ -2,6 +2,7 @@ package io.godwit.cli;
 
 import static io.godwit.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,28 @@ class CliTest {
 
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("--preempt applies to --postcopy");
+    }
+
+    @Test
+    void benchRamCompressWithoutUriComparesTheCodecsOnARealisticImage() throws Exception {
+        CliRun r = run("bench", "ram", "--compress", "zstd", "--size", "32M", "--runs", "1", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.path("image").asText()).isEqualTo("realistic");
+        assertThat(j.path("compression").asText()).isEqualTo("zstd");
+        assertThat(j.path("channels").asInt()).isEqualTo(2);
+        assertThat(j.path("results")).extracting(n -> n.path("compression").asText())
+                .containsExactly("none", "zlib", "zstd");
+        for (String codec : new String[] {"none", "zlib", "zstd"}) {
+            assertThat(j.path(codec + "-mibps").asDouble()).as(codec).isPositive();
+            assertThat(j.path(codec + "-ratio").asDouble()).as(codec)
+                    .isCloseTo(32.0 * (1 << 20) / j.path(codec + "-wire-bytes").asLong(), within(0.01));
+        }
+        assertThat(j.path("zstd-wire-bytes").asLong()).as("text, code and heap compress")
+                .isLessThan(j.path("none-wire-bytes").asLong() / 2);
+        assertThat(j.path("zlib-wire-bytes").asLong()).isLessThan(j.path("none-wire-bytes").asLong() / 2);
+        assertThat(r.err()).contains("digest verified");
     }
 
     @Test

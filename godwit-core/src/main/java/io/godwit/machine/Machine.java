@@ -381,6 +381,11 @@ public final class Machine implements AutoCloseable {
         vcpus.resume();
     }
 
+    /** What stopping the workloads is expected to take now (see {@link Vcpus#pauseEstimateNanos}). */
+    public long pauseEstimateNanos() {
+        return vcpus.pauseEstimateNanos();
+    }
+
     /**
      * Stops the workloads and waits until they are parked, then enters {@code reason}
      * (PAUSED, FINISH_MIGRATE or POSTMIGRATE).

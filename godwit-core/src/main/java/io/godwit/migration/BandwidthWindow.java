@@ -31,6 +31,8 @@ public final class BandwidthWindow {
     private double mbps;
     private double pagesPerSecond;
     private long expectedDowntimeMs = -1;
+    private double budgetMs;
+    private double expectedBytesPerMs;
 
     public BandwidthWindow(long nowNanos, long bytes) {
         start = nowNanos;
@@ -46,6 +48,14 @@ public final class BandwidthWindow {
      * @return true when a window closed and the figures changed
      */
     public boolean update(long now, long bytes, long pages, long dirtyBytesLastSync, Parameters p) {
+        return update(now, bytes, pages, dirtyBytesLastSync, p, SwitchCost.NONE);
+    }
+
+    /**
+     * As {@link #update(long, long, long, long, Parameters)}, with the threshold over the part of
+     * downtime-limit the switch's fixed costs leave for bytes ({@link SwitchCost#budgetMs}).
+     */
+    public boolean update(long now, long bytes, long pages, long dirtyBytesLastSync, Parameters p, SwitchCost fixed) {
         if (now < start + WINDOW_NANOS) {
             return false;
         }
@@ -53,7 +63,9 @@ public final class BandwidthWindow {
         timeSpentMs = (now - start) / 1e6;
         bytesPerMs = transferred / timeSpentMs;
         double expectedPerMs = p.availSwitchoverBandwidth() > 0 ? p.availSwitchoverBandwidth() / 1000.0 : bytesPerMs;
-        thresholdSize = (long) Math.min(MAX_THRESHOLD, expectedPerMs * p.downtimeLimitMs());
+        budgetMs = fixed.budgetMs(p.downtimeLimitMs());
+        expectedBytesPerMs = expectedPerMs;
+        thresholdSize = (long) Math.min(MAX_THRESHOLD, expectedPerMs * budgetMs);
         mbps = transferred * 8.0 / (timeSpentMs / 1000.0) / 1e6;
         pagesPerSecond = (pages - startPages) / (timeSpentMs / 1000.0);
         if (dirtyBytesLastSync >= 0 && transferred > 10_000 && expectedPerMs > 0) {
@@ -83,6 +95,16 @@ public final class BandwidthWindow {
     /** How long the last closed window lasted, in ms (100 or a little more). */
     public double timeSpentMs() {
         return timeSpentMs;
+    }
+
+    /** The ms of downtime-limit the threshold was computed over (the limit less fixed costs). */
+    public double budgetMs() {
+        return budgetMs;
+    }
+
+    /** The bandwidth the threshold assumes, bytes/ms: measured, or avail-switchover-bandwidth. */
+    public double expectedBytesPerMs() {
+        return expectedBytesPerMs;
     }
 
     public double bytesPerMs() {

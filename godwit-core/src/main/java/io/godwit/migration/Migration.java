@@ -87,6 +87,8 @@ public final class Migration {
     private volatile MultifdSender multifd; // with capability multifd, from setup on
     private volatile long loadNanos; // destination load time reported at the last iteration
     private volatile ThrottleControl throttle; // auto-converge, dirty-limit
+    private volatile SwitchHistory switchHistory = new SwitchHistory();
+    private volatile SwitchAccounting accounting; // from setup on
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
     @FunctionalInterface
@@ -160,6 +162,18 @@ public final class Migration {
         throttle.setParameters(p);
     }
 
+    /** Where this node keeps what its last switch cost (see {@link SwitchCost}); call before start. */
+    public Migration switchHistory(SwitchHistory h) {
+        this.switchHistory = java.util.Objects.requireNonNull(h);
+        return this;
+    }
+
+    /** The switch's fixed costs as last estimated ({@link SwitchCost#NONE} before setup). */
+    public SwitchCost switchCost() {
+        SwitchAccounting a = accounting;
+        return a != null ? a.current() : SwitchCost.NONE;
+    }
+
     /**
      * How to open the postcopy-preempt channel (a second connection to the destination, wrapped as
      * the first): needed when the capability is on.
@@ -227,6 +241,7 @@ public final class Migration {
                     + "' needs a bidirectional channel; " + conn.uri() + " is one-way");
         }
         out = new StreamOutput(conn.output());
+        accounting = new SwitchAccounting(machine, switchHistory);
         if (caps.has(Capability.MULTIFD)) {
             openMultifd();
         }
@@ -237,6 +252,9 @@ public final class Migration {
         if (caps.has(Capability.RETURN_PATH) || postcopyRam) { // post-copy needs it, as in QEMU
             saver.writer().command(Command.openReturnPath());
             returnPath = new SourceReturnPath(conn.input(), clock, thread);
+            LinkProbe probe = new LinkProbe(clock);
+            returnPath.linkProbe(probe);
+            accounting.probeWith(probe);
             returnPath.start();
             if (conn.peerMayRefuseAfterOpen()) {
                 confirmChannel(saver);
@@ -314,6 +332,7 @@ public final class Migration {
             if (!rateExceeded() && iterationRun(saver, pending)) {
                 return pending;
             }
+            accounting.maybePing(saver, out);
             long now = clock.nanoTime();
             updateWindow(now);
             if (rateExceeded()) {
@@ -356,11 +375,11 @@ public final class Migration {
         if (p.loadNanos() == 0) {
             return p.total();
         }
-        long limitNanos = params.downtimeLimitMs() * 1_000_000;
-        if (limitNanos == 0) {
+        if (params.downtimeLimitMs() == 0) {
             return Long.MAX_VALUE;
         }
-        return p.total() + (long) ((double) threshold * p.loadNanos() / limitNanos);
+        double budgetMs = window.budgetMs() > 0 ? window.budgetMs() : params.downtimeLimitMs();
+        return p.total() + (long) ((double) threshold * p.loadNanos() / (budgetMs * 1_000_000));
     }
 
     private boolean canSwitchover() {
@@ -372,10 +391,11 @@ public final class Migration {
         counters.set(Counter.TRANSFERRED, bytes);
         long pages = counters.get(Counter.NORMAL_PAGES) + counters.get(Counter.ZERO_PAGES);
         long dirty = counters.get(Counter.DIRTY_PAGES_RATE) > 0 ? counters.get(Counter.DIRTY_BYTES_LAST_SYNC) : -1;
-        if (window.update(now, bytes, pages, dirty, params)) {
+        SwitchCost fixed = accounting.estimate(multifd);
+        if (window.update(now, bytes, pages, dirty, params, fixed)) {
             thresholdSize = window.thresholdSize();
             long expected = window.expectedDowntimeMs();
-            expectedDowntimeMs = expected < 0 ? -1 : expected + loadNanos / 1_000_000;
+            expectedDowntimeMs = expected < 0 ? -1 : expected + (loadNanos + fixed.totalNanos()) / 1_000_000;
             counters.setRates(window.mbps(), window.pagesPerSecond());
             if (Trace.active()) {
                 BandwidthEvent e = new BandwidthEvent();
@@ -407,10 +427,12 @@ public final class Migration {
         if (event != null) {
             event.begin();
         }
+        accounting.switching(multifd);
         long stopStart = clock.nanoTime();
         long precopyBytes = sent();
         counters.set(Counter.PRECOPY_BYTES, precopyBytes);
         machine.stop(RunState.FINISH_MIGRATE);
+        accounting.stopped(clock.nanoTime() - stopStart);
         setStatus(DEVICE);
         saver.completeSections();
         checkPass();
@@ -435,6 +457,7 @@ public final class Migration {
             runningAt = clock.nanoTime();
         }
         downtimeMs = Math.max(0, (runningAt - stopStart) / 1_000_000);
+        long rest = accounting.switched(runningAt - stopStart, bytes - precopyBytes, window.expectedBytesPerMs());
         machine.stop(RunState.POSTMIGRATE);
         setStatus(COMPLETED);
         if (event != null) {
@@ -443,6 +466,14 @@ public final class Migration {
             event.pending = pending.total();
             event.thresholdSize = window.thresholdSize();
             event.downtimeBytes = bytes - precopyBytes;
+            SwitchCost fixed = accounting.atSwitch();
+            event.fixedCostEstimateMs = SwitchCost.ms(fixed.totalNanos());
+            event.stopEstimateMs = SwitchCost.ms(fixed.stopNanos());
+            event.linkEstimateMs = SwitchCost.ms(fixed.linkNanos());
+            event.flushEstimateMs = SwitchCost.ms(fixed.flushNanos());
+            event.restEstimateMs = SwitchCost.ms(fixed.restNanos());
+            event.stopMs = SwitchCost.ms(accounting.stoppedNanos());
+            event.restMs = SwitchCost.ms(rest);
             event.commit();
         }
     }

@@ -39,6 +39,7 @@ final class SourceReturnPath {
     private final Map<String, long[]> receivedBitmaps = new ConcurrentHashMap<>();
     private volatile boolean resumeAcked;
     private Thread thread;
+    private volatile LinkProbe linkProbe;
 
     /** Where post-copy page requests go (the RAM handler's queue); checked there. */
     @FunctionalInterface
@@ -60,6 +61,11 @@ final class SourceReturnPath {
         this.resuming = resuming;
     }
 
+    /** PONGs to the probe's PINGs go to {@code p}. */
+    void linkProbe(LinkProbe p) {
+        this.linkProbe = p;
+    }
+
     void start() {
         thread = Thread.ofPlatform().daemon().name("godwit-return-path").start(this::run);
     }
@@ -76,7 +82,10 @@ final class SourceReturnPath {
                         return;
                     }
                     case PONG -> {
-                        if (m.intValue() == StreamConstants.PING_PACKAGED_LOADED) {
+                        LinkProbe probe = linkProbe;
+                        if (probe != null && LinkProbe.owns(m.intValue())) {
+                            probe.ponged(m.intValue()); // the pre-copy link probe
+                        } else if (m.intValue() == StreamConstants.PING_PACKAGED_LOADED) {
                             packageLoadedNanos = clock.nanoTime(); // the destination is about to run
                         } else {
                             ponged.countDown(); // the channel check at setup

@@ -48,6 +48,7 @@ public final class Monitor implements AutoCloseable {
     private volatile Capabilities caps = Capabilities.defaults();
     private volatile Parameters params = Parameters.defaults();
     private volatile Migration outgoing;
+    private final io.godwit.migration.SwitchHistory switchHistory = new io.godwit.migration.SwitchHistory();
     private volatile IncomingMigration incoming;
     private volatile Listener listener;
     private volatile String listenAddress;
@@ -114,7 +115,8 @@ public final class Monitor implements AutoCloseable {
         }
         Parameters p = params;
         Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd)
-                .throttle(throttle).preemptChannel(opener(uri, p, tls)); // postcopy-preempt: a second connection, alike
+                .throttle(throttle).preemptChannel(opener(uri, p, tls)) // postcopy-preempt: a second connection, alike
+                .switchHistory(switchHistory); // what this node's last switch cost counts in the next
         outgoing = m;
         m.start();
         return m;

@@ -32,4 +32,32 @@ public final class SwitchoverEvent extends Event {
     @Label("Downtime Bytes")
     @DataAmount
     public long downtimeBytes;
+
+    @Label("Fixed Cost Estimate (ms)")
+    @jdk.jfr.Description("The fixed costs the threshold left out of downtime-limit when the switch was decided: "
+            + "stop + link + flush + rest")
+    public double fixedCostEstimateMs;
+
+    @Label("Stop Estimate (ms)")
+    public double stopEstimateMs;
+
+    @Label("Link Estimate (ms)")
+    public double linkEstimateMs;
+
+    @Label("Flush Estimate (ms)")
+    @jdk.jfr.Description("With multifd: the channels' last sync during pre-copy")
+    public double flushEstimateMs;
+
+    @Label("Rest Estimate (ms)")
+    @jdk.jfr.Description("What the previous switch on this node cost beyond its stop, link and bytes")
+    public double restEstimateMs;
+
+    @Label("Stop (ms)")
+    @jdk.jfr.Description("What stopping the machine took at this switch")
+    public double stopMs;
+
+    @Label("Rest (ms)")
+    @jdk.jfr.Description("This switch's downtime less its stop, its link estimate and its bytes at the expected "
+            + "bandwidth: what the next switch on this node counts as rest (negative: faster than expected)")
+    public double restMs;
 }

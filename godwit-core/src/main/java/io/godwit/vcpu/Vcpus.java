@@ -15,6 +15,7 @@ public final class Vcpus {
     private final RunGate gate = new RunGate();
     private final VcpuThrottle throttle = new VcpuThrottle();
     private final List<Thread> threads = new ArrayList<>(); // guarded by this
+    private final StepTimes steps = new StepTimes();
 
     public Vcpus(String machineName, Clock clock) {
         this.machineName = machineName;
@@ -44,7 +45,9 @@ public final class Vcpus {
                     pacer.restart();
                     governor.restart();
                 }
+                long t0 = clock.nanoTime();
                 w.step(pacer);
+                steps.record(t0, clock.nanoTime());
                 governor.afterStep();
             }
         } finally {
@@ -61,6 +64,14 @@ public final class Vcpus {
     /** Lets the workloads run. */
     public void resume() {
         gate.open();
+    }
+
+    /**
+     * What a {@link #pause} is expected to wait: a worker parks only between steps, so up to the
+     * longest step seen over the last second or two (0 with no workload).
+     */
+    public long pauseEstimateNanos() {
+        return steps.longestNanos(clock.nanoTime());
     }
 
     /** Stops the workloads and waits until every one has parked. */

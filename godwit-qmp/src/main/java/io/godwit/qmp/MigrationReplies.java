@@ -11,6 +11,27 @@ import java.util.Map;
 public final class MigrationReplies {
     private MigrationReplies() {}
 
+    /** Godwit's key for the switch's estimated fixed costs (source only). */
+    public static final String SWITCHOVER_COST = "x-switchover-fixed-cost";
+
+    /**
+     * The switch's fixed costs as the source estimates them, in ms: {@code total} (what the
+     * threshold leaves out of downtime-limit) = {@code stop} + {@code link} + {@code flush} + {@code rest}.
+     */
+    public static Map<String, Object> switchCost(io.godwit.migration.SwitchCost c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("total", ms(c.totalNanos()));
+        m.put("stop", ms(c.stopNanos()));
+        m.put("link", ms(c.linkNanos()));
+        m.put("flush", ms(c.flushNanos()));
+        m.put("rest", ms(c.restNanos()));
+        return m;
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1e4) / 100.0;
+    }
+
     /** QEMU's keys, and only the keys QEMU shows in the snapshot's status. */
     public static Map<String, Object> of(MigrationInfo info) {
         MigrationStatus status = info.status();

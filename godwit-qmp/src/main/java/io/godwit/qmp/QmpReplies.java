@@ -23,6 +23,10 @@ public final class QmpReplies {
     /** query-migrate, with the address listened on while a destination waits. */
     static Map<String, Object> queryMigrate(Monitor monitor) {
         Map<String, Object> r = MigrationReplies.of(monitor.queryMigrate());
+        io.godwit.migration.Migration out = monitor.outgoing();
+        if (out != null && !r.get("status").equals("none")) {
+            r.put(MigrationReplies.SWITCHOVER_COST, MigrationReplies.switchCost(out.switchCost()));
+        }
         String listen = monitor.listenAddress();
         if (listen != null) {
             r.put("socket-address", List.of(socketAddress(listen)));
