@@ -10,6 +10,8 @@ import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
+import io.godwit.options.XbzrleParameters;
+import io.godwit.ram.XbzrleSender;
 import io.godwit.savevm.Pending;
 import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.StateSaver;
@@ -86,6 +88,8 @@ public final class Migration {
     private volatile MultifdParameters multifdParams = MultifdParameters.defaults();
     private volatile MultifdSender multifd; // with capability multifd, from setup on
     private volatile long loadNanos; // destination load time reported at the last iteration
+    private volatile XbzrleParameters xbzrleParams = XbzrleParameters.defaults();
+    private volatile XbzrleSender xbzrle; // with capability xbzrle, from setup on
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
     @FunctionalInterface
@@ -147,6 +151,21 @@ public final class Migration {
         return this;
     }
 
+    /** The xbzrle parameters this migration starts with if capability xbzrle is on; call before start. */
+    public Migration xbzrle(XbzrleParameters p) {
+        this.xbzrleParams = p;
+        return this;
+    }
+
+    /** xbzrle-cache-size changed while migrating: the source takes an empty cache of that size. */
+    public void setXbzrleParameters(XbzrleParameters p) {
+        xbzrleParams = p;
+        XbzrleSender x = xbzrle;
+        if (x != null) {
+            x.resize(p.cacheSize());
+        }
+    }
+
     /**
      * How to open the postcopy-preempt channel (a second connection to the destination, wrapped as
      * the first): needed when the capability is on.
@@ -194,6 +213,9 @@ public final class Migration {
                 saver.cleanup();
             }
             closeMultifd();
+            if (xbzrle != null) {
+                machine.ramHandler().setXbzrle(null);
+            }
             closeQuietly();
             endNanos = clock.nanoTime();
             done.countDown();
@@ -214,6 +236,10 @@ public final class Migration {
         out = new StreamOutput(conn.output());
         if (caps.has(Capability.MULTIFD)) {
             openMultifd();
+        }
+        if (caps.has(Capability.XBZRLE)) {
+            xbzrle = new XbzrleSender(xbzrleParams.cacheSize(), counters);
+            machine.ramHandler().setXbzrle(xbzrle);
         }
         window = new BandwidthWindow(clock.nanoTime(), 0);
         SaveContext ctx = new SaveContext(out, clock, caps, counters, this::rateExceeded);
@@ -748,7 +774,17 @@ public final class Migration {
                 ((end >= 0 ? end : clock.nanoTime()) - switched) / 1_000_000, -1, -1, -1, null);
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
                 expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters, dirtyTracking(machine)),
-                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc);
+                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc, xbzrleCache());
+    }
+
+    /** The xbzrle-cache figures with the capability on, else null. */
+    private MigrationInfo.XbzrleCache xbzrleCache() {
+        if (!caps.has(Capability.XBZRLE)) {
+            return null;
+        }
+        XbzrleSender x = xbzrle;
+        return x == null ? MigrationInfo.XbzrleCache.of(counters, xbzrleParams.cacheSize(), 0, 0)
+                : MigrationInfo.XbzrleCache.of(counters, x.cacheSize(), x.cacheMissRate(), x.encodingRate());
     }
 
     /** The RAM blocks' dirty tracking backends, in block order without repeats; null without RAM. */

@@ -22,7 +22,15 @@ public record MigrationInfo(
         Ram ram,
         List<Device> devices,
         Disk disk,
-        Postcopy postcopy) {
+        Postcopy postcopy,
+        XbzrleCache xbzrleCache) {
+
+    /** A snapshot without xbzrle figures. */
+    public MigrationInfo(MigrationStatus status, String errorDesc, long totalTimeMs, long setupTimeMs, long downtimeMs,
+            long expectedDowntimeMs, long thresholdSize, Ram ram, List<Device> devices, Disk disk, Postcopy postcopy) {
+        this(status, errorDesc, totalTimeMs, setupTimeMs, downtimeMs, expectedDowntimeMs, thresholdSize, ram, devices,
+                disk, postcopy, null);
+    }
 
     /** A snapshot without post-copy figures. */
     public MigrationInfo(MigrationStatus status, String errorDesc, long totalTimeMs, long setupTimeMs, long downtimeMs,
@@ -41,6 +49,21 @@ public record MigrationInfo(
             long preemptPages) {
         public Postcopy(long timeMs, long requests, long bytes, long blocktimeMs, Latency faultLatency) {
             this(timeMs, requests, bytes, blocktimeMs, faultLatency, -1);
+        }
+    }
+
+    /**
+     * The "xbzrle-cache" block of query-migrate (capability xbzrle), QEMU's meanings: the cache size;
+     * bytes of XBZRLE records and of overflowed pages; pages encoded (cache hits); cache misses;
+     * misses per page sent and encoded bytes per byte sent, both over the last rate period; pages
+     * whose delta overflowed.
+     */
+    public record XbzrleCache(long cacheSize, long bytes, long pages, long cacheMiss, double cacheMissRate,
+            double encodingRate, long overflow) {
+        /** From the counters, with the rates of the sender (zero before the first period). */
+        public static XbzrleCache of(MigrationCounters c, long cacheSize, double cacheMissRate, double encodingRate) {
+            return new XbzrleCache(cacheSize, c.get(Counter.XBZRLE_BYTES), c.get(Counter.XBZRLE_PAGES),
+                    c.get(Counter.XBZRLE_CACHE_MISS), cacheMissRate, encodingRate, c.get(Counter.XBZRLE_OVERFLOW));
         }
     }
 

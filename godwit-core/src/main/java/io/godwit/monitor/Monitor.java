@@ -21,6 +21,7 @@ import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
 import io.godwit.options.TlsParameters;
+import io.godwit.options.XbzrleParameters;
 import io.godwit.transport.ChannelWrapper;
 import io.godwit.transport.Connection;
 import io.godwit.transport.Listener;
@@ -53,6 +54,7 @@ public final class Monitor implements AutoCloseable {
     private final UserObjects objects = new UserObjects();
     private volatile TlsParameters tls = TlsParameters.defaults();
     private volatile MultifdParameters multifd = MultifdParameters.defaults();
+    private volatile XbzrleParameters xbzrle = XbzrleParameters.defaults();
     private volatile String incomingError; // why the last incoming connection was refused
     private final DirtyRateMeter dirtyRate;
 
@@ -111,7 +113,7 @@ public final class Monitor implements AutoCloseable {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
         Parameters p = params;
-        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd)
+        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd).xbzrle(xbzrle)
                 .preemptChannel(opener(uri, p, tls)); // postcopy-preempt: a second connection, alike
         outgoing = m;
         m.start();
@@ -428,6 +430,35 @@ public final class Monitor implements AutoCloseable {
      */
     public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
             Map<String, Object> multifdChanges) {
+        setParameters(changes, strings, multifdChanges, Map.of());
+    }
+
+    /**
+     * As {@link #setParameters(Map, Map, Map)}, with xbzrle parameters: xbzrle-cache-size applies
+     * to a migration under way too (its cache is replaced by an empty one of the new size), as in QEMU.
+     */
+    public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
+            Map<String, Object> multifdChanges, Map<String, Object> xbzrleChanges) {
+        XbzrleParameters xp = xbzrle;
+        try {
+            for (var e : xbzrleChanges.entrySet()) {
+                xp = xp.with(e.getKey(), e.getValue());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+        setCoreParameters(changes, strings, multifdChanges); // all or none: the xbzrle ones are checked
+        if (!xp.equals(xbzrle)) {
+            xbzrle = xp;
+            Migration m = outgoing;
+            if (m != null && m.status().isActive()) {
+                m.setXbzrleParameters(xp);
+            }
+        }
+    }
+
+    private void setCoreParameters(Map<String, Long> changes, Map<String, String> strings,
+            Map<String, Object> multifdChanges) {
         Parameters p = params;
         TlsParameters t = tls;
         MultifdParameters mp = multifd;
@@ -462,6 +493,10 @@ public final class Monitor implements AutoCloseable {
 
     public MultifdParameters multifdParameters() {
         return multifd;
+    }
+
+    public XbzrleParameters xbzrleParameters() {
+        return xbzrle;
     }
 
     // ------------------------------------------------------------- objects

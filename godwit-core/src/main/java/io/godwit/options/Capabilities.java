@@ -68,6 +68,10 @@ public final class Capabilities {
             // as QEMU 7.2 says it: post-copy pages travel on the main stream only
             throw new IllegalArgumentException("Postcopy is not yet compatible with multifd");
         }
+        if (s.contains(Capability.MULTIFD) && s.contains(Capability.XBZRLE)) {
+            // QEMU 8.2 on; 7.2 took both and sent multifd pages without xbzrle
+            throw new IllegalArgumentException("Multifd is not compatible with xbzrle");
+        }
     }
 
     private static void check(Capability c, boolean on) {

@@ -5,6 +5,7 @@ import io.godwit.monitor.Monitor;
 import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
+import io.godwit.options.XbzrleParameters;
 import io.godwit.options.Parameters;
 import io.godwit.options.TlsParameters;
 import java.io.IOException;
@@ -45,8 +46,8 @@ final class QmpCommands {
         });
         add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
         add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
-        add("migrate-set-parameters", names(names(Parameters.names(), TlsParameters.NAMES), MultifdParameters.NAMES),
-                this::setParameters);
+        add("migrate-set-parameters", names(names(names(Parameters.names(), TlsParameters.NAMES),
+                MultifdParameters.NAMES), XbzrleParameters.NAMES), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         DirtyRateCommands dirtyRate = new DirtyRateCommands(monitor);
@@ -214,12 +215,20 @@ final class QmpCommands {
         Map<String, Long> changes = new LinkedHashMap<>();
         Map<String, String> strings = new LinkedHashMap<>();
         Map<String, Object> multifd = new LinkedHashMap<>();
+        Map<String, Object> xbzrle = new LinkedHashMap<>();
         for (Iterator<String> it = a.raw().fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonNode v = a.raw().get(name);
             if (MultifdParameters.NAMES.contains(name)) {
                 multifd.put(name, v.isBoolean() ? (Object) v.asBoolean() : v.isTextual() ? v.asText()
                         : v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.asLong() : v.toString());
+                continue;
+            }
+            if (XbzrleParameters.NAMES.contains(name)) {
+                if (v.isIntegralNumber() && !v.canConvertToLong()) {
+                    throw QmpError.generic(Parameters.outOfRange(name));
+                }
+                xbzrle.put(name, v.isIntegralNumber() ? (Object) v.asLong() : v.toString());
                 continue;
             }
             if (TlsParameters.NAMES.contains(name)) {
@@ -235,7 +244,7 @@ final class QmpCommands {
             }
             changes.put(name, a.integer(name));
         }
-        monitor.setParameters(changes, strings, multifd);
+        monitor.setParameters(changes, strings, multifd, xbzrle);
         return Map.of();
     }
 
@@ -246,6 +255,7 @@ final class QmpCommands {
         m.put(TlsParameters.TLS_HOSTNAME, t.hostname());
         m.put(TlsParameters.TLS_AUTHZ, t.authz());
         m.putAll(monitor.multifdParameters().byName());
+        m.putAll(monitor.xbzrleParameters().byName());
         return m;
     }
 }
