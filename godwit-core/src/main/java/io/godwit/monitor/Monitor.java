@@ -55,6 +55,7 @@ public final class Monitor implements AutoCloseable {
     private volatile TlsParameters tls = TlsParameters.defaults();
     private volatile MultifdParameters multifd = MultifdParameters.defaults();
     private volatile XbzrleParameters xbzrle = XbzrleParameters.defaults();
+    private volatile AutoCloseable ramWriter; // x-ram-write with repeat
     private volatile String incomingError; // why the last incoming connection was refused
     private final DirtyRateMeter dirtyRate;
 
@@ -616,6 +617,36 @@ public final class Monitor implements AutoCloseable {
      * x-disk-write: writes {@code length} bytes of a pattern from {@code seed} at {@code offset}, as
      * the machine would (bitmaps record it). For tests and demonstrations.
      */
+    /**
+     * x-ram-write: {@code value} at {@code count} places {@code stride} bytes apart, tracked as
+     * writes; with {@code repeat}, again and again (the value going up) until the next x-ram-write.
+     * A repeating writer still going is stopped first.
+     */
+    public synchronized void ramWrite(String block, long offset, long count, long stride, int value, boolean repeat) {
+        stopRamWriter();
+        try {
+            if (repeat) {
+                ramWriter = io.godwit.machine.RamWrites.repeat(machine, block, offset, count, stride, value);
+            } else {
+                io.godwit.machine.RamWrites.write(machine, block, offset, count, stride, value);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    private void stopRamWriter() {
+        AutoCloseable w = ramWriter;
+        ramWriter = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                Thread.currentThread().interrupt(); // only an interrupted join fails
+            }
+        }
+    }
+
     public void diskWrite(String node, long offset, long length, long seed) throws java.io.IOException {
         BlockDevice d = node(node);
         if (offset < 0 || length <= 0 || offset + length > d.size()) {
@@ -677,6 +708,7 @@ public final class Monitor implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        stopRamWriter();
         Migration m = outgoing;
         if (m != null && m.status().isPostcopy()) {
             m.abandon(); // a paused post-copy waits for nobody any more

@@ -6,6 +6,7 @@ import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
 import io.godwit.options.XbzrleParameters;
+import io.godwit.ram.RamBlock;
 import io.godwit.options.Parameters;
 import io.godwit.options.TlsParameters;
 import java.io.IOException;
@@ -85,6 +86,12 @@ final class QmpCommands {
         add("x-disk-write", Set.of("node", "offset", "length", "seed"), a -> {
             monitor.diskWrite(a.string("node"), a.integer("offset"), a.integer("length"),
                     a.has("seed") ? a.integer("seed") : 1);
+            return Map.of();
+        });
+        add("x-ram-write", Set.of("block", "offset", "count", "stride", "value", "repeat"), a -> {
+            monitor.ramWrite(a.string("block"), a.integer("offset"), a.has("count") ? a.integer("count") : 1,
+                    a.has("stride") ? a.integer("stride") : RamBlock.PAGE_SIZE, (int) a.integer("value"),
+                    a.bool("repeat", false));
             return Map.of();
         });
         add("x-check-unused", Set.of(), a -> QmpReplies.unused(monitor.checkUnused()));
