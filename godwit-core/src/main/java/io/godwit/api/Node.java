@@ -15,6 +15,7 @@ import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.options.XbzrleParameters;
 import io.godwit.ram.DirtyTracker;
 import io.godwit.ram.DirtyTracking;
 import io.godwit.savevm.HandlerRegistry;
@@ -331,12 +332,16 @@ public final class Node implements AutoCloseable {
     /**
      * Sets a parameter by QEMU's name ({@value Parameters#DOWNTIME_LIMIT} in ms,
      * {@value Parameters#MAX_BANDWIDTH} in bytes/s with 0 for no limit,
-     * {@value Parameters#AVAIL_SWITCHOVER_BANDWIDTH}); a migration under way takes it from its next
-     * iteration.
+     * {@value Parameters#AVAIL_SWITCHOVER_BANDWIDTH}, {@value XbzrleParameters#CACHE_SIZE} in bytes);
+     * a migration under way takes it from its next iteration.
      */
     public void setParameter(String name, long value) {
         checkOpen();
         try {
+            if (XbzrleParameters.NAMES.contains(name)) {
+                monitor.setParameters(Map.of(), Map.of(), Map.of(), Map.of(name, value));
+                return;
+            }
             monitor.setParameters(Map.of(name, value));
         } catch (MonitorException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
