@@ -53,6 +53,7 @@ public final class XbzrleBench {
     private final long writeRate;
     private final long maxBandwidth;
     private final long downtimeLimitMs;
+    private final long cacheSize;
     private final int runs;
     private final Consumer<String> log;
 
@@ -60,7 +61,7 @@ public final class XbzrleBench {
      * @param writeRate bytes of pages the writer dirties per second (a byte changed in each page)
      * @param maxBandwidth max-bandwidth, bytes/s (0: unlimited)
      */
-    public XbzrleBench(long size, long writeRate, long maxBandwidth, long downtimeLimitMs, int runs,
+    public XbzrleBench(long size, long writeRate, long maxBandwidth, long downtimeLimitMs, long cacheSize, int runs,
             Consumer<String> log) {
         if (size < (1 << 20) || writeRate <= 0 || maxBandwidth < 0 || runs < 1) {
             throw new IllegalArgumentException("expected a size of at least 1 MiB, a positive write rate, "
@@ -70,6 +71,7 @@ public final class XbzrleBench {
         this.writeRate = writeRate;
         this.maxBandwidth = maxBandwidth;
         this.downtimeLimitMs = downtimeLimitMs;
+        this.cacheSize = cacheSize;
         this.runs = runs;
         this.log = log;
     }
@@ -91,10 +93,15 @@ public final class XbzrleBench {
         try (Machine src = new Machine("src"); Machine dst = new Machine("dst");
                 Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
                 Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
-            MemoryFill.random(src.addRam("pc.ram", size), 42);
+            RamBlock ram = src.addRam("pc.ram", size);
+            MemoryFill.random(ram, 42);
+            for (long off = 0; off < size; off += RamBlock.PAGE_SIZE) {
+                ram.putByte(off, (byte) 0); // the a-b writer's byte starts equal in every page
+            }
             src.addWorkload(new AbWorkload(writeRate));
             src.start();
             out.setCapabilities(Map.of(Capability.XBZRLE, xbzrle));
+            out.setParameters(Map.of(), Map.of(), Map.of(), Map.of("xbzrle-cache-size", cacheSize));
             out.setParameters(Map.of("max-bandwidth", maxBandwidth, "downtime-limit", downtimeLimitMs));
             out.migrate(in.migrateIncoming("tcp:127.0.0.1:0"));
             long deadline = System.nanoTime() + DEADLINE_NANOS;

@@ -17,13 +17,18 @@ final class XbzrleBenchCommand implements Callable<Integer> {
     @Option(names = "--size", converter = Sizes.class, defaultValue = "256M", description = "RAM (default ${DEFAULT-VALUE}).")
     long size;
 
-    @Option(names = "--write-rate", converter = Sizes.class, defaultValue = "256M",
+    @Option(names = "--write-rate", converter = Sizes.class, defaultValue = "96M",
             description = "Bytes of pages the writer dirties per second (default ${DEFAULT-VALUE}).")
     long writeRate;
 
-    @Option(names = "--max-bandwidth", converter = Sizes.class, defaultValue = "0",
-            description = "max-bandwidth, bytes/s; 0 for none (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-bandwidth", converter = Sizes.class, defaultValue = "128M",
+            description = "max-bandwidth, bytes/s; 0 for none (default ${DEFAULT-VALUE}, QEMU's).")
     long maxBandwidth;
+
+    @Option(names = "--cache-size", converter = Sizes.class, defaultValue = "0",
+            description = "xbzrle-cache-size; 0 for the RAM's size, rounded down to a power of two (default "
+                    + "${DEFAULT-VALUE}; QEMU's default is 64M).")
+    long cacheSize;
 
     @Option(names = "--downtime-limit", defaultValue = "300", description = "downtime-limit, ms (default ${DEFAULT-VALUE}).")
     long downtimeLimit;
@@ -37,13 +42,17 @@ final class XbzrleBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<XbzrleBench.Case> cases = new XbzrleBench(size, writeRate, maxBandwidth, downtimeLimit, runs,
+        if (cacheSize == 0) {
+            cacheSize = Long.highestOneBit(size);
+        }
+        List<XbzrleBench.Case> cases = new XbzrleBench(size, writeRate, maxBandwidth, downtimeLimit, cacheSize, runs,
                 line -> System.err.println("bench: " + line)).run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("size-bytes", size);
         out.put("write-rate", writeRate);
         out.put("max-bandwidth", maxBandwidth);
         out.put("downtime-limit", downtimeLimit);
+        out.put("xbzrle-cache-size", cacheSize);
         out.put("runs", runs);
         for (XbzrleBench.Case c : cases) {
             put(out, c.xbzrle() ? "on" : "off", c.median());
@@ -53,8 +62,9 @@ final class XbzrleBenchCommand implements Callable<Integer> {
             return 0;
         }
         System.out.printf("RAM migration over TCP loopback in-process, %s of random RAM, a byte changed per page at %s/s "
-                + "of pages, median of %d runs per case (alternating, after 1 warm-up each)%n", Sizes.format(size),
-                Sizes.format(writeRate), runs);
+                + "of pages, max-bandwidth %s/s, xbzrle-cache-size %s, median of %d runs per case (alternating, "
+                + "after 1 warm-up each)%n", Sizes.format(size), Sizes.format(writeRate), Sizes.format(maxBandwidth),
+                Sizes.format(cacheSize), runs);
         System.out.printf("%-7s %10s %10s %12s %10s %8s %10s %12s %10s%n", "xbzrle", "wire MiB", "wire MiB/s",
                 "page MiB/s", "total ms", "passes", "downtime", "xbzrle pages", "enc. rate");
         for (XbzrleBench.Case c : cases) {
