@@ -133,7 +133,8 @@ final class ClientCommands {
                 String name = p.substring(0, eq);
                 String value = p.substring(eq + 1);
                 Object v = name.startsWith("tls-") ? value // tls-creds, tls-hostname, tls-authz are strings
-                        : name.contains("bandwidth") ? Sizes.parse(value) : Long.parseLong(value);
+                        : name.contains("bandwidth") || name.equals("xbzrle-cache-size") ? Sizes.parse(value)
+                        : Long.parseLong(value);
                 args.put(name, v);
             }
             c.execute("migrate-set-parameters", args);
