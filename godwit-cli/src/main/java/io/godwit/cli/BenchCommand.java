@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /** godwit bench: benchmarks that print their numbers. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
         subcommands = {BenchCommand.Ram.class, BenchCommand.Devices.class, BenchCommand.Disk.class,
-            BenchCommand.Postcopy.class, BenchCommand.Tracking.class, BenchCommand.Jmh.class, PlanBenchCommand.class})
+            BenchCommand.Postcopy.class, BenchCommand.Tracking.class, BenchCommand.Jmh.class, PlanBenchCommand.class,
+            XbzrleBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "disk", mixinStandardHelpOptions = true,

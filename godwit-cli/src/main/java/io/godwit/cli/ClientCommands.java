@@ -134,7 +134,8 @@ final class ClientCommands {
                 String value = p.substring(eq + 1);
                 Object v = name.startsWith("tls-") ? value // tls-creds, tls-hostname, tls-authz are strings
                         : value.equals("true") || value.equals("false") ? (Object) Boolean.parseBoolean(value)
-                        : name.contains("bandwidth") ? Sizes.parse(value) : (Object) Long.parseLong(value);
+                        : name.contains("bandwidth") || name.equals("xbzrle-cache-size") ? Sizes.parse(value)
+                        : (Object) Long.parseLong(value);
                 args.put(name, v);
             }
             c.execute("migrate-set-parameters", args);

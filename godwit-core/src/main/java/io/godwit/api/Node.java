@@ -15,6 +15,7 @@ import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.Parameters;
+import io.godwit.options.XbzrleParameters;
 import io.godwit.ram.DirtyTracker;
 import io.godwit.ram.DirtyTracking;
 import io.godwit.savevm.HandlerRegistry;
@@ -333,13 +334,15 @@ public final class Node implements AutoCloseable {
      * Sets a parameter by QEMU's name ({@value Parameters#DOWNTIME_LIMIT} in ms,
      * {@value Parameters#MAX_BANDWIDTH} in bytes/s with 0 for no limit,
      * {@value Parameters#AVAIL_SWITCHOVER_BANDWIDTH}, auto-converge's {@code cpu-throttle-initial},
-     * {@code cpu-throttle-increment}, {@code max-cpu-throttle}, {@code throttle-trigger-threshold});
+     * {@code cpu-throttle-increment}, {@code max-cpu-throttle}, {@code throttle-trigger-threshold},
+     * {@value XbzrleParameters#CACHE_SIZE} in bytes);
      * a migration under way takes it from its next iteration.
      */
     public void setParameter(String name, long value) {
         checkOpen();
         try {
-            if (io.godwit.options.ThrottleParameters.NAMES.contains(name)) { // auto-converge, dirty-limit
+            if (io.godwit.options.ThrottleParameters.NAMES.contains(name) // auto-converge, dirty-limit
+                    || XbzrleParameters.NAMES.contains(name)) {
                 monitor.setParameters(Map.of(), Map.of(), Map.of(), Map.of(name, value));
                 return;
             }

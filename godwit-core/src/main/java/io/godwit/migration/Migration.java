@@ -10,6 +10,8 @@ import io.godwit.options.Capabilities;
 import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
+import io.godwit.options.XbzrleParameters;
+import io.godwit.ram.XbzrleSender;
 import io.godwit.savevm.Pending;
 import io.godwit.savevm.SaveContext;
 import io.godwit.savevm.StateSaver;
@@ -89,6 +91,8 @@ public final class Migration {
     private volatile ThrottleControl throttle; // auto-converge, dirty-limit
     private volatile SwitchHistory switchHistory = new SwitchHistory();
     private volatile SwitchAccounting accounting; // from setup on
+    private volatile XbzrleParameters xbzrleParams = XbzrleParameters.defaults();
+    private volatile XbzrleSender xbzrle; // with capability xbzrle, from setup on
 
     /** Opens the channel on the migration thread, so that a refused connection is a failed migration. */
     @FunctionalInterface
@@ -174,6 +178,21 @@ public final class Migration {
         return a != null ? a.current() : SwitchCost.NONE;
     }
 
+    /** The xbzrle parameters this migration starts with if capability xbzrle is on; call before start. */
+    public Migration xbzrle(XbzrleParameters p) {
+        this.xbzrleParams = p;
+        return this;
+    }
+
+    /** xbzrle-cache-size changed while migrating: the source takes an empty cache of that size. */
+    public void setXbzrleParameters(XbzrleParameters p) {
+        xbzrleParams = p;
+        XbzrleSender x = xbzrle;
+        if (x != null) {
+            x.resize(p.cacheSize());
+        }
+    }
+
     /**
      * How to open the postcopy-preempt channel (a second connection to the destination, wrapped as
      * the first): needed when the capability is on.
@@ -223,6 +242,9 @@ public final class Migration {
                 saver.cleanup();
             }
             closeMultifd();
+            if (xbzrle != null) {
+                machine.ramHandler().setXbzrle(null);
+            }
             closeQuietly();
             endNanos = clock.nanoTime();
             done.countDown();
@@ -244,6 +266,10 @@ public final class Migration {
         accounting = new SwitchAccounting(machine, switchHistory);
         if (caps.has(Capability.MULTIFD)) {
             openMultifd();
+        }
+        if (caps.has(Capability.XBZRLE)) {
+            xbzrle = new XbzrleSender(xbzrleParams.cacheSize(), counters);
+            machine.ramHandler().setXbzrle(xbzrle);
         }
         window = new BandwidthWindow(clock.nanoTime(), 0);
         SaveContext ctx = new SaveContext(out, clock, caps, counters, this::rateExceeded);
@@ -797,7 +823,19 @@ public final class Migration {
                 ((end >= 0 ? end : clock.nanoTime()) - switched) / 1_000_000, -1, -1, -1, null);
         return new MigrationInfo(s, s == FAILED || s == CANCELLED ? error : null, total, setupTimeMs, downtimeMs,
                 expectedDowntimeMs, thresholdSize, MigrationInfo.Ram.of(counters, dirtyTracking(machine)),
-                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc, throttle.info());
+                MigrationInfo.Device.of(machine.devices()), MigrationInfo.Disk.of(counters), pc, throttle.info(),
+                xbzrleCache());
+    }
+
+
+    /** The xbzrle-cache figures with the capability on, else null. */
+    private MigrationInfo.XbzrleCache xbzrleCache() {
+        if (!caps.has(Capability.XBZRLE)) {
+            return null;
+        }
+        XbzrleSender x = xbzrle;
+        return x == null ? MigrationInfo.XbzrleCache.of(counters, xbzrleParams.cacheSize(), 0, 0)
+                : MigrationInfo.XbzrleCache.of(counters, x.cacheSize(), x.cacheMissRate(), x.encodingRate());
     }
 
     /** The RAM blocks' dirty tracking backends, in block order without repeats; null without RAM. */

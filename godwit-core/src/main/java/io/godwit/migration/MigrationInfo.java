@@ -23,13 +23,14 @@ public record MigrationInfo(
         List<Device> devices,
         Disk disk,
         Postcopy postcopy,
-        Throttle throttle) {
+        Throttle throttle,
+        XbzrleCache xbzrleCache) {
 
-    /** A snapshot without throttle figures. */
+    /** A snapshot without throttle or xbzrle figures. */
     public MigrationInfo(MigrationStatus status, String errorDesc, long totalTimeMs, long setupTimeMs, long downtimeMs,
             long expectedDowntimeMs, long thresholdSize, Ram ram, List<Device> devices, Disk disk, Postcopy postcopy) {
         this(status, errorDesc, totalTimeMs, setupTimeMs, downtimeMs, expectedDowntimeMs, thresholdSize, ram, devices,
-                disk, postcopy, null);
+                disk, postcopy, null, null);
     }
 
     /** A snapshot without post-copy figures. */
@@ -62,6 +63,21 @@ public record MigrationInfo(
      */
     public record Throttle(int cpuThrottlePercentage, int cpuThrottlePeak, long throttleTimePerRoundUs,
             long ringFullTimeUs) {}
+
+    /**
+     * The "xbzrle-cache" block of query-migrate (capability xbzrle), QEMU's meanings: the cache size;
+     * bytes of XBZRLE records and of overflowed pages; pages encoded (cache hits); cache misses;
+     * misses per page sent and encoded bytes per byte sent, both over the last rate period; pages
+     * whose delta overflowed.
+     */
+    public record XbzrleCache(long cacheSize, long bytes, long pages, long cacheMiss, double cacheMissRate,
+            double encodingRate, long overflow) {
+        /** From the counters, with the rates of the sender (zero before the first period). */
+        public static XbzrleCache of(MigrationCounters c, long cacheSize, double cacheMissRate, double encodingRate) {
+            return new XbzrleCache(cacheSize, c.get(Counter.XBZRLE_BYTES), c.get(Counter.XBZRLE_PAGES),
+                    c.get(Counter.XBZRLE_CACHE_MISS), cacheMissRate, encodingRate, c.get(Counter.XBZRLE_OVERFLOW));
+        }
+    }
 
     /** Waits for missing pages on the destination: how many, percentiles in µs, the mean in ns. */
     public record Latency(long count, long p50Us, long p99Us, long maxUs, long meanNs) {}

@@ -22,6 +22,7 @@ import io.godwit.options.MultifdParameters;
 import io.godwit.options.Parameters;
 import io.godwit.options.ThrottleParameters;
 import io.godwit.options.TlsParameters;
+import io.godwit.options.XbzrleParameters;
 import io.godwit.transport.ChannelWrapper;
 import io.godwit.transport.Connection;
 import io.godwit.transport.Listener;
@@ -56,6 +57,8 @@ public final class Monitor implements AutoCloseable {
     private volatile TlsParameters tls = TlsParameters.defaults();
     private volatile MultifdParameters multifd = MultifdParameters.defaults();
     private volatile ThrottleParameters throttle = ThrottleParameters.defaults();
+    private volatile XbzrleParameters xbzrle = XbzrleParameters.defaults();
+    private volatile AutoCloseable ramWriter; // x-ram-write with repeat
     private volatile String incomingError; // why the last incoming connection was refused
     private final DirtyRateMeter dirtyRate;
 
@@ -116,6 +119,7 @@ public final class Monitor implements AutoCloseable {
         Parameters p = params;
         Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd)
                 .throttle(throttle).preemptChannel(opener(uri, p, tls)) // postcopy-preempt: a second connection, alike
+                .xbzrle(xbzrle)
                 .switchHistory(switchHistory); // what this node's last switch cost counts in the next
         outgoing = m;
         m.start();
@@ -436,28 +440,44 @@ public final class Monitor implements AutoCloseable {
     }
 
     /**
-     * As {@link #setParameters(Map, Map, Map)}, with auto-converge and dirty-limit parameters
-     * (values Long or Boolean), which a running migration takes from its next sync, as in QEMU.
+     * As {@link #setParameters(Map, Map, Map)}, with auto-converge, dirty-limit and xbzrle
+     * parameters by name in {@code otherChanges} (values Long or Boolean). A running migration takes
+     * the throttle ones from its next sync and a new xbzrle-cache-size at once (an empty cache of that
+     * size), as in QEMU. All or none: every value is checked before any is applied.
      */
     public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
-            Map<String, Object> multifdChanges, Map<String, Object> throttleChanges) {
+            Map<String, Object> multifdChanges, Map<String, Object> otherChanges) {
         ThrottleParameters tp = throttle;
+        XbzrleParameters xp = xbzrle;
         try {
-            for (var e : throttleChanges.entrySet()) {
-                tp = tp.with(e.getKey(), e.getValue());
+            for (var e : otherChanges.entrySet()) {
+                if (XbzrleParameters.NAMES.contains(e.getKey())) {
+                    xp = xp.with(e.getKey(), e.getValue());
+                } else {
+                    tp = tp.with(e.getKey(), e.getValue());
+                }
             }
         } catch (IllegalArgumentException e) {
             throw new MonitorException(e.getMessage());
         }
-        setOtherParameters(changes, strings, multifdChanges);
-        throttle = tp;
+        setCoreParameters(changes, strings, multifdChanges);
         Migration m = outgoing;
-        if (m != null && m.status().isActive()) {
-            m.setThrottleParameters(tp);
+        boolean active = m != null && m.status().isActive();
+        if (!tp.equals(throttle)) {
+            throttle = tp;
+            if (active) {
+                m.setThrottleParameters(tp);
+            }
+        }
+        if (!xp.equals(xbzrle)) {
+            xbzrle = xp;
+            if (active) {
+                m.setXbzrleParameters(xp);
+            }
         }
     }
 
-    private void setOtherParameters(Map<String, Long> changes, Map<String, String> strings,
+    private void setCoreParameters(Map<String, Long> changes, Map<String, String> strings,
             Map<String, Object> multifdChanges) {
         Parameters p = params;
         TlsParameters t = tls;
@@ -497,6 +517,10 @@ public final class Monitor implements AutoCloseable {
 
     public ThrottleParameters throttleParameters() {
         return throttle;
+    }
+
+    public XbzrleParameters xbzrleParameters() {
+        return xbzrle;
     }
 
     // ------------------------------------------------------------- objects
@@ -616,6 +640,36 @@ public final class Monitor implements AutoCloseable {
      * x-disk-write: writes {@code length} bytes of a pattern from {@code seed} at {@code offset}, as
      * the machine would (bitmaps record it). For tests and demonstrations.
      */
+    /**
+     * x-ram-write: {@code value} at {@code count} places {@code stride} bytes apart, tracked as
+     * writes; with {@code repeat}, again and again (the value going up) until the next x-ram-write.
+     * A repeating writer still going is stopped first.
+     */
+    public synchronized void ramWrite(String block, long offset, long count, long stride, int value, boolean repeat) {
+        stopRamWriter();
+        try {
+            if (repeat) {
+                ramWriter = io.godwit.machine.RamWrites.repeat(machine, block, offset, count, stride, value);
+            } else {
+                io.godwit.machine.RamWrites.write(machine, block, offset, count, stride, value);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MonitorException(e.getMessage());
+        }
+    }
+
+    private void stopRamWriter() {
+        AutoCloseable w = ramWriter;
+        ramWriter = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                Thread.currentThread().interrupt(); // only an interrupted join fails
+            }
+        }
+    }
+
     public void diskWrite(String node, long offset, long length, long seed) throws java.io.IOException {
         BlockDevice d = node(node);
         if (offset < 0 || length <= 0 || offset + length > d.size()) {
@@ -677,6 +731,7 @@ public final class Monitor implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        stopRamWriter();
         Migration m = outgoing;
         if (m != null && m.status().isPostcopy()) {
             m.abandon(); // a paused post-copy waits for nobody any more

@@ -72,6 +72,10 @@ public final class Capabilities {
             // QEMU 8.1+'s words: the two slow the writers each their own way
             throw new IllegalArgumentException("dirty-limit conflicts with auto-converge either of then available currently");
         }
+        if (s.contains(Capability.MULTIFD) && s.contains(Capability.XBZRLE)) {
+            // QEMU 8.2 on; 7.2 took both and sent multifd pages without xbzrle
+            throw new IllegalArgumentException("Multifd is not compatible with xbzrle");
+        }
     }
 
     private static void check(Capability c, boolean on) {

@@ -5,7 +5,7 @@ package io.godwit.options;
  * name so QEMU tooling can query and set them; enabling one Godwit does not implement is refused.
  */
 public enum Capability {
-    XBZRLE("xbzrle", false),
+    XBZRLE("xbzrle", true),
     RDMA_PIN_ALL("rdma-pin-all", false),
     AUTO_CONVERGE("auto-converge", true),
     ZERO_BLOCKS("zero-blocks", true),

@@ -63,6 +63,8 @@ public final class RamHandler implements SaveVmHandler {
     private long periodDirtyPages;
     private final MemorySegment sentCopy = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
     private RamChannels.Sender channels; // multifd: pages go there, not in PAGE records
+    private XbzrleSender xbzrle; // capability xbzrle: pages may go as deltas
+    private volatile XbzrleSender nextXbzrle;
 
     private volatile RamChannels.Sender nextSender;
     private volatile RamChannels.Receiver receiver;
@@ -140,6 +142,11 @@ public final class RamHandler implements SaveVmHandler {
         this.nextSender = s;
     }
 
+    /** Capability xbzrle on the source: the next saveSetup encodes pages with {@code x}; null: never. */
+    public void setXbzrle(XbzrleSender x) {
+        this.nextXbzrle = x;
+    }
+
     /** Multifd on the destination: sync points of the main stream go to {@code r}; null: none. */
     public void setReceiveChannels(RamChannels.Receiver r) {
         this.receiver = r;
@@ -152,6 +159,10 @@ public final class RamHandler implements SaveVmHandler {
         save = ctx;
         channels = nextSender;
         saving = blocks.get().toArray(RamBlock[]::new);
+        xbzrle = channels == null ? nextXbzrle : null; // multifd pages never go as deltas
+        if (xbzrle != null) {
+            xbzrle.setup(saving);
+        }
         bitmaps = new long[saving.length][];
         long total = 0;
         dirtyPages = 0;
@@ -218,6 +229,10 @@ public final class RamHandler implements SaveVmHandler {
         long now = save.clock().nanoTime();
         if (periodStart >= 0 && now - periodStart >= RATE_PERIOD_NANOS) {
             c.set(Counter.DIRTY_PAGES_RATE, periodDirtyPages * 1_000_000_000L / (now - periodStart));
+            if (xbzrle != null) {
+                xbzrle.updateRates(c.get(Counter.NORMAL_PAGES) + c.get(Counter.ZERO_PAGES)
+                        + c.get(Counter.XBZRLE_PAGES));
+            }
             periodStart = now;
             periodDirtyPages = 0;
         }
@@ -285,6 +300,9 @@ public final class RamHandler implements SaveVmHandler {
     public void saveLiveCompletePrecopy(SaveContext ctx) throws IOException {
         StreamOutput out = ctx.out();
         lastSent = null;
+        if (xbzrle != null) {
+            xbzrle.lastStage();
+        }
         sync(); // the final pass, with writers stopped
         while (sendNextDirtyPage(out)) {
             // everything left goes now, rate limit or not
@@ -488,6 +506,9 @@ public final class RamHandler implements SaveVmHandler {
                 if (cursorBlock == 0 && channels != null) {
                     channels.roundEnd(out); // a page sent again now must not overtake its older copy
                 }
+                if (cursorBlock == 0 && xbzrle != null) {
+                    xbzrle.roundDone(); // QEMU: xbzrle starts once a round over memory is complete
+                }
             }
         } finally {
             pageLock.unlock();
@@ -504,6 +525,7 @@ public final class RamHandler implements SaveVmHandler {
             sendToChannels(block, page, u != null && u.unused(block, page));
             return;
         }
+        XbzrleSender x = postcopy ? null : xbzrle; // requested pages, and all in post-copy, go whole
         if (u != null && u.unused(block, page)) {
             header(out, block, offset, RAM_FLAG_ZERO); // the guest gave it up: it reads as zero there
             out.put8(0);
@@ -512,6 +534,9 @@ public final class RamHandler implements SaveVmHandler {
             header(out, block, offset, RAM_FLAG_ZERO);
             out.put8(0);
             zeroPages++;
+        } else if (x != null && x.started()) {
+            sendThroughCache(out, x, block, page);
+            return;
         } else {
             header(out, block, offset, RAM_FLAG_PAGE);
             if (tell) { // the tracker hears of the very bytes that go out, not a later read of the page
@@ -524,8 +549,35 @@ public final class RamHandler implements SaveVmHandler {
             normalPages++;
             return;
         }
+        if (x != null) {
+            x.zeroPageSent(block, page); // a later delta must start from zero, as the destination does
+        }
         if (tell) {
             tracker.sent(block, page, ZeroPages.page());
+        }
+    }
+
+    /** Capability xbzrle: a delta against the page as last sent, nothing if unchanged, or the page whole. */
+    private void sendThroughCache(StreamOutput out, XbzrleSender x, RamBlock block, long page) throws IOException {
+        long offset = page << PAGE_SHIFT;
+        switch (x.encode(block, page)) {
+            case DELTA -> {
+                long before = out.bytesWritten();
+                header(out, block, offset, RAM_FLAG_XBZRLE);
+                out.put8(XBZRLE_ENCODING);
+                out.putBe16(x.encodedLength());
+                out.putBytes(x.encoded(), 0, x.encodedLength());
+                x.deltaSent(out.bytesWritten() - before);
+            }
+            case UNCHANGED -> { } // the destination has these bytes already
+            case WHOLE -> {
+                header(out, block, offset, RAM_FLAG_PAGE);
+                out.putBytes(x.current(), 0, PAGE_SIZE);
+                normalPages++;
+            }
+        }
+        if (block.tracker().wantsSentPages()) {
+            block.tracker().sent(block, page, MemorySegment.ofArray(x.current()));
         }
     }
 
@@ -575,6 +627,7 @@ public final class RamHandler implements SaveVmHandler {
         saving = null;
         lastSent = null;
         channels = null;
+        xbzrle = null;
     }
 
     // ----------------------------------------------------------- destination
@@ -587,7 +640,7 @@ public final class RamHandler implements SaveVmHandler {
             byName.put(b.name(), b);
         }
         Map<String, RamBlock> here = byName; // grows with the blocks an adopter makes
-        reader = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE, new NamedTargets<>(here::get,
+        reader = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE_XBZRLE, new NamedTargets<>(here::get,
                 RamBlock::name, RamBlock::size, name -> "unknown RAM block '" + name + "': expected one of "
                         + here.keySet()));
     }
@@ -615,7 +668,7 @@ public final class RamHandler implements SaveVmHandler {
                     }
                     return;
                 }
-                case RamRecord.Xbzrle<RamBlock> x -> throw new IllegalStateException("XBZRLE from a LOADABLE reader");
+                case RamRecord.Xbzrle<RamBlock> x -> loadXbzrle(x.block(), x.offset(), x.delta());
                 case RamRecord.Compressed<RamBlock> c -> throw new IllegalStateException(
                         "COMPRESS_PAGE from a LOADABLE reader");
             }
@@ -640,6 +693,26 @@ public final class RamHandler implements SaveVmHandler {
         try {
             if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
                 MemorySegment.copy(scratch, 0, block.segment(), addr, PAGE_SIZE);
+                block.setPopulated(addr >>> PAGE_SHIFT);
+                arrived(block, addr);
+            }
+        } finally {
+            placing.unlock();
+        }
+    }
+
+    /** An XBZRLE delta (verified by the reader) applied to the page as it is here (ram.c load_xbzrle). */
+    private void loadXbzrle(RamBlock block, long addr, byte[] delta) {
+        MemorySegment page = block.segment().asSlice(addr, PAGE_SIZE);
+        if (!tracking) {
+            XbzrleDecoder.apply(delta, page, PAGE_SIZE);
+            block.setPopulated(addr >>> PAGE_SHIFT);
+            return;
+        }
+        placing.lock();
+        try {
+            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
+                XbzrleDecoder.apply(delta, page, PAGE_SIZE);
                 block.setPopulated(addr >>> PAGE_SHIFT);
                 arrived(block, addr);
             }

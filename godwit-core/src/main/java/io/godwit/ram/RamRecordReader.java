@@ -41,7 +41,6 @@ import java.util.zip.Inflater;
  */
 public final class RamRecordReader<B> {
     private static final long KINDS = RAM_FLAG_ZERO | RAM_FLAG_PAGE | RAM_FLAG_XBZRLE | RAM_FLAG_COMPRESS_PAGE;
-    private static final int XBZRLE_ENCODING = 1; // QEMU's ENCODING_FLAG_XBZRLE
     private static final long MIN_PAGE_SIZE = 1 << 10;
     private static final long MAX_PAGE_SIZE = 1 << 16;
 
@@ -50,6 +49,8 @@ public final class RamRecordReader<B> {
         /** What a Godwit destination loads: MEM_SIZE, PAGE, ZERO with fill byte 0, MULTIFD_FLUSH, EOS. */
         LOADABLE(RAM_FLAG_ZERO | RAM_FLAG_MEM_SIZE | RAM_FLAG_PAGE | RAM_FLAG_EOS | RAM_FLAG_CONTINUE
                 | RAM_FLAG_MULTIFD_FLUSH, "ZERO, PAGE, MEM_SIZE or EOS", true),
+        /** What a Godwit destination loads on the main stream: XBZRLE too (QEMU's ram_load_precopy takes it). */
+        LOADABLE_XBZRLE(LOADABLE.flags | RAM_FLAG_XBZRLE, "ZERO, PAGE, XBZRLE, MEM_SIZE or EOS", true),
         /** Everything a file from QEMU may hold: XBZRLE, COMPRESS_PAGE too, and ZERO of any fill (older QEMU). */
         ANY(LOADABLE.flags | RAM_FLAG_XBZRLE | RAM_FLAG_COMPRESS_PAGE,
                 "ZERO, MEM_SIZE, PAGE, EOS, CONTINUE, XBZRLE, COMPRESS_PAGE or MULTIFD_FLUSH", false);

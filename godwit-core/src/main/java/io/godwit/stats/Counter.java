@@ -40,5 +40,13 @@ public enum Counter {
     /** Bytes of all disks under block migration. */
     DISK_TOTAL,
     /** Zero chunks sent as ZERO_BLOCK, without data. */
-    DISK_ZERO_BLOCKS
+    DISK_ZERO_BLOCKS,
+    /** XBZRLE: bytes of XBZRLE records (without their 8-byte word) and of pages whose delta overflowed. */
+    XBZRLE_BYTES,
+    /** XBZRLE: pages found in the cache and encoded, whether sent as a delta, whole or not at all. */
+    XBZRLE_PAGES,
+    /** XBZRLE: pages not found in the cache, sent whole. */
+    XBZRLE_CACHE_MISS,
+    /** XBZRLE: pages whose delta would not have been smaller than the page, sent whole. */
+    XBZRLE_OVERFLOW
 }

@@ -81,6 +81,8 @@ public final class StreamConstants {
     public static final long RAM_FLAG_EOS = 0x10;
     public static final long RAM_FLAG_CONTINUE = 0x20;
     public static final long RAM_FLAG_XBZRLE = 0x40;
+    /** The u8 after an XBZRLE record's word and block (QEMU's ENCODING_FLAG_XBZRLE). */
+    public static final int XBZRLE_ENCODING = 0x01;
     public static final long RAM_FLAG_HOOK = 0x80;
     public static final long RAM_FLAG_COMPRESS_PAGE = 0x100;
     public static final long RAM_FLAG_MULTIFD_FLUSH = 0x200;

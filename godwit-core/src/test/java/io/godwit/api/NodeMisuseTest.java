@@ -68,7 +68,7 @@ class NodeMisuseTest {
             node.start();
             assertThatThrownBy(() -> node.migrateTo("http://x")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unsupported migration URI scheme 'http'");
-            assertThatThrownBy(() -> node.setCapability(Capability.XBZRLE, true))
+            assertThatThrownBy(() -> node.setCapability(Capability.X_COLO, true))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported");
             assertThatThrownBy(() -> node.setParameter("no-such-thing", 1))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'no-such-thing'");

@@ -42,13 +42,13 @@ class CapabilitiesTest {
         assertThat(Arrays.stream(Capability.values()).filter(c -> c.supported))
                 .containsExactlyInAnyOrder(EVENTS, RETURN_PATH, SWITCHOVER_ACK, BLOCK, ZERO_BLOCKS, DIRTY_BITMAPS,
                         POSTCOPY_RAM, POSTCOPY_BLOCKTIME, LATE_BLOCK_ACTIVATE, MULTIFD, POSTCOPY_PREEMPT, AUTO_CONVERGE,
-                        DIRTY_LIMIT);
+                        DIRTY_LIMIT, XBZRLE);
     }
 
     @ParameterizedTest
     @EnumSource(value = Capability.class, names = {"EVENTS", "RETURN_PATH", "SWITCHOVER_ACK", "BLOCK", "ZERO_BLOCKS",
         "DIRTY_BITMAPS", "POSTCOPY_RAM", "POSTCOPY_BLOCKTIME", "LATE_BLOCK_ACTIVATE", "MULTIFD", "POSTCOPY_PREEMPT",
-        "AUTO_CONVERGE", "DIRTY_LIMIT"},
+        "AUTO_CONVERGE", "DIRTY_LIMIT", "XBZRLE"},
         mode = EnumSource.Mode.EXCLUDE)
     void refusesToEnableAnUnsupportedCapabilityNamingIt(Capability cap) {
         String message = "Capability '" + cap.qmpName + "' is not supported by Godwit";
@@ -127,9 +127,31 @@ class CapabilitiesTest {
         Capabilities c = Capabilities.of(EVENTS);
         Map<Capability, Boolean> batch = new LinkedHashMap<>();
         batch.put(RETURN_PATH, true);
-        batch.put(XBZRLE, true);
-        assertThatIllegalArgumentException().isThrownBy(() -> c.with(batch)).withMessageContaining("'xbzrle'");
+        batch.put(Capability.X_COLO, true);
+        assertThatIllegalArgumentException().isThrownBy(() -> c.with(batch)).withMessageContaining("'x-colo'");
         assertThat(c.enabled()).containsExactly(EVENTS);
+    }
+
+    @Test
+    void xbzrleIsAcceptedAloneAndWithPostcopyButNotWithMultifd() {
+        assertThat(Capabilities.of(XBZRLE).has(XBZRLE)).isTrue();
+        assertThat(Capabilities.of(XBZRLE, Capability.POSTCOPY_RAM).enabled()).hasSize(2); // QEMU takes both
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(XBZRLE, Capability.MULTIFD))
+                .withMessage("Multifd is not compatible with xbzrle");
+        assertThatIllegalArgumentException().isThrownBy(() -> Capabilities.of(Capability.MULTIFD)
+                .with(Map.of(XBZRLE, true))).withMessage("Multifd is not compatible with xbzrle");
+    }
+
+    @Test
+    void xbzrleCacheSizeIsAPowerOfTwoOfAtLeastAPageWithQemusDefault() {
+        assertThat(XbzrleParameters.defaults().cacheSize()).isEqualTo(64L << 20);
+        assertThat(XbzrleParameters.defaults().with("xbzrle-cache-size", 4096L).cacheSize()).isEqualTo(4096);
+        for (long bad : new long[] {0, 2048, 3L << 20, -4096}) {
+            assertThatIllegalArgumentException().isThrownBy(() -> new XbzrleParameters(bad)).withMessage(
+                    "Parameter 'xbzrle_cache_size' expects a power of two no less than the target page size");
+        }
+        assertThatIllegalArgumentException().isThrownBy(() -> XbzrleParameters.defaults()
+                .with("xbzrle-cache-size", "big")).withMessage("Parameter 'xbzrle-cache-size' expects an integer");
     }
 
     @Test

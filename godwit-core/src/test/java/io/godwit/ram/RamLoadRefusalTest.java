@@ -123,17 +123,24 @@ class RamLoadRefusalTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {0x01, 0x40, 0x80, 0x100, 0x400, 0x800})
+    @ValueSource(longs = {0x01, 0x80, 0x100, 0x400, 0x800})
     void refusesUnknownFlags(long flag) {
         byte[] payload = concat(be64(flag), EOS);
         assertRefused(loading(payload), StreamFormatException.class, 0,
-                String.format("unsupported RAM flags 0x%x; expected ZERO, PAGE, MEM_SIZE or EOS", flag));
+                String.format("unsupported RAM flags 0x%x; expected ZERO, PAGE, XBZRLE, MEM_SIZE or EOS", flag));
     }
 
     @Test
     void refusesUnknownFlagAlongsideKnownOnes() {
+        byte[] payload = concat(hex("00000000 00001088"), PC_RAM, new byte[4096], EOS);
+        assertRefused(loading(payload), StreamFormatException.class, 0, "unsupported RAM flags 0x80");
+    }
+
+    @Test
+    void refusesARecordThatIsBothXbzrleAndPage() {
         byte[] payload = concat(hex("00000000 00001048"), PC_RAM, new byte[4096], EOS);
-        assertRefused(loading(payload), StreamFormatException.class, 0, "unsupported RAM flags 0x40");
+        assertRefused(loading(payload), StreamFormatException.class, 0,
+                "unknown combination of RAM flags 0x48; expected one kind of record");
     }
 
     @Test

@@ -169,4 +169,30 @@ class RamRecordReaderTest {
         assertRefused(() -> RamRecordReader.checkVersion(3, 2), StreamFormatException.class, 2,
                 "ram section version 3; expected 4");
     }
+
+    @Test
+    void aDestinationLoadsXbzrleAndRefusesMalformedRecordsNamingWhatIsWrong() throws IOException {
+        RamRecordReader.Accepts dest = RamRecordReader.Accepts.LOADABLE_XBZRLE;
+        byte[] good = concat(hex("00000000 00001040"), PC_RAM, hex("01"), be16(4), hex("05 02 aa bb"));
+        RamRecord<String> r = readAll(reader(dest), concat(good, EOS), new ArrayList<>()).getFirst();
+        assertThat(r).isInstanceOf(RamRecord.Xbzrle.class);
+        assertThat(((RamRecord.Xbzrle<String>) r).offset()).isEqualTo(0x1000);
+
+        assertRefused(() -> readAll(reader(dest), concat(hex("00000000 00000040"), PC_RAM, hex("02"), be16(4),
+                hex("05 02 aa bb"), EOS), new ArrayList<>()), StreamFormatException.class, 0,
+                "XBZRLE page with encoding 2; expected 1");
+        assertRefused(() -> readAll(reader(dest), concat(hex("00000000 00000040"), PC_RAM, hex("01"), be16(4097),
+                EOS), new ArrayList<>()), StreamFormatException.class, 0,
+                "XBZRLE page of 4097 bytes; expected at most 4096");
+        // 4090 unchanged bytes, then 8 new ones: past the page's end
+        assertRefused(() -> readAll(reader(dest), concat(hex("00000000 00000040"), PC_RAM, hex("01"), be16(11),
+                hex("fa 1f 08 01 02 03 04 05 06 07 08"), EOS), new ArrayList<>()), StreamFormatException.class, 0,
+                "XBZRLE page of block 'pc.ram' cannot be decoded: run of 8 bytes at page offset 4090 goes past the "
+                        + "page or the record");
+        assertRefused(() -> readAll(reader(dest), concat(hex("00000000 00000040"), PC_RAM, hex("01"), be16(3),
+                hex("05 00 aa"), EOS), new ArrayList<>()), StreamFormatException.class, 0,
+                "XBZRLE page of block 'pc.ram' cannot be decoded: bad new-bytes run length at byte 1");
+        assertRefused(() -> readAll(reader(RamRecordReader.Accepts.LOADABLE), concat(good, EOS), new ArrayList<>()),
+                StreamFormatException.class, 0, "unsupported RAM flags 0x40; expected ZERO, PAGE, MEM_SIZE or EOS");
+    }
 }

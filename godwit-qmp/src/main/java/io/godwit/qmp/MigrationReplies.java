@@ -55,6 +55,9 @@ public final class MigrationReplies {
         if (info.ram() != null) {
             m.put("ram", ram(info.ram()));
         }
+        if (info.xbzrleCache() != null) {
+            m.put("xbzrle-cache", xbzrleCache(info.xbzrleCache()));
+        }
         if (info.disk() != null) {
             m.put("disk", disk(info.disk()));
         }
@@ -121,6 +124,19 @@ public final class MigrationReplies {
             m.put("dirty-limit-throttle-time-per-round", t.throttleTimePerRoundUs());
             m.put("dirty-limit-ring-full-time", t.ringFullTimeUs());
         }
+    }
+
+    /** QEMU's XBZRLECacheStats, in its order. */
+    private static Map<String, Object> xbzrleCache(MigrationInfo.XbzrleCache x) {
+        Map<String, Object> xm = new LinkedHashMap<>();
+        xm.put("cache-size", x.cacheSize());
+        xm.put("bytes", x.bytes());
+        xm.put("pages", x.pages());
+        xm.put("cache-miss", x.cacheMiss());
+        xm.put("cache-miss-rate", x.cacheMissRate());
+        xm.put("encoding-rate", x.encodingRate());
+        xm.put("overflow", x.overflow());
+        return xm;
     }
 
     private static Map<String, Object> disk(MigrationInfo.Disk disk) {

@@ -5,6 +5,8 @@ import io.godwit.monitor.Monitor;
 import io.godwit.monitor.MonitorException;
 import io.godwit.options.Capability;
 import io.godwit.options.MultifdParameters;
+import io.godwit.options.XbzrleParameters;
+import io.godwit.ram.RamBlock;
 import io.godwit.options.Parameters;
 import io.godwit.options.ThrottleParameters;
 import io.godwit.options.TlsParameters;
@@ -46,8 +48,8 @@ final class QmpCommands {
         });
         add("migrate-set-capabilities", Set.of("capabilities"), this::setCapabilities);
         add("query-migrate-capabilities", Set.of(), a -> queryCapabilities());
-        add("migrate-set-parameters", names(names(names(Parameters.names(), TlsParameters.NAMES),
-                MultifdParameters.NAMES), ThrottleParameters.NAMES), this::setParameters);
+        add("migrate-set-parameters", names(names(names(names(Parameters.names(), TlsParameters.NAMES),
+                MultifdParameters.NAMES), ThrottleParameters.NAMES), XbzrleParameters.NAMES), this::setParameters);
         add("query-migrate-parameters", Set.of(), a -> queryParameters());
         add("query-migrate", Set.of(), a -> QmpReplies.queryMigrate(monitor));
         DirtyRateCommands dirtyRate = new DirtyRateCommands(monitor);
@@ -85,6 +87,12 @@ final class QmpCommands {
         add("x-disk-write", Set.of("node", "offset", "length", "seed"), a -> {
             monitor.diskWrite(a.string("node"), a.integer("offset"), a.integer("length"),
                     a.has("seed") ? a.integer("seed") : 1);
+            return Map.of();
+        });
+        add("x-ram-write", Set.of("block", "offset", "count", "stride", "value", "repeat"), a -> {
+            monitor.ramWrite(a.string("block"), a.integer("offset"), a.has("count") ? a.integer("count") : 1,
+                    a.has("stride") ? a.integer("stride") : RamBlock.PAGE_SIZE, (int) a.integer("value"),
+                    a.bool("repeat", false));
             return Map.of();
         });
         add("x-check-unused", Set.of(), a -> QmpReplies.unused(monitor.checkUnused()));
@@ -220,7 +228,7 @@ final class QmpCommands {
         Map<String, Long> changes = new LinkedHashMap<>();
         Map<String, String> strings = new LinkedHashMap<>();
         Map<String, Object> multifd = new LinkedHashMap<>();
-        Map<String, Object> throttle = new LinkedHashMap<>();
+        Map<String, Object> others = new LinkedHashMap<>(); // throttle and xbzrle
         for (Iterator<String> it = a.raw().fieldNames(); it.hasNext(); ) {
             String name = it.next();
             JsonNode v = a.raw().get(name);
@@ -230,8 +238,15 @@ final class QmpCommands {
                 continue;
             }
             if (ThrottleParameters.NAMES.contains(name)) {
-                throttle.put(name, v.isBoolean() ? (Object) v.asBoolean()
+                others.put(name, v.isBoolean() ? (Object) v.asBoolean()
                         : v.isIntegralNumber() && v.canConvertToLong() ? (Object) v.asLong() : v.toString());
+                continue;
+            }
+            if (XbzrleParameters.NAMES.contains(name)) {
+                if (v.isIntegralNumber() && !v.canConvertToLong()) {
+                    throw QmpError.generic(Parameters.outOfRange(name));
+                }
+                others.put(name, v.isIntegralNumber() ? (Object) v.asLong() : v.toString());
                 continue;
             }
             if (TlsParameters.NAMES.contains(name)) {
@@ -247,7 +262,7 @@ final class QmpCommands {
             }
             changes.put(name, a.integer(name));
         }
-        monitor.setParameters(changes, strings, multifd, throttle);
+        monitor.setParameters(changes, strings, multifd, others);
         return Map.of();
     }
 
@@ -259,6 +274,7 @@ final class QmpCommands {
         m.put(TlsParameters.TLS_AUTHZ, t.authz());
         m.putAll(monitor.multifdParameters().byName());
         m.putAll(monitor.throttleParameters().byName());
+        m.putAll(monitor.xbzrleParameters().byName());
         return m;
     }
 }

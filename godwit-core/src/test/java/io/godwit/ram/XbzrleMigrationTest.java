@@ -1,0 +1,169 @@
+package io.godwit.ram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.godwit.clock.Clock;
+import io.godwit.machine.AbCheck;
+import io.godwit.machine.Machine;
+import io.godwit.machine.MachineDigest;
+import io.godwit.machine.RunState;
+import io.godwit.migration.MigrationInfo;
+import io.godwit.migration.MigrationStatus;
+import io.godwit.monitor.Monitor;
+import io.godwit.monitor.MonitorEvents;
+import io.godwit.options.Capability;
+import io.godwit.vcpu.Workload;
+import io.godwit.vcpu.WorkloadPacer;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two machines over loopback, the source's writer adding 1 to the first byte of every page in
+ * turn (the a-b writer: a byte changed per page). With xbzrle the pages after the first round go
+ * as deltas of a few bytes; the destination ends equal to the paused source either way.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class XbzrleMigrationTest {
+    private static final long DEADLINE_MS = 60_000;
+    private static final long RAM_MIB = 8;
+    private static final long RAM_PAGES = (RAM_MIB << 20) / RamBlock.PAGE_SIZE;
+
+    /**
+     * The a-b writer at full speed, in steps of 512 pages: memory is always being written, so a
+     * threshold of a byte is never met (a paced writer idles between its batches, and a pass of
+     * deltas is fast enough to fall in such a gap and converge).
+     */
+    static final class AbWriter implements Workload {
+        private RamBlock block;
+        private long next;
+
+        @Override
+        public String name() {
+            return "ab";
+        }
+
+        @Override
+        public void attach(List<RamBlock> ram) {
+            block = ram.getFirst();
+        }
+
+        @Override
+        public void step(WorkloadPacer pacer) {
+            long n = 512;
+            for (long i = 0; i < n; i++) {
+                block.incrementByte(next << RamBlock.PAGE_SHIFT);
+                next = (next + 1) % block.pages();
+            }
+        }
+    }
+
+    private static Machine source() {
+        Machine m = new Machine("src");
+        RamBlock ram = m.addRam("pc.ram", RAM_MIB << 20);
+        SplittableRandom r = new SplittableRandom(11);
+        for (long off = 0; off < ram.size(); off += RamBlock.PAGE_SIZE) {
+            if ((off >>> 12) % 4 != 0) { // every fourth page starts zero
+                ram.putLong(off + 64, r.nextLong());
+                ram.putLong(off + 2048, r.nextLong());
+            }
+        }
+        m.addRam("vga.vram", 1 << 20).putLong(8192, 99);
+        m.addWorkload(new AbWriter());
+        m.start();
+        return m;
+    }
+
+    private static <T> T until(Supplier<T> value, Predicate<T> done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE_MS * 1_000_000;
+        T v;
+        while (!done.test(v = value.get())) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(what + " within " + DEADLINE_MS + " ms; last seen: " + v);
+            }
+            Thread.sleep(5);
+        }
+        return v;
+    }
+
+    private static long pagesSent(MigrationInfo i) {
+        long encoded = i.xbzrleCache() == null ? 0 : i.xbzrleCache().pages();
+        return i.ram() == null ? 0 : i.ram().normal() + i.ram().duplicate() + encoded;
+    }
+
+    /**
+     * Migrates without converging (a switchover bandwidth of 1 byte/s: a threshold of a byte) until six memories' worth of pages went (the
+     * second round goes whole too: it fills the cache), then lets it complete; checks the destination and returns the source's final figures.
+     */
+    private static MigrationInfo migrate(boolean xbzrle) throws Exception {
+        try (Machine src = source(); Machine dst = new Machine("dst");
+                Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
+                Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
+            out.setCapabilities(Map.of(Capability.XBZRLE, xbzrle));
+            out.setParameters(Map.of("max-bandwidth", 16L << 20, "avail-switchover-bandwidth", 1L, "downtime-limit", 1000L));
+            out.migrate(in.migrateIncoming("tcp:127.0.0.1:0"));
+            until(out::queryMigrate, i -> pagesSent(i) >= 6 * RAM_PAGES || i.status().isTerminal(),
+                    "six rounds of pages sent");
+            out.setParameters(Map.of("max-bandwidth", 0L, "avail-switchover-bandwidth", 0L, "downtime-limit", 2000L));
+
+            MigrationInfo info = until(out::queryMigrate, i -> i.status().isTerminal(), "a final status");
+            MigrationInfo dest = until(in::queryMigrate, i -> i.status().isTerminal(), "a final status");
+            assertThat(info.status()).as("%s", info.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(dest.status()).as("%s", dest.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
+            dst.stop(RunState.PAUSED);
+            AbCheck.Result ab = AbCheck.check(List.of(dst.ram().getFirst()));
+            assertThat(ab.passed()).as("%s", ab).isTrue();
+            assertThat(MachineDigest.of(dst).overall()).isEqualTo(MachineDigest.of(src).overall());
+            return info;
+        }
+    }
+
+    @Test
+    void pagesGoAsDeltasAndTheDestinationEqualsTheSource() throws Exception {
+        MigrationInfo with = migrate(true);
+        MigrationInfo.XbzrleCache x = with.xbzrleCache();
+        assertThat(x).isNotNull();
+        assertThat(x.cacheSize()).isEqualTo(64L << 20);
+        assertThat(x.pages()).as("pages encoded").isGreaterThan(RAM_PAGES);
+        assertThat(x.cacheMiss()).as("the first time a page is seen after round one").isGreaterThan(0);
+        assertThat(x.bytes()).as("a byte changed per page: deltas of a few bytes").isLessThan(x.pages() * 64);
+
+        MigrationInfo without = migrate(false);
+
+
+        assertThat(without.xbzrleCache()).isNull();
+        double perPageWith = (double) with.ram().transferred() / pagesSent(with);
+        double perPageWithout = (double) without.ram().transferred() / pagesSent(without);
+        assertThat(perPageWith).as("bytes on the wire per page sent").isLessThan(perPageWithout / 2);
+    }
+
+    @Test
+    void aSmallerCacheSetMidMigrationIsTakenAndTheResultStaysEqual() throws Exception {
+        try (Machine src = source(); Machine dst = new Machine("dst");
+                Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
+                Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
+            out.setCapabilities(Map.of(Capability.XBZRLE, true));
+            out.setParameters(Map.of("max-bandwidth", 16L << 20, "avail-switchover-bandwidth", 1L, "downtime-limit", 1000L));
+            out.migrate(in.migrateIncoming("tcp:127.0.0.1:0"));
+            until(out::queryMigrate, i -> i.xbzrleCache().pages() > RAM_PAGES / 2 || i.status().isTerminal(),
+                    "pages encoded");
+            out.setParameters(Map.of(), Map.of(), Map.of(), Map.of("xbzrle-cache-size", 1L << 20));
+            assertThat(out.queryMigrate().xbzrleCache().cacheSize()).isEqualTo(1L << 20);
+            long missesAtResize = out.queryMigrate().xbzrleCache().cacheMiss();
+            until(out::queryMigrate, i -> i.xbzrleCache().cacheMiss() > missesAtResize + RAM_PAGES / 8
+                    || i.status().isTerminal(), "misses after the cache was emptied");
+            out.setParameters(Map.of("max-bandwidth", 0L, "avail-switchover-bandwidth", 0L, "downtime-limit", 2000L));
+
+            MigrationInfo info = until(out::queryMigrate, i -> i.status().isTerminal(), "a final status");
+            until(in::queryMigrate, i -> i.status().isTerminal(), "a final status");
+            assertThat(info.status()).as("%s", info.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
+            dst.stop(RunState.PAUSED);
+            assertThat(AbCheck.check(List.of(dst.ram().getFirst())).passed()).isTrue();
+            assertThat(MachineDigest.of(dst).overall()).isEqualTo(MachineDigest.of(src).overall());
+        }
+    }
+}
