@@ -32,6 +32,7 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
     private final AtomicLong bytes = new AtomicLong();
     private final Object lock = new Object();
     private final long[] synced; // per channel, the last sync sequence it wrote; guarded by lock
+    private final java.util.concurrent.atomic.AtomicInteger nextForDevices = new java.util.concurrent.atomic.AtomicInteger();
     private volatile IOException failure;
     private volatile boolean shut;
 
@@ -94,6 +95,16 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
             current.block = block;
         }
         return current.add(offset, bytes);
+    }
+
+    /**
+     * Queues one device buffer ({@code data[0..size)}, kept by the channel from now on) as a
+     * device state packet on the next channel in turn (QEMU multifd_queue_device_state). Any
+     * thread may call it: each device's save thread does, beside the migration thread's pages.
+     */
+    public void queueDeviceState(String idstr, int instanceId, byte[] data, int size) throws IOException {
+        Batch b = Batch.deviceState(new DeviceStatePacket(idstr, instanceId, size), data);
+        put(channels[Math.floorMod(nextForDevices.getAndIncrement(), channels.length)], b);
     }
 
     private Batch take() throws IOException {
@@ -216,7 +227,7 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
                 synced[c.id] = b.syncSeq;
                 lock.notifyAll();
             }
-        } else {
+        } else if (!b.isDeviceState()) {
             free.offer(b);
         }
     }
