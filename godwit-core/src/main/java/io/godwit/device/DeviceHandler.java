@@ -144,12 +144,14 @@ public final class DeviceHandler implements SaveVmHandler {
         buffer = ByteBuffer.allocateDirect(DATA_BUFFER);
         StreamOutput out = ctx.out();
         out.putBe64(DEV_SETUP_STATE);
-        if (device.state() == DeviceState.RUNNING) {
+        initial = 0;
+        dirty = 0;
+        if (device.state() == DeviceState.RUNNING && device.precopySupported()) {
             device.setState(DeviceState.PRE_COPY);
             PrecopyInfo info = device.precopyInfo();
             initial = info.initialBytes();
             dirty = info.dirtyBytes();
-        } else if (device.state() != DeviceState.STOP) {
+        } else if (device.state() != DeviceState.STOP && device.state() != DeviceState.RUNNING) {
             throw new IOException("device " + device.id() + " cannot start migrating from state " + device.state());
         }
         out.putBe64(DEV_END_OF_STATE);
@@ -267,6 +269,9 @@ public final class DeviceHandler implements SaveVmHandler {
     @Override
     public void saveState(SaveContext ctx) throws IOException {
         if (multifdSave != null) { // the configuration went last on the channels
+            // the destination starts loading at this device's END section: it must have it before the
+            // channels fill up and hold back the save threads
+            ctx.out().flush();
             try {
                 multifdSave.join();
             } catch (InterruptedException e) {

@@ -33,13 +33,17 @@ class DeviceStateOnChannelsTest {
 
     /** Source (seeded) or destination (blank) with RAM and {@link #DEVICES} blob devices. */
     static Machine machine(String name, boolean source, BlobDevice.Overlap overlap, int failing) {
+        return machine(name, source, overlap, failing, DEVICES, SIZE);
+    }
+
+    static Machine machine(String name, boolean source, BlobDevice.Overlap overlap, int failing, int devices, int size) {
         Machine m = new Machine(name);
         RamBlock ram = m.addRam("pc.ram", 4 << 20);
         if (source) {
             ram.putLong(4096, 42);
         }
-        for (int i = 0; i < DEVICES; i++) {
-            BlobDevice d = new BlobDevice("dev" + i, SIZE, PRECOPY, source ? 100 + i : 0);
+        for (int i = 0; i < devices; i++) {
+            BlobDevice d = new BlobDevice("dev" + i, size, PRECOPY, source ? 100 + i : 0);
             if (overlap != null) {
                 d.overlap(overlap);
             }
@@ -103,6 +107,26 @@ class DeviceStateOnChannelsTest {
             assertThat(overlap.threads).containsExactlyInAnyOrder("godwit-device-load-dev0",
                     "godwit-device-load-dev1", "godwit-device-load-dev2", "godwit-device-load-dev3");
             assertThat(src.devices()).allSatisfy(d -> assertThat(d.transferred()).isEqualTo(SIZE));
+        }
+    }
+
+    @Test
+    void devicesWithMoreStateThanTheDestinationBuffersHoldBackTheSourceAndArriveWhole() throws Exception {
+        int size = (int) (3 * MultifdDeviceLoad.SOFT_LIMIT); // the channels wait for the load threads
+        try (Machine src = machine("src", true, null, -1, 2, size); Machine dst = machine("dst", false, null, -1, 2, size);
+                Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
+                Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
+            configure(out, 2);
+            configure(in, 2);
+            out.migrate(in.migrateIncoming("tcp:127.0.0.1:0"));
+
+            MigrationInfo info = end(out);
+            MigrationInfo dest = end(in);
+
+            assertThat(info.status()).as("%s", info.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(dest.status()).as("%s", dest.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
+            dst.stop(RunState.PAUSED);
+            assertThat(MachineDigest.of(dst).devices()).hasSize(2).isEqualTo(MachineDigest.of(src).devices());
         }
     }
 

@@ -31,6 +31,7 @@ public final class SyntheticDevice extends MigratableDevice {
     private final long loadRate;
     private final MemorySegment memory;
     private final AtomicBitSet written;
+    private volatile boolean precopy = true;
 
     // Saving session: the migration thread's.
     private boolean saving;
@@ -72,6 +73,17 @@ public final class SyntheticDevice extends MigratableDevice {
 
     public long size() {
         return size;
+    }
+
+    /** Without pre-copy (a device without VFIO_MIGRATION_PRE_COPY): all its state goes at stop-copy. */
+    public SyntheticDevice precopy(boolean supported) {
+        this.precopy = supported;
+        return this;
+    }
+
+    @Override
+    public boolean precopySupported() {
+        return precopy;
     }
 
     @Override
@@ -208,12 +220,16 @@ public final class SyntheticDevice extends MigratableDevice {
         }
     }
 
-    /** The destination's load cost: a real wait, paced to the load rate over the whole session. */
+    /**
+     * The destination's load cost: a real wait, paced to the load rate. Time spent idle between
+     * writes is not banked (a device busy with nothing is not ahead), as the cost-aware policy's
+     * model of the destination assumes.
+     */
     private void pace(long bytes) {
         if (loadRate == 0) {
             return;
         }
-        loadDeadline += loadNanos(bytes);
+        loadDeadline = Math.max(loadDeadline, System.nanoTime()) + loadNanos(bytes);
         long wait;
         while ((wait = loadDeadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
