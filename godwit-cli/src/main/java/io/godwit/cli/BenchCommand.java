@@ -161,6 +161,11 @@ final class BenchCommand {
                 System.out.printf("%s RAM under a random writer at %s/s; device of %s (dirty %s/s) that the destination "
                         + "loads at %s/s; downtime-limit %d ms%n", Sizes.format(ram), Sizes.format(ramDirty),
                         Sizes.format(deviceSize), Sizes.format(deviceDirty), Sizes.format(loadRate), downtimeLimit);
+                if (!which.equals("policies")) {
+                    System.out.printf("channel rows: %d such devices without pre-copy, multifd with %d channels, "
+                            + "downtime-limit %d ms; channels 'main': device state on the main channel%n", devices,
+                            channels, stateDowntimeLimit);
+                }
                 System.out.printf("%-16s %8s %9s %12s %14s %8s %9s%n", "policy", "devices", "channels", "downtime ms",
                         "total time ms", "passes", "verified");
                 for (DeviceBench.Row r : rows) {

@@ -44,6 +44,7 @@ public final class SyntheticDevice extends MigratableDevice {
     private long recordOffset;
     private long recordLeft;
     private long loadDeadline;
+    private boolean loadStarted;
 
     /**
      * @param size bytes of state, a multiple of 4 KiB
@@ -183,7 +184,7 @@ public final class SyntheticDevice extends MigratableDevice {
     protected void startResuming() {
         header.clear();
         recordLeft = 0;
-        loadDeadline = System.nanoTime();
+        loadStarted = false;
     }
 
     @Override
@@ -221,15 +222,19 @@ public final class SyntheticDevice extends MigratableDevice {
     }
 
     /**
-     * The destination's load cost: a real wait, paced to the load rate. Time spent idle between
-     * writes is not banked (a device busy with nothing is not ahead), as the cost-aware policy's
-     * model of the destination assumes.
+     * The destination's load cost: a real wait, paced to the load rate over the session from its
+     * first write on (a device whose state all comes at stop-copy gets no credit for the time
+     * before).
      */
     private void pace(long bytes) {
         if (loadRate == 0) {
             return;
         }
-        loadDeadline = Math.max(loadDeadline, System.nanoTime()) + loadNanos(bytes);
+        if (!loadStarted) {
+            loadStarted = true;
+            loadDeadline = System.nanoTime();
+        }
+        loadDeadline += loadNanos(bytes);
         long wait;
         while ((wait = loadDeadline - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
