@@ -18,8 +18,8 @@ import java.util.Map;
  */
 final class MultifdDeviceLoad {
     static final int MAX_AHEAD = 1024;
-    static final long SOFT_LIMIT = 16L << 20;
-    static final long HARD_LIMIT = 128L << 20;
+    static final long SOFT_LIMIT = 64L << 20;
+    static final long HARD_LIMIT = 256L << 20;
 
     private final MigratableDevice device;
     private final String name;

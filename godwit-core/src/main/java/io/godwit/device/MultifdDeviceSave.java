@@ -10,11 +10,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A device's stop-copy on the multifd channels (QEMU 10.0 vfio_multifd_save_complete_precopy_thread):
- * a thread of its own reads the data stream in buffers of {@link DeviceHandler#DATA_BUFFER}, sends
+ * a thread of its own reads the data stream in buffers of {@link #BUFFER} bytes, sends
  * each with its index, and ends with the configuration, flagged as the last buffer. Several
  * devices' threads run at once, so their buffers share the channels.
  */
 final class MultifdDeviceSave {
+    /**
+     * A buffer's bytes: half of the main stream's 1 MiB, so that a buffer with its header is not
+     * a humongous object for the JVM's collector (one of 1 MiB and more is, and costs much more
+     * to allocate and free).
+     */
+    static final int BUFFER = (512 << 10) - StateBuffer.HEADER - 64;
+
     private final MigratableDevice device;
     private final String idstr;
     private final DeviceStateChannels channels;
@@ -38,8 +45,8 @@ final class MultifdDeviceSave {
         try {
             int index = 0;
             while (!stop) {
-                byte[] packet = new byte[StateBuffer.HEADER + DeviceHandler.DATA_BUFFER];
-                int n = device.read(ByteBuffer.wrap(packet, StateBuffer.HEADER, DeviceHandler.DATA_BUFFER).slice());
+                byte[] packet = new byte[StateBuffer.HEADER + BUFFER];
+                int n = device.read(ByteBuffer.wrap(packet, StateBuffer.HEADER, BUFFER).slice());
                 if (n == 0) {
                     break; // STOP_COPY: the end of the state
                 }

@@ -112,7 +112,7 @@ class DeviceStateOnChannelsTest {
 
     @Test
     void devicesWithMoreStateThanTheDestinationBuffersHoldBackTheSourceAndArriveWhole() throws Exception {
-        int size = (int) (3 * MultifdDeviceLoad.SOFT_LIMIT); // the channels wait for the load threads
+        int size = (int) MultifdDeviceLoad.SOFT_LIMIT + (8 << 20); // the channels wait for the load threads
         try (Machine src = machine("src", true, null, -1, 2, size); Machine dst = machine("dst", false, null, -1, 2, size);
                 Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
                 Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
