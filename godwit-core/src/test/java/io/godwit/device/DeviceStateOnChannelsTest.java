@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeviceStateOnChannelsTest {
     static final int DEVICES = 4;
-    static final int SIZE = 6 << 20; // six 1 MiB buffers each, so they spread over the channels
+    static final int SIZE = 6 << 20; // a dozen buffers each, so they spread over the channels
     static final int PRECOPY = 1 << 20;
 
     /** Source (seeded) or destination (blank) with RAM and {@link #DEVICES} blob devices. */
