@@ -274,6 +274,7 @@ public final class DeviceHandler implements SaveVmHandler {
             ctx.out().flush();
             try {
                 multifdSave.join();
+                sendChannels.awaitWritten(); // the migration may end as soon as the main stream does
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while device " + device.id() + " sent its state", e);

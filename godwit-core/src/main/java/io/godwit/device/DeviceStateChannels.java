@@ -7,8 +7,10 @@ import java.io.IOException;
  * as a device state packet on the next channel. Called from any thread; blocks while the
  * channels are busy.
  */
-@FunctionalInterface
 public interface DeviceStateChannels {
     /** Sends {@code data[0..size)}; the channel keeps {@code data} from now on. */
     void send(String idstr, int instanceId, byte[] data, int size) throws IOException;
+
+    /** Waits until what was sent is written on the channels (none is left queued). */
+    void awaitWritten() throws IOException;
 }

@@ -269,15 +269,14 @@ public final class Migration {
             throw e;
         }
         machine.ramHandler().setSendChannels(multifd);
-        MultifdSender sender = multifd;
-        machine.devices().forEach(d -> d.sendChannels(sender::queueDeviceState)); // for multifd-transfer
+        MultifdDevices.attach(machine, multifd); // for multifd-transfer
     }
 
     private void closeMultifd() {
         MultifdSender m = multifd;
         if (m != null) {
             machine.ramHandler().setSendChannels(null);
-            machine.devices().forEach(d -> d.sendChannels(null));
+            MultifdDevices.detach(machine);
             m.close();
         }
     }

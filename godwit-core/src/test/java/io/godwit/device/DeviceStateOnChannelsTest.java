@@ -59,7 +59,11 @@ class DeviceStateOnChannelsTest {
     }
 
     static void configure(Monitor m, long channels) {
-        m.setCapabilities(Map.of(Capability.MULTIFD, true, Capability.RETURN_PATH, true));
+        configure(m, channels, true);
+    }
+
+    static void configure(Monitor m, long channels, boolean returnPath) {
+        m.setCapabilities(Map.of(Capability.MULTIFD, true, Capability.RETURN_PATH, returnPath));
         m.setParameters(Map.of("max-bandwidth", 0L, "downtime-limit", 2000L), Map.of(),
                 Map.of("multifd-channels", channels));
     }
@@ -127,6 +131,26 @@ class DeviceStateOnChannelsTest {
             assertThat(dest.status()).as("%s", dest.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
             dst.stop(RunState.PAUSED);
             assertThat(MachineDigest.of(dst).devices()).hasSize(2).isEqualTo(MachineDigest.of(src).devices());
+        }
+    }
+
+    @Test
+    void withoutAReturnPathTheSourceEndsOnlyOnceAllDeviceStateIsWritten() throws Exception {
+        // the source's end closes the channels: device buffers still queued then would be lost
+        try (Machine src = machine("src", true, null, -1); Machine dst = machine("dst", false, null, -1);
+                Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
+                Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
+            configure(out, 2, false);
+            configure(in, 2, false);
+            out.migrate(in.migrateIncoming("tcp:127.0.0.1:0"));
+
+            MigrationInfo info = end(out);
+            MigrationInfo dest = end(in);
+
+            assertThat(info.status()).as("%s", info.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
+            assertThat(dest.status()).as("%s", dest.errorDesc()).isEqualTo(MigrationStatus.COMPLETED);
+            dst.stop(RunState.PAUSED);
+            assertThat(MachineDigest.of(dst).devices()).isEqualTo(MachineDigest.of(src).devices());
         }
     }
 

@@ -46,7 +46,8 @@ class DeviceStateChannelsTest {
                     java.util.Arrays.fill(data, (byte) i);
                     sender.queueDeviceState("gpu0/vfio", 5, data, data.length);
                 }
-            } // close: the channels write what they hold, then end
+                sender.awaitDeviceStateWritten();
+            } // close: the channels end
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (received.size() < buffers && receiver.failure() == null && System.nanoTime() < deadline) {
                 Thread.sleep(5);
