@@ -33,9 +33,12 @@ public final class DeviceBench {
         }
     }
 
-    /** One policy's outcome. */
+    /**
+     * One migration's outcome. {@code channels}: multifd channels the devices' stop-copy state
+     * went on (0: the main channel); {@code devices}: how many devices.
+     */
     public record Row(String policy, long downtimeMs, long totalTimeMs, long passes, long deviceBytes,
-            boolean verified) {}
+            boolean verified, int channels, int devices) {}
 
     private final Config config;
     private final Consumer<String> log;
@@ -73,7 +76,7 @@ public final class DeviceBench {
             dst.stop(io.godwit.machine.RunState.PAUSED);
             boolean verified = MachineDigest.of(src).equals(MachineDigest.of(dst));
             return new Row(policy.qmpName, s.downtimeMs(), s.totalTimeMs(), s.ram().dirtySyncCount(),
-                    s.devices().isEmpty() ? 0 : s.devices().get(0).transferred(), verified);
+                    s.devices().isEmpty() ? 0 : s.devices().get(0).transferred(), verified, 0, 1);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.godwit.cli;
 
 import io.godwit.bench.DeviceBench;
+import io.godwit.bench.DeviceChannelsBench;
 import io.godwit.bench.DiskBench;
 import io.godwit.bench.RamBench;
 import io.godwit.bench.SocketRamBench;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,8 +73,9 @@ final class BenchCommand {
     }
 
     @Command(name = "devices", mixinStandardHelpOptions = true,
-            description = "Migrate a machine with RAM and a slow-to-load device once per pending policy; print "
-                    + "measured downtime and total time.")
+            description = "Migrate a machine with RAM and a slow-to-load device once per pending policy, then one with "
+                    + "several such devices whose stop-copy state goes on the main channel and on the multifd "
+                    + "channels; print measured downtime and total time.")
     static final class Devices implements Callable<Integer> {
         @Option(names = "--ram", converter = Sizes.class, defaultValue = "512M", description = "RAM (default ${DEFAULT-VALUE}).")
         long ram;
@@ -96,13 +99,49 @@ final class BenchCommand {
         @Option(names = "--downtime-limit", defaultValue = "300", description = "downtime-limit, ms (default ${DEFAULT-VALUE}).")
         long downtimeLimit;
 
+        @Option(names = "--devices", defaultValue = "4",
+                description = "Devices in the rows that compare the main channel with the multifd channels (default "
+                        + "${DEFAULT-VALUE}).")
+        int devices;
+
+        @Option(names = "--channels", defaultValue = "4",
+                description = "multifd-channels in those rows (default ${DEFAULT-VALUE}).")
+        int channels;
+
+        @Option(names = "--state-downtime-limit", defaultValue = "20000",
+                description = "downtime-limit in those rows, ms: their devices have no pre-copy, so the limit must let "
+                        + "the switch happen with all their state pending (default ${DEFAULT-VALUE}).")
+        long stateDowntimeLimit;
+
+        @Option(names = "--repeat", defaultValue = "1",
+                description = "How many times those rows run, main channel and channels alternating (default "
+                        + "${DEFAULT-VALUE}).")
+        int repeat;
+
+        @Option(names = "--rows", defaultValue = "all",
+                description = "policies (one device, once per pending policy), channels (device state on the main "
+                        + "channel vs on the multifd channels) or all (default ${DEFAULT-VALUE}).")
+        String which;
+
         @Option(names = "--json", description = "Print the rows as a JSON array.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
+            if (!List.of("all", "policies", "channels").contains(which)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--rows: expected all, policies or "
+                        + "channels, not '" + which + "'");
+            }
             DeviceBench.Config c = new DeviceBench.Config(ram, ramDirty, deviceSize, deviceDirty, loadRate, downtimeLimit);
-            List<DeviceBench.Row> rows = new DeviceBench(c, line -> System.err.println("bench: " + line)).run();
+            java.util.function.Consumer<String> log = line -> System.err.println("bench: " + line);
+            List<DeviceBench.Row> rows = new java.util.ArrayList<>();
+            if (!which.equals("channels")) {
+                rows.addAll(new DeviceBench(c, log).run());
+            }
+            if (!which.equals("policies")) {
+                rows.addAll(new DeviceChannelsBench(new DeviceChannelsBench.Config(c, devices, channels,
+                        stateDowntimeLimit, repeat), log).run());
+            }
             if (json) {
                 List<Map<String, Object>> out = new java.util.ArrayList<>();
                 for (DeviceBench.Row r : rows) {
@@ -110,10 +149,12 @@ final class BenchCommand {
                     m.put("policy", r.policy());
                     m.put("downtime-ms", r.downtimeMs());
                     m.put("total-time-ms", r.totalTimeMs());
-                    m.put("within-limit", r.downtimeMs() <= downtimeLimit);
+                    m.put("within-limit", r.downtimeMs() <= (r.devices() == 1 ? downtimeLimit : stateDowntimeLimit));
                     m.put("dirty-sync-count", r.passes());
                     m.put("device-bytes", r.deviceBytes());
                     m.put("verified", r.verified());
+                    m.put("channels", r.channels());
+                    m.put("devices", r.devices());
                     out.add(m);
                 }
                 System.out.println(Json.write(out));
@@ -121,10 +162,18 @@ final class BenchCommand {
                 System.out.printf("%s RAM under a random writer at %s/s; device of %s (dirty %s/s) that the destination "
                         + "loads at %s/s; downtime-limit %d ms%n", Sizes.format(ram), Sizes.format(ramDirty),
                         Sizes.format(deviceSize), Sizes.format(deviceDirty), Sizes.format(loadRate), downtimeLimit);
-                System.out.printf("%-16s %12s %14s %8s %9s%n", "policy", "downtime ms", "total time ms", "passes", "verified");
+                if (!which.equals("policies")) {
+                    System.out.printf("channel rows: %d such devices without pre-copy, multifd with %d channels, "
+                            + "downtime-limit %d ms; channels 'main': device state on the main channel%n", devices,
+                            channels, stateDowntimeLimit);
+                }
+                System.out.printf("%-16s %8s %9s %12s %14s %8s %9s%n", "policy", "devices", "channels", "downtime ms",
+                        "total time ms", "passes", "verified");
                 for (DeviceBench.Row r : rows) {
-                    System.out.printf("%-16s %12d %14d %8d %9s%s%n", r.policy(), r.downtimeMs(), r.totalTimeMs(),
-                            r.passes(), r.verified() ? "yes" : "NO", r.downtimeMs() > downtimeLimit ? "  over the limit" : "");
+                    long limit = r.devices() == 1 ? downtimeLimit : stateDowntimeLimit;
+                    System.out.printf("%-16s %8d %9s %12d %14d %8d %9s%s%n", r.policy(), r.devices(),
+                            r.channels() == 0 ? "main" : String.valueOf(r.channels()), r.downtimeMs(), r.totalTimeMs(),
+                            r.passes(), r.verified() ? "yes" : "NO", r.downtimeMs() > limit ? "  over the limit" : "");
                 }
             }
             return rows.stream().allMatch(DeviceBench.Row::verified) ? 0 : 1;

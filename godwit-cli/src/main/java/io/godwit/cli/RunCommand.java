@@ -49,7 +49,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--device", description = "A device: synthetic,id=ID,size=SIZE,dirty-rate=RATE,load-rate=RATE,"
             + "policy=POLICY[,p2p=on] or kv,id=ID,keys=N,value-size=SIZE,policy=POLICY; repeatable. POLICY: legacy, "
-            + "threshold, switchover-ack, cost-aware.")
+            + "threshold, switchover-ack, cost-aware. Either takes multifd-transfer=on|off|auto (default off): "
+            + "stop-copy state on the multifd channels, loaded on a thread of its own.")
     List<String> devices = new ArrayList<>();
 
     @Option(names = "--disk", description = "A disk: NAME=PATH[,size=SIZE], a raw image; created with SIZE if it "

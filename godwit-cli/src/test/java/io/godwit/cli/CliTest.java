@@ -185,7 +185,11 @@ class CliTest {
 
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode rows = Json.MAPPER.readTree(r.out());
-        assertThat(rows.findValuesAsText("policy")).containsExactly("legacy", "threshold", "switchover-ack", "cost-aware");
+        assertThat(rows.findValuesAsText("policy")).containsExactly("legacy", "threshold", "switchover-ack", "cost-aware",
+                "legacy", "legacy");
+        // then the device state of 4 devices on the main channel (0) and on the multifd channels (4)
+        assertThat(rows.findValues("channels")).extracting(JsonNode::asInt).containsExactly(0, 0, 0, 0, 0, 4);
+        assertThat(rows.findValues("devices")).extracting(JsonNode::asInt).containsExactly(1, 1, 1, 1, 4, 4);
         for (JsonNode row : rows) {
             assertThat(row.path("downtime-ms").asLong()).isGreaterThanOrEqualTo(0);
             assertThat(row.path("total-time-ms").asLong()).isPositive();

@@ -38,6 +38,12 @@ public final class DeviceHandler implements SaveVmHandler {
     private volatile long lastInitial;
     private volatile long lastDirty;
     private volatile long lastLoadNanos;
+    private volatile MultifdTransfer multifdTransfer = MultifdTransfer.OFF;
+    private volatile DeviceStateChannels sendChannels; // set by the migration while multifd channels are open
+    private volatile DeviceLoadThreads incomingLoads; // set by the incoming migration while it runs
+    private volatile MultifdDeviceLoad load; // with multifd transfer, the destination's load of this migration
+    private MultifdDeviceSave multifdSave; // the migration thread's
+    private boolean multifdInUse; // the migration thread's
 
     // Source state: the migration thread's.
     private SaveContext save;
@@ -58,6 +64,34 @@ public final class DeviceHandler implements SaveVmHandler {
 
     public PendingPolicy policy() {
         return policy;
+    }
+
+    /** Whether stop-copy state goes on the multifd channels; set on both sides alike, before a migration. */
+    public DeviceHandler multifdTransfer(MultifdTransfer t) {
+        this.multifdTransfer = java.util.Objects.requireNonNull(t);
+        return this;
+    }
+
+    public MultifdTransfer multifdTransfer() {
+        return multifdTransfer;
+    }
+
+    /** The multifd channels a save thread sends on (null: none open). */
+    public void sendChannels(DeviceStateChannels c) {
+        this.sendChannels = c;
+    }
+
+    void incomingLoads(DeviceLoadThreads loads) {
+        this.incomingLoads = loads;
+    }
+
+    MultifdDeviceLoad multifdLoad() {
+        return load;
+    }
+
+    /** idstr of this handler's section, as registered and named in device state packets. */
+    public String idstr() {
+        return device.id() + IDSTR_SUFFIX;
     }
 
     /** Device data bytes sent by the last or current migration. */
@@ -97,17 +131,27 @@ public final class DeviceHandler implements SaveVmHandler {
     public void saveSetup(SaveContext ctx) throws IOException {
         save = ctx;
         transferred.set(0);
+        try {
+            multifdInUse = multifdTransfer.inUse(ctx.capabilities(), device.id());
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (multifdInUse && sendChannels == null) {
+            throw new IOException("device " + device.id() + ": multifd-transfer needs the multifd channels open");
+        }
         initialDataSent = false;
         destinationBusyUntil = ctx.clock().nanoTime();
         buffer = ByteBuffer.allocateDirect(DATA_BUFFER);
         StreamOutput out = ctx.out();
         out.putBe64(DEV_SETUP_STATE);
-        if (device.state() == DeviceState.RUNNING) {
+        initial = 0;
+        dirty = 0;
+        if (device.state() == DeviceState.RUNNING && device.precopySupported()) {
             device.setState(DeviceState.PRE_COPY);
             PrecopyInfo info = device.precopyInfo();
             initial = info.initialBytes();
             dirty = info.dirtyBytes();
-        } else if (device.state() != DeviceState.STOP) {
+        } else if (device.state() != DeviceState.STOP && device.state() != DeviceState.RUNNING) {
             throw new IOException("device " + device.id() + " cannot start migrating from state " + device.state());
         }
         out.putBe64(DEV_END_OF_STATE);
@@ -206,6 +250,14 @@ public final class DeviceHandler implements SaveVmHandler {
         if (device.state() != DeviceState.STOP_COPY) {
             device.setState(DeviceState.STOP_COPY);
         }
+        if (multifdInUse) { // the state goes on the channels from a thread; the main stream gets the marker
+            multifdSave = new MultifdDeviceSave(device, idstr(), sendChannels, transferred);
+            multifdSave.start();
+            ctx.out().putBe64(DEV_END_OF_STATE);
+            lastInitial = 0;
+            lastDirty = 0;
+            return;
+        }
         while (sendBlock(ctx.out()) > 0) {
             // the rest of the state, until the device says it is all out
         }
@@ -216,6 +268,20 @@ public final class DeviceHandler implements SaveVmHandler {
 
     @Override
     public void saveState(SaveContext ctx) throws IOException {
+        if (multifdSave != null) { // the configuration went last on the channels
+            // the destination starts loading at this device's END section: it must have it before the
+            // channels fill up and hold back the save threads
+            ctx.out().flush();
+            try {
+                multifdSave.join();
+                sendChannels.awaitWritten(); // the migration may end as soon as the main stream does
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while device " + device.id() + " sent its state", e);
+            }
+            ctx.out().putBe64(DEV_END_OF_STATE);
+            return;
+        }
         byte[] config = device.describe().getBytes(StandardCharsets.UTF_8);
         StreamOutput out = ctx.out();
         out.putBe64(DEV_CONFIG_STATE);
@@ -226,6 +292,10 @@ public final class DeviceHandler implements SaveVmHandler {
 
     @Override
     public void saveCleanup() {
+        if (multifdSave != null) {
+            multifdSave.abandon(); // after a failure it may still be sending; it stops before the state changes
+            multifdSave = null;
+        }
         DeviceState s = device.state();
         if (s == DeviceState.STOP_COPY) {
             device.setState(DeviceState.STOP); // after completion, so it is not in the downtime
@@ -239,15 +309,31 @@ public final class DeviceHandler implements SaveVmHandler {
     // ----------------------------------------------------------- destination
 
     @Override
-    public void loadSetup(LoadContext ctx) {
+    public void loadSetup(LoadContext ctx) throws IOException {
         if (device.state() == DeviceState.RESUMING || device.state() == DeviceState.ERROR) {
             device.reset(); // left over from a failed load
         }
         device.setState(DeviceState.RESUMING);
+        boolean inUse;
+        try {
+            inUse = multifdTransfer.inUse(ctx.capabilities(), device.id());
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        DeviceLoadThreads loads = incomingLoads;
+        if (inUse && loads == null) {
+            throw new IOException("device " + device.id() + ": multifd-transfer needs an incoming migration with "
+                    + "multifd channels");
+        }
+        load = inUse ? loads.newLoad(device) : null;
     }
 
     @Override
     public void loadState(LoadContext ctx, int versionId) throws IOException {
+        if (ctx.sectionType() == SECTION_FULL) {
+            loadFull(ctx);
+            return;
+        }
         StreamInput in = ctx.in();
         DeviceRecordReader reader = new DeviceRecordReader("device " + device.id());
         DeviceRecord r;
@@ -255,12 +341,7 @@ public final class DeviceHandler implements SaveVmHandler {
             r = reader.next(in);
             switch (r) {
                 case DeviceRecord.Data d -> loadData(in, d.size());
-                case DeviceRecord.Config c -> {
-                    if (!c.description().equals(device.describe())) {
-                        throw new StreamFormatException("device " + device.id() + ": configuration differs: source '"
-                                + c.description() + "', here '" + device.describe() + "'", c.at());
-                    }
-                }
+                case DeviceRecord.Config c -> checkConfig(c);
                 case DeviceRecord.InitDataSent i -> {
                     if (!ackInUse(ctx.capabilities().has(Capability.SWITCHOVER_ACK))) {
                         throw new StreamFormatException("device " + device.id() + ": INIT_DATA_SENT but "
@@ -272,6 +353,31 @@ public final class DeviceHandler implements SaveVmHandler {
                 case DeviceRecord.Setup e -> { }
             }
         } while (!r.last());
+        MultifdDeviceLoad l = load;
+        if (l != null && ctx.sectionType() == SECTION_END) {
+            l.start(); // the main stream has brought all pre-copy data: the buffers on the channels follow it
+        }
+    }
+
+    private void checkConfig(DeviceRecord.Config c) throws StreamFormatException {
+        if (!c.description().equals(device.describe())) {
+            throw new StreamFormatException("device " + device.id() + ": configuration differs: source '"
+                    + c.description() + "', here '" + device.describe() + "'", c.at());
+        }
+    }
+
+    /** The FULL section: the configuration, or with multifd transfer only END_OF_STATE (it comes on the channels). */
+    private void loadFull(LoadContext ctx) throws IOException {
+        DeviceRecord r = new DeviceRecordReader("device " + device.id()).next(ctx.in());
+        boolean multifd = load != null;
+        if (r instanceof DeviceRecord.Config c && !multifd) {
+            checkConfig(c);
+        } else if (!(r instanceof DeviceRecord.End && multifd)) {
+            throw new StreamFormatException("device " + device.id() + ": FULL section with "
+                    + r.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT) + "; expected "
+                    + (multifd ? "END_OF_STATE: multifd-transfer is in use here, so the configuration comes last on "
+                            + "the multifd channels" : "CONFIG: multifd-transfer is not in use here"), r.at());
+        }
     }
 
     private void loadData(StreamInput in, long size) throws IOException {

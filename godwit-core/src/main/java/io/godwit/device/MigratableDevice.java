@@ -135,6 +135,15 @@ public abstract class MigratableDevice {
 
     protected abstract PrecopyInfo pendingState();
 
+    /**
+     * Whether the device has the pre-copy states (the uAPI's VFIO_MIGRATION_PRE_COPY). Without
+     * them it stays RUNNING during pre-copy and hands out all its state at stop-copy, which its
+     * handler reports as pending (QEMU adds the stop-copy size to must-precopy).
+     */
+    public boolean precopySupported() {
+        return true;
+    }
+
     /** VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: what stop-copy would still have to send now. */
     public abstract long stopCopySize();
 

@@ -19,6 +19,7 @@ import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import io.godwit.transport.Connection;
+import io.godwit.device.DeviceLoadThreads;
 import io.godwit.multifd.MultifdReceiver;
 import io.godwit.options.MultifdParameters;
 import java.io.IOException;
@@ -53,6 +54,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
     private volatile List<Connection> multifdChannels = List.of();
     private volatile MultifdParameters multifdParams = MultifdParameters.defaults();
     private volatile MultifdReceiver multifd;
+    private volatile DeviceLoadThreads deviceLoads;
 
     // Owned by the incoming thread.
     private volatile ReturnPathWriter returnPath; // threads waiting for post-copy pages ask on it
@@ -105,6 +107,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             machine.expectIncoming();
             StreamInput in = new StreamInput(watched(conn));
             input = in;
+            deviceLoads = new DeviceLoadThreads(machine.registry(), machine.devices());
             startMultifd();
             acksPending = caps.has(Capability.SWITCHOVER_ACK) ? countAcksNeeded() : 0;
             LoadContext ctx = new LoadContext(in, caps, this::approveSwitchover);
@@ -121,6 +124,7 @@ public final class IncomingMigration implements PostcopyDestination.Host {
                 loaded = postcopy.awaitEnd();
             } else {
                 postcopy.endTracking(); // advised or not, it ended in pre-copy
+                awaitDeviceLoads(); // the machine runs only once every device has loaded its state
             }
             if (foreign != null) {
                 foreign.finish(loaded);
@@ -157,6 +161,9 @@ public final class IncomingMigration implements PostcopyDestination.Host {
         } finally {
             stopWatching();
             stopMultifd();
+            if (deviceLoads != null) {
+                deviceLoads.close();
+            }
             try {
                 conn.close();
             } catch (IOException ignored) {
@@ -291,7 +298,14 @@ public final class IncomingMigration implements PostcopyDestination.Host {
                 this::stopReading);
         multifd = r;
         machine.ramHandler().setReceiveChannels(r);
+        r.setDeviceStateSink(deviceLoads);
         r.start();
+    }
+
+    /** QEMU's wait for the load threads before the machine runs (multifd-transfer devices). */
+    private void awaitDeviceLoads() throws IOException, InterruptedException {
+        MultifdReceiver r = multifd;
+        deviceLoads.awaitAll(() -> r == null ? null : r.failure(), () -> r == null || r.allEnded());
     }
 
     /** Ends a load blocked on a silent source, keeping our direction open for SHUT(1). */

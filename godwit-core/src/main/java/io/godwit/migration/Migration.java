@@ -329,12 +329,14 @@ public final class Migration {
             throw e;
         }
         machine.ramHandler().setSendChannels(multifd);
+        MultifdDevices.attach(machine, multifd); // for multifd-transfer
     }
 
     private void closeMultifd() {
         MultifdSender m = multifd;
         if (m != null) {
             machine.ramHandler().setSendChannels(null);
+            MultifdDevices.detach(machine);
             m.close();
         }
     }

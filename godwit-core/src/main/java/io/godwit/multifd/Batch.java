@@ -22,28 +22,43 @@ final class Batch {
     long packetNum;
     /** For the marker that asks a channel for a SYNC packet, the sync's sequence number; else -1. */
     final long syncSeq;
+    /** For a device's buffer, its header and bytes (not from the free pool); else null. */
+    final DeviceStatePacket device;
+    final byte[] deviceData;
 
     Batch() {
         pages = Arena.ofAuto().allocate((long) PAGES_PER_PACKET * PAGE_SIZE, 4096);
         normal = new long[PAGES_PER_PACKET];
         zero = new long[PAGES_PER_PACKET];
         syncSeq = -1;
+        device = null;
+        deviceData = null;
     }
 
-    private Batch(long syncSeq, long packetNum) {
+    private Batch(long syncSeq, long packetNum, DeviceStatePacket device, byte[] deviceData) {
         pages = MemorySegment.NULL;
         normal = new long[0];
         zero = new long[0];
         this.syncSeq = syncSeq;
         this.packetNum = packetNum;
+        this.device = device;
+        this.deviceData = deviceData;
     }
 
     static Batch sync(long seq, long packetNum) {
-        return new Batch(seq, packetNum);
+        return new Batch(seq, packetNum, null, null);
+    }
+
+    static Batch deviceState(DeviceStatePacket header, byte[] data) {
+        return new Batch(-1, -1, header, data);
     }
 
     boolean isSync() {
         return syncSeq >= 0;
+    }
+
+    boolean isDeviceState() {
+        return device != null;
     }
 
     int count() {

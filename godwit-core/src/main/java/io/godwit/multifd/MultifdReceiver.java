@@ -44,6 +44,7 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
     private boolean closed;
     // Incoming thread only.
     private boolean flushSeen;
+    private volatile DeviceStateSink deviceSink;
 
     /**
      * @param conns the channels, in the order they connected
@@ -67,6 +68,15 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
         syncsSeen = new long[count];
         ended = new boolean[count];
         idsSeen = new boolean[count];
+    }
+
+    /** Where device state packets go (before {@link #start}); without one they are refused. */
+    public void setDeviceStateSink(DeviceStateSink sink) {
+        this.deviceSink = sink;
+    }
+
+    DeviceStateSink deviceStateSink() {
+        return deviceSink;
     }
 
     public void start() {
@@ -99,6 +109,18 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
     public IOException failure() {
         synchronized (lock) {
             return failure;
+        }
+    }
+
+    /** Whether every channel has ended (closed by the source, or failed). */
+    public boolean allEnded() {
+        synchronized (lock) {
+            for (boolean e : ended) {
+                if (!e) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -32,6 +32,8 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
     private final AtomicLong bytes = new AtomicLong();
     private final Object lock = new Object();
     private final long[] synced; // per channel, the last sync sequence it wrote; guarded by lock
+    private final java.util.concurrent.atomic.AtomicInteger nextForDevices = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicLong deviceUnwritten = new AtomicLong(); // device buffers queued, not yet written
     private volatile IOException failure;
     private volatile boolean shut;
 
@@ -96,6 +98,35 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
             current.block = block;
         }
         return current.add(offset, bytes);
+    }
+
+    /**
+     * Queues one device buffer ({@code data[0..size)}, kept by the channel from now on) as a
+     * device state packet on the next channel in turn (QEMU multifd_queue_device_state). Any
+     * thread may call it: each device's save thread does, beside the migration thread's pages.
+     */
+    public void queueDeviceState(String idstr, int instanceId, byte[] data, int size) throws IOException {
+        Batch b = Batch.deviceState(new DeviceStatePacket(idstr, instanceId, size), data);
+        deviceUnwritten.incrementAndGet();
+        put(channels[Math.floorMod(nextForDevices.getAndIncrement(), channels.length)], b);
+    }
+
+    /**
+     * Waits until every device buffer queued so far is written on its channel, so that the
+     * migration does not end (and close the channels) with device state still queued.
+     */
+    public void awaitDeviceStateWritten() throws IOException {
+        synchronized (lock) {
+            while (deviceUnwritten.get() > 0) {
+                check();
+                try {
+                    lock.wait(POLL_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while multifd channels wrote device state", e);
+                }
+            }
+        }
     }
 
     private Batch take() throws IOException {
@@ -231,6 +262,11 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
         if (b.isSync()) {
             synchronized (lock) {
                 synced[c.id] = b.syncSeq;
+                lock.notifyAll();
+            }
+        } else if (b.isDeviceState()) {
+            deviceUnwritten.decrementAndGet();
+            synchronized (lock) {
                 lock.notifyAll();
             }
         } else {

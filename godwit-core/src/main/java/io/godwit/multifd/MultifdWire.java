@@ -23,6 +23,11 @@ public final class MultifdWire {
     public static final int FLAG_NOCOMP = 0;
     public static final int FLAG_ZLIB = 1 << 1;
     public static final int FLAG_ZSTD = 2 << 1;
-    /** QEMU 10: the packet carries device state, which Godwit does not take on channels. */
+    /** QEMU 10: the packet carries device state (a {@link DeviceStatePacket}), not pages. */
     public static final int FLAG_DEVICE_STATE = 32 << 1;
+    /** What every packet starts with: magic, version, flags (QEMU MultiFDPacketHdr_t). */
+    public static final int COMMON_HEADER_SIZE = 12;
+    /** The device state packet: the common header, idstr[256], instance_id, next_packet_size. */
+    public static final int DEVICE_PACKET_SIZE = COMMON_HEADER_SIZE + 256 + 4 + 4;
+    public static final int IDSTR_SIZE = 256;
 }

@@ -13,7 +13,8 @@ import java.util.function.ToLongFunction;
  * Writes and reads multifd packets. A packet is always {@link MultifdWire#PACKET_SIZE} bytes:
  * QEMU reads that much whatever the count of pages, so unused offsets are zero. The reader
  * refuses what QEMU refuses (magic, version, counts past a packet, offsets past the block, an
- * unknown block) and more: unknown flags, device state, offsets not on a page, a block name
+ * unknown block) and more: unknown flags, device state (a channel reads that as a
+ * {@link DeviceStatePacket} before it gets here), offsets not on a page, a block name
  * without its terminating NUL, a data size that does not fit the pages.
  */
 public final class PacketCodec {

@@ -1,8 +1,6 @@
 package io.godwit.multifd;
 
-import static io.godwit.multifd.MultifdWire.INIT_SIZE;
-import static io.godwit.multifd.MultifdWire.PACKET_SIZE;
-import static io.godwit.multifd.MultifdWire.PAGE_SIZE;
+import static io.godwit.multifd.MultifdWire.*;
 
 import io.godwit.ram.RamBlock;
 import io.godwit.ram.ZeroPages;
@@ -63,8 +61,15 @@ final class RecvChannel implements Runnable {
     }
 
     private void receive() throws IOException, InterruptedException {
-        in.getBytes(header, 0, PACKET_SIZE);
+        in.getBytes(header, 0, COMMON_HEADER_SIZE);
         String at = where + ", packet " + packets++;
+        int flags = ByteBuffer.wrap(header, 8, 4).getInt();
+        if ((flags & FLAG_DEVICE_STATE) != 0 && ByteBuffer.wrap(header).getInt() == MAGIC
+                && ByteBuffer.wrap(header, 4, 4).getInt() == VERSION) {
+            receiveDeviceState(at);
+            return;
+        }
+        in.getBytes(header, COMMON_HEADER_SIZE, PACKET_SIZE - COMMON_HEADER_SIZE);
         Packet p = PacketCodec.decode(ByteBuffer.wrap(header), owner::blockSize, at);
         if (p.normalPages() > 0 && p.compression() != expectedCompression) {
             throw new IOException(at + ": compression flags 0x" + Integer.toHexString(p.compression())
@@ -80,6 +85,20 @@ final class RecvChannel implements Runnable {
         if (p.isSync()) {
             owner.syncReceived(this);
         }
+    }
+
+    /** QEMU 10.0's device state packet: its header, then the device's buffer for the sink. */
+    private void receiveDeviceState(String at) throws IOException, InterruptedException {
+        in.getBytes(header, COMMON_HEADER_SIZE, DEVICE_PACKET_SIZE - COMMON_HEADER_SIZE);
+        DeviceStatePacket p = DeviceStatePacket.decode(ByteBuffer.wrap(header, 0, DEVICE_PACKET_SIZE), at);
+        DeviceStateSink sink = owner.deviceStateSink();
+        if (sink == null) {
+            throw new IOException(at + ": device state for '" + p.idstr() + "', but no device here takes its state"
+                    + " on multifd channels");
+        }
+        byte[] bytes = new byte[p.nextPacketSize()];
+        in.getBytes(bytes, 0, bytes.length);
+        sink.deliver(p, bytes, at);
     }
 
     private void loadNormal(Packet p, RamBlock block, String at) throws IOException {

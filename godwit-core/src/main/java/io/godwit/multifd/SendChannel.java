@@ -70,7 +70,7 @@ final class SendChannel implements Runnable {
                 if (b == STOP) {
                     return;
                 }
-                long bytes = b.isSync() ? sendSync(b) : sendPages(b);
+                long bytes = b.isSync() ? sendSync(b) : b.isDeviceState() ? sendDeviceState(b) : sendPages(b);
                 owner.sent(this, b, bytes);
             }
         } catch (IOException e) {
@@ -86,6 +86,16 @@ final class SendChannel implements Runnable {
         writeHeader(Packet.sync(b.packetNum));
         out.flush();
         return PACKET_SIZE;
+    }
+
+    /** A device's buffer: QEMU 10.0's device state header, then the bytes, never compressed. */
+    private long sendDeviceState(Batch b) throws IOException {
+        ByteBuffer h = ByteBuffer.allocate(MultifdWire.DEVICE_PACKET_SIZE);
+        b.device.encode(h);
+        out.putBytes(h.array(), 0, h.position());
+        out.putBytes(b.deviceData, 0, b.device.nextPacketSize());
+        out.flush();
+        return h.position() + b.device.nextPacketSize();
     }
 
     private long sendPages(Batch b) throws IOException {

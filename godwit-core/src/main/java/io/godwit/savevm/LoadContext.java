@@ -10,6 +10,7 @@ public final class LoadContext {
     private final SwitchoverApproval approval;
     private int sectionId = -1;
     private long sectionOffset = -1;
+    private int sectionType = -1;
 
     public LoadContext(StreamInput in, Capabilities capabilities, SwitchoverApproval approval) {
         this.in = in;
@@ -31,9 +32,15 @@ public final class LoadContext {
         return sectionOffset;
     }
 
-    void setSection(int id, long headerOffset) {
+    /** The type of the section being loaded (StreamConstants.SECTION_START, _PART, _END, _FULL). */
+    public int sectionType() {
+        return sectionType;
+    }
+
+    void setSection(int id, long headerOffset, int type) {
         this.sectionId = id;
         this.sectionOffset = headerOffset;
+        this.sectionType = type;
     }
 
     public Capabilities capabilities() {

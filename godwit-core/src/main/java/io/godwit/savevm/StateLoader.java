@@ -252,7 +252,7 @@ public final class StateLoader {
                         + StreamConstants.sectionTypeName(h.type()) + ": expected the id of a started section", at);
             }
         }
-        ctx.setSection(h.sectionId(), at);
+        ctx.setSection(h.sectionId(), at, h.type());
         try {
             e.handler().loadState(ctx, versions.get(h.sectionId()));
         } catch (StreamFormatException ex) {

@@ -171,7 +171,7 @@ class DeviceMachineTest {
     }
 
     @Test
-    void anIncomingDeviceFinishesResumingWhenTheMachineStarts() {
+    void anIncomingDeviceFinishesResumingWhenTheMachineStarts() throws Exception {
         ProbeDevice d = add("dev", false);
         machine.expectIncoming();
         assertThat(d.state()).isEqualTo(RUNNING);

@@ -31,6 +31,7 @@ public final class SyntheticDevice extends MigratableDevice {
     private final long loadRate;
     private final MemorySegment memory;
     private final AtomicBitSet written;
+    private volatile boolean precopy = true;
 
     // Saving session: the migration thread's.
     private boolean saving;
@@ -43,6 +44,7 @@ public final class SyntheticDevice extends MigratableDevice {
     private long recordOffset;
     private long recordLeft;
     private long loadDeadline;
+    private boolean loadStarted;
 
     /**
      * @param size bytes of state, a multiple of 4 KiB
@@ -72,6 +74,17 @@ public final class SyntheticDevice extends MigratableDevice {
 
     public long size() {
         return size;
+    }
+
+    /** Without pre-copy (a device without VFIO_MIGRATION_PRE_COPY): all its state goes at stop-copy. */
+    public SyntheticDevice precopy(boolean supported) {
+        this.precopy = supported;
+        return this;
+    }
+
+    @Override
+    public boolean precopySupported() {
+        return precopy;
     }
 
     @Override
@@ -171,7 +184,7 @@ public final class SyntheticDevice extends MigratableDevice {
     protected void startResuming() {
         header.clear();
         recordLeft = 0;
-        loadDeadline = System.nanoTime();
+        loadStarted = false;
     }
 
     @Override
@@ -208,10 +221,18 @@ public final class SyntheticDevice extends MigratableDevice {
         }
     }
 
-    /** The destination's load cost: a real wait, paced to the load rate over the whole session. */
+    /**
+     * The destination's load cost: a real wait, paced to the load rate over the session from its
+     * first write on (a device whose state all comes at stop-copy gets no credit for the time
+     * before).
+     */
     private void pace(long bytes) {
         if (loadRate == 0) {
             return;
+        }
+        if (!loadStarted) {
+            loadStarted = true;
+            loadDeadline = System.nanoTime();
         }
         loadDeadline += loadNanos(bytes);
         long wait;
