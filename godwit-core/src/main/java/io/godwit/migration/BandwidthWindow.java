@@ -7,12 +7,18 @@ import io.godwit.options.Parameters;
  * at the end of each window it measures the bandwidth, recomputes the threshold (bandwidth x
  * downtime-limit, or avail-switchover-bandwidth x downtime-limit when that is set) and the expected
  * downtime, and opens a new byte budget of max-bandwidth / 10. Owned by the migration thread.
+ *
+ * <p>Unlike QEMU, which takes the last window's bandwidth, the threshold takes the lowest of the
+ * last {@link #SWITCHOVER_WINDOWS} windows: stop-copy runs at whatever the link and the machine
+ * give at the switch, and one fast window must not promise a downtime that a slower one breaks.
  */
 public final class BandwidthWindow {
     /** QEMU's BUFFER_DELAY. */
     public static final long WINDOW_NANOS = 100_000_000L;
     /** Windows per second (QEMU's XFER_LIMIT_RATIO). */
     public static final int WINDOWS_PER_SECOND = 10;
+    /** How many of the last windows the switchover bandwidth is the lowest of (half a second). */
+    public static final int SWITCHOVER_WINDOWS = 5;
 
     private long start;
     private long startBytes;
@@ -33,6 +39,8 @@ public final class BandwidthWindow {
     private long expectedDowntimeMs = -1;
     private double budgetMs;
     private double expectedBytesPerMs;
+    private final double[] recent = new double[SWITCHOVER_WINDOWS]; // bytes/ms of the last windows
+    private int windows;
 
     public BandwidthWindow(long nowNanos, long bytes) {
         start = nowNanos;
@@ -62,7 +70,8 @@ public final class BandwidthWindow {
         long transferred = bytes - startBytes;
         timeSpentMs = (now - start) / 1e6;
         bytesPerMs = transferred / timeSpentMs;
-        double expectedPerMs = p.availSwitchoverBandwidth() > 0 ? p.availSwitchoverBandwidth() / 1000.0 : bytesPerMs;
+        recent[windows++ % SWITCHOVER_WINDOWS] = bytesPerMs;
+        double expectedPerMs = p.availSwitchoverBandwidth() > 0 ? p.availSwitchoverBandwidth() / 1000.0 : lowestRecent();
         budgetMs = fixed.budgetMs(p.downtimeLimitMs());
         expectedBytesPerMs = expectedPerMs;
         thresholdSize = (long) Math.min(MAX_THRESHOLD, expectedPerMs * budgetMs);
@@ -76,6 +85,15 @@ public final class BandwidthWindow {
         startPages = pages;
         rateLimitStart = bytes;
         return true;
+    }
+
+    /** The lowest bandwidth of the last windows (all closed so far, up to {@link #SWITCHOVER_WINDOWS}). */
+    private double lowestRecent() {
+        double low = Double.MAX_VALUE;
+        for (int i = 0; i < Math.min(windows, SWITCHOVER_WINDOWS); i++) {
+            low = Math.min(low, recent[i]);
+        }
+        return low;
     }
 
     /** True when this window's budget of max-bandwidth / 10 bytes is spent (0 = unlimited). */

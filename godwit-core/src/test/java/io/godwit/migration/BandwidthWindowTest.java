@@ -33,6 +33,22 @@ class BandwidthWindowTest {
     }
 
     @Test
+    void theThresholdTakesTheSlowestOfTheLastFiveWindows() {
+        BandwidthWindow w = new BandwidthWindow(0, 0);
+        long bytes = 0;
+        long[] perWindow = {2_000_000, 1_000_000, 3_000_000, 3_000_000, 3_000_000, 3_000_000, 3_000_000};
+        long[] expected = {600_000_000, 300_000_000, 300_000_000, 300_000_000, 300_000_000, 300_000_000,
+            900_000_000};
+        for (int i = 0; i < perWindow.length; i++) {
+            bytes += perWindow[i] * 100; // bytes/ms x 100 ms
+            assertThat(w.update((i + 1) * 100 * MS, bytes, 0, -1, P)).isTrue();
+            assertThat(w.bytesPerMs()).as("the window's own bandwidth").isEqualTo(perWindow[i]);
+            assertThat(w.thresholdSize()).as("window %d: the slowest of the last five x 300 ms", i + 1)
+                    .isEqualTo(expected[i]);
+        }
+    }
+
+    @Test
     void theLargestSettingsGiveAThresholdThatHandlersCanAddTo() {
         BandwidthWindow w = new BandwidthWindow(0, 0);
         w.update(100 * MS, 1_000_000, 0, -1, new Parameters(2_000_000, 0, Long.MAX_VALUE));

@@ -44,7 +44,8 @@ class ConvergenceTest {
                     .allSatisfy(c -> assertThat(c.thresholdSize()).isLessThan(pending));
             assertThat(h.calls(EXACT)).allSatisfy(c -> assertThat(c.iteration()).isGreaterThan(K));
             int done = h.completedAt();
-            assertThat(done).as("completes within two windows of the change").isBetween(K + 1, K + 200);
+            // the threshold is the slowest of the last five windows: the faster link counts once the slow ones age out
+            assertThat(done).as("completes within six windows of the change").isBetween(K + 1, K + 600);
             assertThat(h.thresholdAt(done)).isEqualTo(LINK / 1000 * 1000); // 65,536 bytes/ms x 1000 ms
             assertThat(m.status()).isEqualTo(MigrationStatus.COMPLETED);
         }
@@ -75,7 +76,8 @@ class ConvergenceTest {
             assertThat(rig.clock.nanoTime() - rig.activeAt()).as("K iterations took seconds of virtual time")
                     .isGreaterThan(4_000_000_000L);
             int done = h.completedAt();
-            assertThat(done).as("completes within two windows of the change").isBetween(K + 1, K + 200);
+            // the threshold is the slowest of the last five windows: the faster link counts once the slow ones age out
+            assertThat(done).as("completes within six windows of the change").isBetween(K + 1, K + 600);
             assertThat(h.thresholdAt(done)).isGreaterThanOrEqualTo(pending);
             assertThat(m.status()).isEqualTo(MigrationStatus.COMPLETED);
         }

@@ -76,10 +76,10 @@ class ThresholdTest {
                             changedAt[1] = rig.clock.nanoTime();
                         }
                     })
-                    .estimate((i, t) -> i < 800 ? 1L << 30 : 0);
+                    .estimate((i, t) -> i < 1200 ? 1L << 30 : 0);
             rig.migration(params(DOWNTIME, 0, 0)).run();
 
-            assertThat(h.completedAt()).isEqualTo(800);
+            assertThat(h.completedAt()).isEqualTo(1200);
             assertThat(h.thresholdAt(300)).isEqualTo(T);
             List<Call> slowPhase = between(h, changedAt[0], changedAt[1]);
             // the first window that closes after the change already shows the slower link
@@ -105,12 +105,12 @@ class ThresholdTest {
                         if (i == 250) {
                             m.setParameters(m.parameters().withAvailSwitchoverBandwidth(20_000_000));
                             changedAt[0] = rig.clock.nanoTime();
-                        } else if (i == 500) {
+                        } else if (i == 1000) {
                             m.setParameters(m.parameters().withAvailSwitchoverBandwidth(0));
                             changedAt[1] = rig.clock.nanoTime();
                         }
                     })
-                    .estimate((i, t) -> i < 800 ? 1L << 30 : 0);
+                    .estimate((i, t) -> i < 1700 ? 1L << 30 : 0);
             rig.migration(params(DOWNTIME, 0, 10_000_000)).run();
 
             List<Call> est = h.calls(ESTIMATE);
@@ -135,8 +135,13 @@ class ThresholdTest {
         return h.calls(ESTIMATE).stream().filter(c -> c.nanos() >= from && c.nanos() < to).toList();
     }
 
-    /** The calls that started two windows or more after {@code change}: the new figure has settled. */
+    /**
+     * The calls that started once the windows the threshold looks back on all came after
+     * {@code change}: the new figure has settled (a slower link shows at once, a faster one once
+     * the slow windows have aged out).
+     */
     private static List<Call> settled(List<Call> calls, long change) {
-        return calls.stream().filter(c -> c.nanos() >= change + 2 * BandwidthWindow.WINDOW_NANOS).toList();
+        long windows = BandwidthWindow.SWITCHOVER_WINDOWS + 1;
+        return calls.stream().filter(c -> c.nanos() >= change + windows * BandwidthWindow.WINDOW_NANOS).toList();
     }
 }
