@@ -96,7 +96,7 @@ class XbzrleMigrationTest {
     }
 
     /**
-     * Migrates without converging (a switchover bandwidth of 1 byte/s: a threshold of a byte) until six memories' worth of pages went (the
+     * Migrates without converging (a switchover bandwidth of 4 KiB/s: a threshold under a page, never 0, which would complete on an estimate of 0) until six memories' worth of pages went (the
      * second round goes whole too: it fills the cache), then lets it complete; checks the destination and returns the source's final figures.
      */
     private static MigrationInfo migrate(boolean xbzrle) throws Exception {
@@ -104,7 +104,7 @@ class XbzrleMigrationTest {
                 Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
                 Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
             out.setCapabilities(Map.of(Capability.XBZRLE, xbzrle));
-            out.setParameters(Map.of("max-bandwidth", 16L << 20, "avail-switchover-bandwidth", 1L, "downtime-limit", 1000L));
+            out.setParameters(Map.of("max-bandwidth", 16L << 20, "avail-switchover-bandwidth", 4096L, "downtime-limit", 1000L));
             out.migrate(in.migrateIncoming("tcp:127.0.0.1:0"));
             until(out::queryMigrate, i -> pagesSent(i) >= 6 * RAM_PAGES || i.status().isTerminal(),
                     "six rounds of pages sent");
@@ -147,7 +147,7 @@ class XbzrleMigrationTest {
                 Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
                 Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
             out.setCapabilities(Map.of(Capability.XBZRLE, true));
-            out.setParameters(Map.of("max-bandwidth", 16L << 20, "avail-switchover-bandwidth", 1L, "downtime-limit", 1000L));
+            out.setParameters(Map.of("max-bandwidth", 16L << 20, "avail-switchover-bandwidth", 4096L, "downtime-limit", 1000L));
             out.migrate(in.migrateIncoming("tcp:127.0.0.1:0"));
             until(out::queryMigrate, i -> i.xbzrleCache().pages() > RAM_PAGES / 2 || i.status().isTerminal(),
                     "pages encoded");
