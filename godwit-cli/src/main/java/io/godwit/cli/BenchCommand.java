@@ -315,8 +315,18 @@ final class BenchCommand {
                 + "--channels: multifd-compression (default: ${DEFAULT-VALUE}).")
         String compress;
 
+        @Option(names = "--qemu", arity = "0..1", fallbackValue = "/usr/bin/qemu-system-x86_64", paramLabel = "QEMU",
+                description = "With --uri tcp: also migrate the same RAM from QEMU to QEMU (one connection, and "
+                        + "multifd with 2 channels), alternating with Godwit's runs, and print the ratio (default "
+                        + "binary: ${FALLBACK-VALUE}).")
+        String qemu;
+
         @Override
         public Integer call() throws Exception {
+            if (qemu != null && (!"tcp".equals(uri) || tls != null)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--qemu needs --uri tcp and no --tls");
+            }
             if ((channels != 0 || !compress.equals("none")) && uri == null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "--channels and --compress need --uri tcp or --uri unix");
@@ -361,7 +371,9 @@ final class BenchCommand {
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
             }
-            RamBench.Case c = bench.run();
+            QemuComparison qemuBench = qemu == null ? null
+                    : new QemuComparison(java.nio.file.Path.of(qemu), size, line -> System.err.println("bench: " + line));
+            RamBench.Case c = qemuBench == null ? bench.run() : qemuBench.alternate(bench);
             RamBench.Run m = c.median();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("uri", uri);
@@ -371,6 +383,9 @@ final class BenchCommand {
             out.put("size-bytes", size);
             out.put("runs", runs);
             put(out, "random", c);
+            if (qemuBench != null) {
+                out.put("qemu", qemuBench.json(m));
+            }
             if (json) {
                 System.out.println(Json.write(out));
             } else {
@@ -383,6 +398,9 @@ final class BenchCommand {
                 System.out.printf("CPU over that migration: source %d ms, destination %d ms%n", m.sourceCpuMs(),
                         m.destinationCpuMs());
                 System.out.println("random RAM verified by digest: yes");
+                if (qemuBench != null) {
+                    qemuBench.print(m);
+                }
             }
             return 0;
         }
