@@ -49,21 +49,49 @@ final class RecvChannel implements Runnable {
             InitMessage m = InitMessage.decode(ByteBuffer.wrap(init), owner.channels());
             where = "multifd channel " + m.id();
             owner.introduced(this, m);
-            while (in.hasMore()) {
-                receive();
+            SocketPageReader direct = directReader();
+            if (direct != null) {
+                ByteBuffer h = ByteBuffer.wrap(header);
+                while (direct.readHeader(h)) {
+                    receive(direct);
+                }
+            } else {
+                while (in.hasMore()) {
+                    receive(null);
+                }
             }
             owner.ended(this);
         } catch (IOException e) {
             owner.failed(this, e);
         } catch (InterruptedException e) {
             owner.failed(this, new IOException("interrupted"));
+        } catch (RuntimeException e) { // a bug, not the peer: still fail the load rather than hang it
+            owner.failed(this, new IOException(where + ": " + e, e));
         } finally {
             codec.close();
         }
     }
 
-    private void receive() throws IOException, InterruptedException {
-        in.getBytes(header, 0, PACKET_SIZE);
+    /**
+     * Uncompressed pages over a plain socket are read straight into RAM; the bytes the stream input
+     * has buffered beyond the init message are handed over to the reader first.
+     */
+    private SocketPageReader directReader() throws IOException {
+        java.nio.channels.SocketChannel socket = conn.socket();
+        if (data != null || socket == null) {
+            return null;
+        }
+        long at = in.position();
+        byte[] ahead = in.peekBuffered(Integer.MAX_VALUE);
+        in.skip(ahead.length);
+        return new SocketPageReader(socket, ahead, at, where);
+    }
+
+    /** One packet: its header is read (by {@code direct}, else from the stream input) into {@link #header}. */
+    private void receive(SocketPageReader direct) throws IOException, InterruptedException {
+        if (direct == null) {
+            in.getBytes(header, 0, PACKET_SIZE);
+        }
         String at = where + ", packet " + packets++;
         Packet p = PacketCodec.decode(ByteBuffer.wrap(header), owner::blockSize, at);
         if (p.normalPages() > 0 && p.compression() != expectedCompression) {
@@ -72,7 +100,11 @@ final class RecvChannel implements Runnable {
         }
         if (p.normalPages() + p.zeroPages() > 0) {
             RamBlock block = owner.block(p.block());
-            loadNormal(p, block, at);
+            if (direct != null) {
+                loadDirect(direct, p, block);
+            } else {
+                loadNormal(p, block, at);
+            }
             for (int i = p.normalPages(); i < p.offsets().length; i++) {
                 loadZero(block, p.offsets()[i]);
             }
@@ -98,6 +130,18 @@ final class RecvChannel implements Runnable {
             pages[i] = block.segment().asSlice(offsets[i], PAGE_SIZE).asByteBuffer();
         }
         codec.decode(data, pages, at);
+        for (int i = 0; i < pages.length; i++) {
+            block.setPopulated(offsets[i] >>> 12);
+        }
+    }
+
+    private static void loadDirect(SocketPageReader direct, Packet p, RamBlock block) throws IOException {
+        long[] offsets = p.offsets();
+        ByteBuffer[] pages = new ByteBuffer[p.normalPages()];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = block.segment().asSlice(offsets[i], PAGE_SIZE).asByteBuffer();
+        }
+        direct.readPages(pages, (long) pages.length * PAGE_SIZE);
         for (int i = 0; i < pages.length; i++) {
             block.setPopulated(offsets[i] >>> 12);
         }
