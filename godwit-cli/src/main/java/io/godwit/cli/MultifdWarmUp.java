@@ -2,8 +2,8 @@ package io.godwit.cli;
 
 import io.godwit.clock.Clock;
 import io.godwit.machine.Machine;
-import io.godwit.machine.RunState;
 import io.godwit.migration.MigrationInfo;
+import io.godwit.migration.MigrationStatus;
 import io.godwit.monitor.Monitor;
 import io.godwit.monitor.MonitorEvents;
 import io.godwit.options.Capability;
@@ -24,28 +24,29 @@ final class MultifdWarmUp {
     private MultifdWarmUp() {}
 
     static void run() throws IOException, InterruptedException {
-        try (Machine a = new Machine("warm-up-multifd-a"); Machine b = new Machine("warm-up-multifd-b");
-                Monitor ma = new Monitor(a, Clock.system(), MonitorEvents.NONE);
-                Monitor mb = new Monitor(b, Clock.system(), MonitorEvents.NONE)) {
+        try (Machine a = new Machine("warm-up-multifd-source");
+                Monitor source = new Monitor(a, Clock.system(), MonitorEvents.NONE)) {
             MemoryFill.random(a.addRam("pc.ram", SIZE, true), 11);
-            b.addRam("pc.ram", SIZE, true);
-            for (Monitor m : new Monitor[] {ma, mb}) {
-                m.setCapabilities(Map.of(Capability.MULTIFD, true));
-                m.setParameters(Map.of("multifd-channels", 2L, "max-bandwidth", 0L));
-            }
-            for (int i = 0; i < ROUNDS; i++) {
-                Machine to = i % 2 == 0 ? b : a;
-                if (to.state() != RunState.PRELAUNCH && to.state() != RunState.INMIGRATE) {
-                    to.stop(RunState.PAUSED);
-                }
-                Monitor from = i % 2 == 0 ? ma : mb;
-                from.migrate((i % 2 == 0 ? mb : ma).migrateIncoming("tcp:127.0.0.1:0"));
-                MigrationInfo end = awaitEnd(from);
-                if (!end.status().isTerminal() || end.errorDesc() != null) {
-                    throw new IOException("multifd warm-up migration " + end.status() + ": " + end.errorDesc());
+            multifd(source);
+            for (int i = 0; i < ROUNDS; i++) { // an incoming migration needs a machine that never ran
+                try (Machine b = new Machine("warm-up-multifd-" + i);
+                        Monitor destination = new Monitor(b, Clock.system(), MonitorEvents.NONE)) {
+                    b.addRam("pc.ram", SIZE, true);
+                    multifd(destination);
+                    source.migrate(destination.migrateIncoming("tcp:127.0.0.1:0"));
+                    MigrationInfo end = awaitEnd(source);
+                    if (end.status() != MigrationStatus.COMPLETED) {
+                        throw new IOException("multifd warm-up migration " + end.status() + ": " + end.errorDesc());
+                    }
+                    awaitEnd(destination);
                 }
             }
         }
+    }
+
+    private static void multifd(Monitor m) {
+        m.setCapabilities(Map.of(Capability.MULTIFD, true));
+        m.setParameters(Map.of("max-bandwidth", 0L), Map.of(), Map.of("multifd-channels", 2L));
     }
 
     private static MigrationInfo awaitEnd(Monitor m) throws InterruptedException {

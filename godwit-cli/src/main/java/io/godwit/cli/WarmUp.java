@@ -58,7 +58,7 @@ final class WarmUp {
         }
         try {
             MultifdWarmUp.run();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // a warm-up that fails only leaves code cold
             log.println("warm-up: multifd: " + e.getMessage());
         }
         try {
