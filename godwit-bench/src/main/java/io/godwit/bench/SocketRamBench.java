@@ -79,7 +79,18 @@ public final class SocketRamBench {
         this.log = log;
     }
 
+    /** Something to run after each of Godwit's runs (0: the warm-up), to alternate with another bench. */
+    @FunctionalInterface
+    public interface AfterRun {
+        void after(int run) throws Exception;
+    }
+
     public RamBench.Case run() throws Exception {
+        return run(run -> { });
+    }
+
+    /** Runs the bench, calling {@code after} once after each migration, the warm-up included. */
+    public RamBench.Case run(AfterRun after) throws Exception {
         Path dir = Files.createTempDirectory("godwit-bench-");
         log.accept("starting a source process with " + (size >> 20) + " MiB of " + image + " RAM (logs in " + dir + ")");
         if (tls != null) {
@@ -103,6 +114,7 @@ public final class SocketRamBench {
                 if (i > 0) {
                     measured.add(r);
                 }
+                after.after(i);
             }
         }
         return new RamBench.Case(transport, measured);

@@ -369,8 +369,18 @@ final class BenchCommand {
                 + "content (default: random; realistic: text, code, heap and zero pages).")
         String image;
 
+        @Option(names = "--qemu", arity = "0..1", fallbackValue = "/usr/bin/qemu-system-x86_64", paramLabel = "QEMU",
+                description = "With --uri tcp: also migrate the same RAM from QEMU to QEMU (one connection, and "
+                        + "multifd with 2 channels), alternating with Godwit's runs, and print the ratio (default "
+                        + "binary: ${FALLBACK-VALUE}).")
+        String qemu;
+
         @Override
         public Integer call() throws Exception {
+            if (qemu != null && (!"tcp".equals(uri) || tls != null)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--qemu needs --uri tcp and no --tls");
+            }
             if (uri == null && !compress.equals("none") && tls == null) { // the realistic-image compression bench
                 if (!java.util.List.of("zlib", "zstd").contains(compress)) {
                     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
@@ -426,7 +436,9 @@ final class BenchCommand {
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
             }
-            RamBench.Case c = bench.run();
+            QemuComparison qemuBench = qemu == null ? null
+                    : new QemuComparison(java.nio.file.Path.of(qemu), size, line -> System.err.println("bench: " + line));
+            RamBench.Case c = qemuBench == null ? bench.run() : qemuBench.alternate(bench);
             RamBench.Run m = c.median();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("uri", uri);
@@ -437,6 +449,9 @@ final class BenchCommand {
             out.put("runs", runs);
             put(out, "random", c);
             out.put("downtime-limit-ms", bench.downtimeLimitMs());
+            if (qemuBench != null) {
+                out.put("qemu", qemuBench.json(m));
+            }
             if (json) {
                 System.out.println(Json.write(out));
             } else {
@@ -449,6 +464,9 @@ final class BenchCommand {
                 System.out.printf("CPU over that migration: source %d ms, destination %d ms%n", m.sourceCpuMs(),
                         m.destinationCpuMs());
                 System.out.println("random RAM verified by digest: yes");
+                if (qemuBench != null) {
+                    qemuBench.print(m);
+                }
             }
             return 0;
         }

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Runs the save and load paths on scratch machines, over a loopback socket inside this process,
  * until the JIT has compiled them, so that a measurement that follows is not a measurement of
  * the interpreter. Memory access through the FFM API is slow until compiled, and a fresh process
- * would otherwise spend the first few hundred milliseconds of a migration there. TLS sessions
- * (x509 and PSK) are warmed the same way ({@link TlsWarmUp}).
+ * would otherwise spend the first few hundred milliseconds of a migration there. Multifd channels
+ * ({@link MultifdWarmUp}) and TLS sessions (x509 and PSK, {@link TlsWarmUp}) are warmed the same way.
  */
 final class WarmUp {
     private static final long SIZE = 64L << 20;
@@ -55,6 +55,11 @@ final class WarmUp {
                 m.run();
                 accept.join(TimeUnit.MINUTES.toMillis(1));
             }
+        }
+        try {
+            MultifdWarmUp.run();
+        } catch (IOException | RuntimeException e) { // a warm-up that fails only leaves code cold
+            log.println("warm-up: multifd: " + e.getMessage());
         }
         try {
             TlsWarmUp.run();

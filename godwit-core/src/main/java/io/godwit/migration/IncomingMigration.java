@@ -137,14 +137,15 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             confirmRunning();
             setStatus(COMPLETED);
         } catch (Throwable t) {
-            if (foreign != null) {
-                foreign.abandon();
-            }
             MultifdReceiver mr = multifd;
             if (mr != null && mr.failure() != null) {
                 t = mr.failure(); // the cause: the main stream ended because of it
             } else if (mr != null && mr.earlyEnd() != null) {
                 t = new IOException(mr.earlyEnd() + ", then: " + describe(t), t);
+            }
+            if (foreign != null) {
+                stopMultifd(); // its channels read straight into the adopted RAM: stop them before it goes
+                foreign.abandon();
             }
             failure = t;
             ReadWatchdog w = watchdog;

@@ -9,13 +9,17 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The pages of one packet, on their way from the migration thread to a channel: normal pages are
- * copied in (the guest may change them meanwhile), zero pages only listed. Owned by the migration
+ * copied in, or, where the channel writes them straight from RAM, only referred to; zero pages
+ * only listed. A page sent from RAM may have changed since its dirty bit was cleared: it was then
+ * marked dirty again and goes again, as QEMU's multifd sends guest memory in place. Owned by the migration
  * thread while it fills it, then by the channel that sends it, then back in the free pool.
  */
 final class Batch {
     final MemorySegment pages;
     final long[] normal;
     final long[] zero;
+    /** Where each normal page's bytes are sent from: its slot in {@link #pages}, or RAM itself. */
+    final MemorySegment[] sources;
     RamBlock block;
     int normalCount;
     int zeroCount;
@@ -30,6 +34,7 @@ final class Batch {
         pages = Arena.ofAuto().allocate((long) PAGES_PER_PACKET * PAGE_SIZE, 4096);
         normal = new long[PAGES_PER_PACKET];
         zero = new long[PAGES_PER_PACKET];
+        sources = new MemorySegment[PAGES_PER_PACKET];
         syncSeq = -1;
         device = null;
         deviceData = null;
@@ -39,6 +44,7 @@ final class Batch {
         pages = MemorySegment.NULL;
         normal = new long[0];
         zero = new long[0];
+        sources = new MemorySegment[0];
         this.syncSeq = syncSeq;
         this.packetNum = packetNum;
         this.device = device;
@@ -69,16 +75,23 @@ final class Batch {
         return count() == PAGES_PER_PACKET;
     }
 
-    /** Adds a page; returns the copy that will be sent ({@code bytes} null: a zero page). */
-    MemorySegment add(long offset, MemorySegment bytes) {
+    /**
+     * Adds a page ({@code bytes} null: a zero page); with {@code copy}, its bytes are copied now,
+     * else sent from {@code bytes} later. Returns what will be sent.
+     */
+    MemorySegment add(long offset, MemorySegment bytes, boolean copy) {
         if (bytes == null) {
             zero[zeroCount++] = offset;
             return null;
         }
-        MemorySegment slot = pages.asSlice((long) normalCount * PAGE_SIZE, PAGE_SIZE);
-        MemorySegment.copy(bytes, 0, slot, 0, PAGE_SIZE);
+        MemorySegment from = bytes;
+        if (copy) {
+            from = pages.asSlice((long) normalCount * PAGE_SIZE, PAGE_SIZE);
+            MemorySegment.copy(bytes, 0, from, 0, PAGE_SIZE);
+        }
+        sources[normalCount] = from;
         normal[normalCount++] = offset;
-        return slot;
+        return from;
     }
 
     Packet packet(int compressionFlag, int dataSize) {
@@ -90,6 +103,7 @@ final class Batch {
     }
 
     void clear() {
+        java.util.Arrays.fill(sources, 0, normalCount, null);
         block = null;
         normalCount = 0;
         zeroCount = 0;

@@ -28,6 +28,7 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
 
     private final MultifdParameters params;
     private final SendChannel[] channels;
+    private final boolean direct; // every channel writes pages straight from RAM
     private final BlockingQueue<Batch> free;
     private final AtomicLong bytes = new AtomicLong();
     private final Object lock = new Object();
@@ -49,6 +50,11 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
         for (int i = 0; i < channels.length; i++) {
             channels[i] = new SendChannel(i, conns.get(i), this, PageCodec.forSending(params));
         }
+        boolean all = true;
+        for (SendChannel c : channels) {
+            all &= c.direct();
+        }
+        this.direct = all;
         this.synced = new long[channels.length];
         this.free = new ArrayBlockingQueue<>(channels.length * (SendChannel.QUEUE + 1) + 1);
         while (free.remainingCapacity() > 0) {
@@ -97,7 +103,8 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
             current = take();
             current.block = block;
         }
-        return current.add(offset, bytes);
+        // the channels write from RAM unless a tracker must see the very bytes sent, or they compress
+        return current.add(offset, bytes, !direct || block.tracker().wantsSentPages());
     }
 
     /**

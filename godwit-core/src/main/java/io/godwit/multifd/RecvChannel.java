@@ -47,29 +47,71 @@ final class RecvChannel implements Runnable {
             InitMessage m = InitMessage.decode(ByteBuffer.wrap(init), owner.channels());
             where = "multifd channel " + m.id();
             owner.introduced(this, m);
-            while (in.hasMore()) {
-                receive();
+            SocketPageReader direct = directReader();
+            while (readHeaderStart(direct)) {
+                receive(direct);
             }
             owner.ended(this);
         } catch (IOException e) {
             owner.failed(this, e);
         } catch (InterruptedException e) {
             owner.failed(this, new IOException("interrupted"));
+        } catch (RuntimeException e) { // a bug, not the peer: still fail the load rather than hang it
+            owner.failed(this, new IOException(where + ": " + e, e));
         } finally {
             codec.close();
         }
     }
 
-    private void receive() throws IOException, InterruptedException {
-        in.getBytes(header, 0, COMMON_HEADER_SIZE);
+    /**
+     * Uncompressed pages over a plain socket are read straight into RAM; the bytes the stream input
+     * has buffered beyond the init message are handed over to the reader first.
+     */
+    private SocketPageReader directReader() throws IOException {
+        java.nio.channels.SocketChannel socket = conn.socket();
+        if (data != null || socket == null) {
+            return null;
+        }
+        long at = in.position();
+        byte[] ahead = in.peekBuffered(Integer.MAX_VALUE);
+        in.skip(ahead.length);
+        return new SocketPageReader(socket, ahead, at, where);
+    }
+
+    /**
+     * Reads the header's common part (magic, version, flags), which says whether a RAM or a device
+     * state packet follows; false if the channel ended cleanly before it.
+     */
+    private boolean readHeaderStart(SocketPageReader direct) throws IOException {
+        if (direct == null) {
+            if (!in.hasMore()) {
+                return false;
+            }
+            in.getBytes(header, 0, COMMON_HEADER_SIZE);
+            return true;
+        }
+        return direct.readStart(ByteBuffer.wrap(header, 0, COMMON_HEADER_SIZE));
+    }
+
+    /** Reads {@link #header} from {@code from} up to {@code to}, or {@code bytes} whole. */
+    private void readRest(SocketPageReader direct, byte[] bytes, int from, int to, String what) throws IOException {
+        if (direct == null) {
+            in.getBytes(bytes, from, to - from);
+        } else {
+            direct.readRest(ByteBuffer.wrap(bytes, from, to - from), what);
+        }
+    }
+
+    /** One packet, its header's common part in {@link #header}: a RAM packet or a device state packet. */
+    private void receive(SocketPageReader direct) throws IOException, InterruptedException {
         String at = where + ", packet " + packets++;
         int flags = ByteBuffer.wrap(header, 8, 4).getInt();
         if ((flags & FLAG_DEVICE_STATE) != 0 && ByteBuffer.wrap(header).getInt() == MAGIC
                 && ByteBuffer.wrap(header, 4, 4).getInt() == VERSION) {
-            receiveDeviceState(at);
+            receiveDeviceState(direct, at);
             return;
         }
-        in.getBytes(header, COMMON_HEADER_SIZE, PACKET_SIZE - COMMON_HEADER_SIZE);
+        readRest(direct, header, COMMON_HEADER_SIZE, PACKET_SIZE, "packet header");
         Packet p = PacketCodec.decode(ByteBuffer.wrap(header), owner::blockSize, at);
         if (p.normalPages() > 0 && p.compression() != expectedCompression) {
             throw new IOException(at + ": compression flags 0x" + Integer.toHexString(p.compression())
@@ -77,7 +119,11 @@ final class RecvChannel implements Runnable {
         }
         if (p.normalPages() + p.zeroPages() > 0) {
             RamBlock block = owner.block(p.block());
-            loadNormal(p, block, at);
+            if (direct != null) {
+                loadDirect(direct, p, block);
+            } else {
+                loadNormal(p, block, at);
+            }
             for (int i = p.normalPages(); i < p.offsets().length; i++) {
                 loadZero(block, p.offsets()[i]);
             }
@@ -88,8 +134,8 @@ final class RecvChannel implements Runnable {
     }
 
     /** QEMU 10.0's device state packet: its header, then the device's buffer for the sink. */
-    private void receiveDeviceState(String at) throws IOException, InterruptedException {
-        in.getBytes(header, COMMON_HEADER_SIZE, DEVICE_PACKET_SIZE - COMMON_HEADER_SIZE);
+    private void receiveDeviceState(SocketPageReader direct, String at) throws IOException, InterruptedException {
+        readRest(direct, header, COMMON_HEADER_SIZE, DEVICE_PACKET_SIZE, "device state packet header");
         DeviceStatePacket p = DeviceStatePacket.decode(ByteBuffer.wrap(header, 0, DEVICE_PACKET_SIZE), at);
         DeviceStateSink sink = owner.deviceStateSink();
         if (sink == null) {
@@ -97,7 +143,7 @@ final class RecvChannel implements Runnable {
                     + " on multifd channels");
         }
         byte[] bytes = new byte[p.nextPacketSize()];
-        in.getBytes(bytes, 0, bytes.length);
+        readRest(direct, bytes, 0, bytes.length, "device state buffer");
         sink.deliver(p, bytes, at);
     }
 
@@ -117,6 +163,18 @@ final class RecvChannel implements Runnable {
             pages[i] = block.segment().asSlice(offsets[i], PAGE_SIZE).asByteBuffer();
         }
         codec.decode(data, pages, at);
+        for (int i = 0; i < pages.length; i++) {
+            block.setPopulated(offsets[i] >>> 12);
+        }
+    }
+
+    private static void loadDirect(SocketPageReader direct, Packet p, RamBlock block) throws IOException {
+        long[] offsets = p.offsets();
+        ByteBuffer[] pages = new ByteBuffer[p.normalPages()];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = block.segment().asSlice(offsets[i], PAGE_SIZE).asByteBuffer();
+        }
+        direct.readPages(pages, (long) pages.length * PAGE_SIZE);
         for (int i = 0; i < pages.length; i++) {
             block.setPopulated(offsets[i] >>> 12);
         }

@@ -1,12 +1,14 @@
 package io.godwit.multifd;
 
 import static io.godwit.multifd.MultifdWire.PACKET_SIZE;
+import static io.godwit.multifd.MultifdWire.PAGES_PER_PACKET;
 import static io.godwit.multifd.MultifdWire.PAGE_SIZE;
 
 import io.godwit.stream.StreamOutput;
 import io.godwit.transport.Connection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -26,6 +28,10 @@ final class SendChannel implements Runnable {
     private final PageCodec codec;
     private final ByteBuffer header = ByteBuffer.allocate(PACKET_SIZE);
     private final ByteBuffer compressed;
+    /** The socket the pages go to straight from where they lie (RAM or a batch), or null. */
+    private final SocketChannel socket;
+    private final ByteBuffer directHeader;
+    private final ByteBuffer[] iov = new ByteBuffer[PAGES_PER_PACKET + 1];
     private StreamOutput out;
     private Thread thread;
 
@@ -36,6 +42,13 @@ final class SendChannel implements Runnable {
         this.codec = codec;
         this.compressed = codec instanceof PageCodec.RawCodec ? null
                 : ByteBuffer.allocateDirect(PacketCodec.MAX_COMPRESSED);
+        this.socket = compressed == null ? conn.socket() : null;
+        this.directHeader = socket == null ? null : ByteBuffer.allocateDirect(PACKET_SIZE);
+    }
+
+    /** True when this channel writes pages with gathering writes, not through its stream buffer. */
+    boolean direct() {
+        return socket != null;
     }
 
     void start(InitMessage init) throws IOException {
@@ -100,6 +113,9 @@ final class SendChannel implements Runnable {
 
     private long sendPages(Batch b) throws IOException {
         int normalBytes = b.normalCount * PAGE_SIZE;
+        if (socket != null) {
+            return sendGathering(b, normalBytes);
+        }
         if (compressed == null || b.normalCount == 0) {
             writeHeader(b.packet(codec.flag(), normalBytes));
             out.putSegment(b.pages, 0, normalBytes);
@@ -112,6 +128,27 @@ final class SendChannel implements Runnable {
         out.putSegment(java.lang.foreign.MemorySegment.ofBuffer(compressed), 0, size);
         out.flush();
         return PACKET_SIZE + size;
+    }
+
+    /**
+     * One gathering write of the packet and its pages, each page from where it lies: no copy into
+     * the stream's buffer (the stream is flushed after every packet, so nothing is buffered there).
+     */
+    private long sendGathering(Batch b, int normalBytes) throws IOException {
+        directHeader.clear();
+        PacketCodec.encode(b.packet(codec.flag(), normalBytes), directHeader);
+        directHeader.flip();
+        int n = b.normalCount + 1;
+        iov[0] = directHeader;
+        for (int i = 1; i < n; i++) {
+            iov[i] = b.sources[i - 1].asByteBuffer();
+        }
+        long left = (long) PACKET_SIZE + normalBytes;
+        while (left > 0) {
+            left -= socket.write(iov, 0, n);
+        }
+        java.util.Arrays.fill(iov, 0, n, null);
+        return PACKET_SIZE + normalBytes;
     }
 
     private void writeHeader(Packet p) throws IOException {

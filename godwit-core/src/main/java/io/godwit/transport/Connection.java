@@ -13,6 +13,16 @@ public interface Connection extends Closeable {
 
     ByteSource input();
 
+    /**
+     * The plain socket under this connection, for gathering writes from RAM and scattering reads
+     * into RAM that skip the stream's buffer; null where bytes must go through it (TLS, files,
+     * pipes, in-memory channels). A caller that writes or reads it directly must first have
+     * flushed {@link #output()} and consumed what {@link #input()} has buffered.
+     */
+    default java.nio.channels.SocketChannel socket() {
+        return null;
+    }
+
     /** The URI this connection was made from, for messages. */
     String uri();
 

@@ -35,6 +35,11 @@ final class SocketConnection implements Connection {
     }
 
     @Override
+    public SocketChannel socket() {
+        return channel;
+    }
+
+    @Override
     public ByteSink output() {
         return new ByteSink() {
             @Override
