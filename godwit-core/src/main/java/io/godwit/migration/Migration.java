@@ -211,8 +211,12 @@ public final class Migration {
         return preemptOpener;
     }
 
-    /** Starts the migration thread. */
+    /**
+     * Starts the migration thread. The status is setup before this returns, as QEMU's is once
+     * migrate has replied, so a query-migrate right after it never sees none.
+     */
     public void start() {
+        setStatus(SETUP);
         Thread.ofPlatform().name("godwit-migration").start(this::run);
     }
 
@@ -224,7 +228,9 @@ public final class Migration {
         boolean stopped = false;
         StateSaver saver = null;
         try {
-            setStatus(SETUP);
+            if (status.get() == MigrationStatus.NONE) { // run() called directly, not by start()
+                setStatus(SETUP);
+            }
             saver = setup();
             setStatus(ACTIVE);
             Pending pending = iterateUntilReady(saver);
