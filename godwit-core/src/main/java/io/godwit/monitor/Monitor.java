@@ -47,17 +47,13 @@ public final class Monitor implements AutoCloseable {
     private final MonitorEvents events;
     private final List<MigrationListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Capabilities caps = Capabilities.defaults();
-    private volatile Parameters params = Parameters.defaults();
+    private volatile Settings settings = Settings.defaults();
     private volatile Migration outgoing;
     private final io.godwit.migration.SwitchHistory switchHistory = new io.godwit.migration.SwitchHistory();
     private volatile IncomingMigration incoming;
     private volatile Listener listener;
     private volatile String listenAddress;
     private final UserObjects objects = new UserObjects();
-    private volatile TlsParameters tls = TlsParameters.defaults();
-    private volatile MultifdParameters multifd = MultifdParameters.defaults();
-    private volatile ThrottleParameters throttle = ThrottleParameters.defaults();
-    private volatile XbzrleParameters xbzrle = XbzrleParameters.defaults();
     private volatile AutoCloseable ramWriter; // x-ram-write with repeat
     private volatile String incomingError; // why the last incoming connection was refused
     private final DirtyRateMeter dirtyRate;
@@ -116,10 +112,11 @@ public final class Monitor implements AutoCloseable {
         if (machine.state() == RunState.INMIGRATE) {
             throw new MonitorException("Guest is waiting for an incoming migration");
         }
-        Parameters p = params;
-        Migration m = new Migration(machine, opener(uri, p, tls), p, caps, clock, fanOut()).multifd(multifd)
-                .throttle(throttle).preemptChannel(opener(uri, p, tls)) // postcopy-preempt: a second connection, alike
-                .xbzrle(xbzrle)
+        Settings st = settings;
+        Parameters p = st.params();
+        Migration m = new Migration(machine, opener(uri, p, st.tls()), p, caps, clock, fanOut()).multifd(st.multifd())
+                .throttle(st.throttle()).preemptChannel(opener(uri, p, st.tls())) // postcopy-preempt: a second connection, alike
+                .xbzrle(st.xbzrle())
                 .switchHistory(switchHistory); // what this node's last switch cost counts in the next
         outgoing = m;
         m.start();
@@ -172,9 +169,9 @@ public final class Monitor implements AutoCloseable {
         if (machine.state() != RunState.PRELAUNCH && machine.state() != RunState.INMIGRATE) {
             throw new MonitorException("The machine has already run; an incoming migration needs a fresh machine");
         }
-        ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
+        ChannelWrapper security = ChannelSecurity.incoming(settings.tls(), objects); // bad TLS parameters: refused now
         machine.expectIncoming();
-        Listener l = Transports.listen(uri, () -> params.incomingIdleTimeoutMs(),
+        Listener l = Transports.listen(uri, () -> settings.params().incomingIdleTimeoutMs(),
                 notice -> System.err.println("godwit: " + notice), security != ChannelWrapper.NONE);
         // the preempt channel comes to the same address after the main one
         l.keepForPreempt(() -> caps.has(Capability.POSTCOPY_PREEMPT));
@@ -192,14 +189,14 @@ public final class Monitor implements AutoCloseable {
             // multifd must be set before migrate-incoming (as QEMU requires: the listener waits for
             // its channels); the other capabilities may change until the source connects
             Capabilities atListen = caps;
-            MultifdParameters mp = multifd;
+            MultifdParameters mp = settings.multifd();
             Listener.Accepted a = l.accept(atListen.has(Capability.MULTIFD) ? mp.channels() : 0);
             Capabilities c = caps;
             if (c.has(Capability.MULTIFD) != atListen.has(Capability.MULTIFD)) {
                 c = atListen;
             }
             in = new IncomingMigration(machine, security.wrap(a.main()), c, clock, fanOut())
-                    .readTimeout(params.incomingReadTimeoutMs()).multifd(a.multifd(), mp);
+                    .readTimeout(settings.params().incomingReadTimeoutMs()).multifd(a.multifd(), mp);
         } catch (IOException | RuntimeException failed) { // a bug is a failed incoming, not a silent end
             String m = failed.getMessage() != null ? failed.getMessage() : failed.getClass().getSimpleName();
             IOException e = failed instanceof IOException io ? io : new IOException(m, failed);
@@ -250,7 +247,7 @@ public final class Monitor implements AutoCloseable {
         if (m == null || m.status() != MigrationStatus.POSTCOPY_PAUSED) {
             throw new MonitorException("Cannot resume if there is no paused migration");
         }
-        m.resume(opener(uri, params, tls)); // a resumed post-copy is as secure as the first connection
+        m.resume(opener(uri, settings.params(), settings.tls())); // a resumed post-copy is as secure as the first connection
     }
 
     /** migrate-pause: breaks the link of a post-copy migration, outgoing or incoming; both sides pause. */
@@ -281,13 +278,13 @@ public final class Monitor implements AutoCloseable {
         if (in == null || in.status() != MigrationStatus.POSTCOPY_PAUSED) {
             throw new MonitorException("Migrate recover can only be run when postcopy is paused.");
         }
-        ChannelWrapper security = ChannelSecurity.incoming(tls, objects); // bad TLS parameters: refused now
+        ChannelWrapper security = ChannelSecurity.incoming(settings.tls(), objects); // bad TLS parameters: refused now
         Listener l = Transports.listenForRecovery(uri, security != ChannelWrapper.NONE);
         listenAddress = l.address();
         Thread.ofPlatform().name("godwit-recover-accept").start(() -> {
             try (l) {
                 Connection c = security.wrap(l.accept());
-                in.readTimeout(params.incomingReadTimeoutMs()).recover(c); // the value in force now
+                in.readTimeout(settings.params().incomingReadTimeoutMs()).recover(c); // the value in force now
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
                     System.err.println("godwit: migrate-recover on " + l.address() + ": " + e.getMessage());
@@ -414,7 +411,7 @@ public final class Monitor implements AutoCloseable {
     }
 
     public Parameters parameters() {
-        return params;
+        return settings.params();
     }
 
     /** Sets parameters by QMP name; an active migration takes them from its next iteration. */
@@ -447,80 +444,43 @@ public final class Monitor implements AutoCloseable {
      */
     public synchronized void setParameters(Map<String, Long> changes, Map<String, String> strings,
             Map<String, Object> multifdChanges, Map<String, Object> otherChanges) {
-        ThrottleParameters tp = throttle;
-        XbzrleParameters xp = xbzrle;
+        Settings before = settings;
+        Settings next;
         try {
-            for (var e : otherChanges.entrySet()) {
-                if (XbzrleParameters.NAMES.contains(e.getKey())) {
-                    xp = xp.with(e.getKey(), e.getValue());
-                } else {
-                    tp = tp.with(e.getKey(), e.getValue());
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw new MonitorException(e.getMessage());
-        }
-        setCoreParameters(changes, strings, multifdChanges);
-        Migration m = outgoing;
-        boolean active = m != null && m.status().isActive();
-        if (!tp.equals(throttle)) {
-            throttle = tp;
-            if (active) {
-                m.setThrottleParameters(tp);
-            }
-        }
-        if (!xp.equals(xbzrle)) {
-            xbzrle = xp;
-            if (active) {
-                m.setXbzrleParameters(xp);
-            }
-        }
-    }
-
-    private void setCoreParameters(Map<String, Long> changes, Map<String, String> strings,
-            Map<String, Object> multifdChanges) {
-        Parameters p = params;
-        TlsParameters t = tls;
-        MultifdParameters mp = multifd;
-        try {
-            for (var e : changes.entrySet()) {
-                p = p.with(e.getKey(), e.getValue());
-            }
-            for (var e : strings.entrySet()) {
-                t = t.with(e.getKey(), e.getValue());
-            }
-            for (var e : multifdChanges.entrySet()) {
-                mp = mp.with(e.getKey(), e.getValue());
-            }
+            next = before.with(changes, strings, multifdChanges, otherChanges);
         } catch (IllegalArgumentException e) {
             throw new MonitorException(e.getMessage());
         }
         if (!multifdChanges.isEmpty() && migrationActive()) {
             throw new MonitorException("There's a migration process in progress");
         }
-        params = p;
-        tls = t;
-        multifd = mp;
+        settings = next;
         Migration m = outgoing;
         if (m != null && m.status().isActive()) {
-            m.setParameters(p);
+            m.setParameters(next.params());
+            if (!next.throttle().equals(before.throttle())) {
+                m.setThrottleParameters(next.throttle());
+            }
+            if (!next.xbzrle().equals(before.xbzrle())) {
+                m.setXbzrleParameters(next.xbzrle());
+            }
         }
     }
 
     public TlsParameters tlsParameters() {
-        return tls;
+        return settings.tls();
     }
 
     public MultifdParameters multifdParameters() {
-        return multifd;
+        return settings.multifd();
     }
 
     public ThrottleParameters throttleParameters() {
-        return throttle;
+        return settings.throttle();
     }
 
     public XbzrleParameters xbzrleParameters() {
-        return xbzrle;
+        return settings.xbzrle();
     }
 
     // ------------------------------------------------------------- objects
