@@ -1,6 +1,7 @@
 package io.godwit.cli;
 
 import io.godwit.migration.MigrationInfo;
+import io.godwit.migration.MigrationStatus;
 import java.io.PrintStream;
 import java.util.function.Supplier;
 
@@ -42,7 +43,9 @@ final class Progress implements AutoCloseable {
         MigrationInfo i = info.get();
         long heard = heardPass.get();
         boolean newPass = heard > shownPass;
-        if (!i.status().isActive() || i.ram() == null || (!newPass && i.ram().transferred() == lastTransferred)) {
+        // nothing to show before the first pass starts (setup)
+        if (!i.status().isActive() || i.status() == MigrationStatus.SETUP || i.ram() == null
+                || (!newPass && i.ram().transferred() == lastTransferred)) {
             return;
         }
         long now = System.nanoTime();

@@ -37,8 +37,8 @@ public final class MigrationReplies {
         MigrationStatus status = info.status();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status.qmpName);
-        if (status == MigrationStatus.NONE) {
-            return m;
+        if (status == MigrationStatus.NONE || status == MigrationStatus.SETUP) {
+            return m; // QEMU shows no figures before the first pass starts
         }
         if (info.totalTimeMs() >= 0) {
             m.put("total-time", info.totalTimeMs());
