@@ -13,7 +13,6 @@ import io.godwit.stats.Counter;
 import io.godwit.stats.MigrationCounters;
 import io.godwit.stream.Command;
 import io.godwit.stream.MigrationStreamWriter;
-import io.godwit.stream.NamedTargets;
 import io.godwit.stream.RamDiscard;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
@@ -30,7 +29,7 @@ import java.util.function.Supplier;
  * Migrates RAM blocks in QEMU's "ram" section, version 4 (migration/ram.c). The source keeps a
  * migration bitmap per block: all pages at setup (the bulk pass), then what each sync takes from
  * the writers' dirty bitmaps. Pages go out as PAGE records, or ZERO records when they are zero.
- * {@link RamRecordReader} has the record layout, and reads the records for the destination here.
+ * {@link RamRecordReader} has the record layout; {@link RamLoader} reads the records for the destination.
  */
 public final class RamHandler implements SaveVmHandler {
     public static final int VERSION = RAM_VERSION;
@@ -67,7 +66,6 @@ public final class RamHandler implements SaveVmHandler {
     private volatile XbzrleSender nextXbzrle;
 
     private volatile RamChannels.Sender nextSender;
-    private volatile RamChannels.Receiver receiver;
 
     // Post-copy, source: set at the switch by the migration thread; the return-path thread adds requests.
     private volatile PageRequestQueue requests;
@@ -91,18 +89,12 @@ public final class RamHandler implements SaveVmHandler {
             return u != null && u.unused(b, page);
         }
     });
-    private volatile long preemptPagesLoaded; // destination: written by the preempt thread only
 
-    // Destination state: owned by the thread that loads (the incoming thread, then in post-copy the
-    // listen thread, which takes the stream over at POSTCOPY_LISTEN).
-    private Map<String, RamBlock> byName;
-    private RamRecordReader<RamBlock> reader;
-    private volatile boolean tracking; // post-copy was advised: every arriving page is marked received
-    private final ReentrantLock placing = new ReentrantLock();
-    private final MemorySegment loadScratch = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
+    private final RamLoader loader;
 
     public RamHandler(Supplier<List<RamBlock>> blocks) {
         this.blocks = blocks;
+        this.loader = new RamLoader(blocks);
     }
 
     @Override
@@ -126,11 +118,9 @@ public final class RamHandler implements SaveVmHandler {
         RamBlock adopt(String name, long length);
     }
 
-    private volatile BlockAdopter adopter;
-
     /** With an adopter, unknown blocks in the MEM_SIZE record are created instead of refused. */
     public void setBlockAdopter(BlockAdopter a) {
-        this.adopter = a;
+        loader.setBlockAdopter(a);
     }
 
     public void setUnusedPages(UnusedPages u) {
@@ -149,7 +139,7 @@ public final class RamHandler implements SaveVmHandler {
 
     /** Multifd on the destination: sync points of the main stream go to {@code r}; null: none. */
     public void setReceiveChannels(RamChannels.Receiver r) {
-        this.receiver = r;
+        loader.setReceiveChannels(r);
     }
 
     // ---------------------------------------------------------------- source
@@ -441,7 +431,7 @@ public final class RamHandler implements SaveVmHandler {
 
     /** Destination: page records that arrived on the preempt channel so far. */
     public long preemptPagesLoaded() {
-        return preemptPagesLoaded;
+        return loader.preemptPagesLoaded();
     }
 
     /** The END section in post-copy: whatever has not gone yet, with no further sync. */
@@ -634,107 +624,12 @@ public final class RamHandler implements SaveVmHandler {
 
     @Override
     public void loadSetup(LoadContext ctx) {
-        tracking = false;
-        byName = new LinkedHashMap<>();
-        for (RamBlock b : blocks.get()) {
-            byName.put(b.name(), b);
-        }
-        Map<String, RamBlock> here = byName; // grows with the blocks an adopter makes
-        reader = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE_XBZRLE, new NamedTargets<>(here::get,
-                RamBlock::name, RamBlock::size, name -> "unknown RAM block '" + name + "': expected one of "
-                        + here.keySet()));
+        loader.setup();
     }
 
     @Override
     public void loadState(LoadContext ctx, int versionId) throws IOException {
-        StreamInput in = ctx.in();
-        RamRecordReader.checkVersion(versionId, in.position());
-        while (true) {
-            switch (reader.next(in)) {
-                case RamRecord.Page<RamBlock> p -> loadPage(in, p.block(), p.offset(), loadScratch);
-                case RamRecord.Zero<RamBlock> z -> loadZeroPage(z.block(), z.offset());
-                case RamRecord.ListedBlock<RamBlock> b -> listed(b);
-                case RamRecord.MemSize<RamBlock> m -> { }
-                case RamRecord.MultifdFlush<RamBlock> f -> {
-                    RamChannels.Receiver r = receiver;
-                    if (r != null) {
-                        r.flushRecord(); // what the channels sent before it lands before what follows
-                    }
-                }
-                case RamRecord.Eos<RamBlock> e -> {
-                    RamChannels.Receiver r = receiver;
-                    if (r != null) {
-                        r.endOfSection();
-                    }
-                    return;
-                }
-                case RamRecord.Xbzrle<RamBlock> x -> loadXbzrle(x.block(), x.offset(), x.delta());
-                case RamRecord.Compressed<RamBlock> c -> throw new IllegalStateException(
-                        "COMPRESS_PAGE from a LOADABLE reader");
-            }
-        }
-    }
-
-    /**
-     * A page's bytes; in post-copy a page already received (asked for, or written here since) is
-     * skipped. With two channels placing pages (postcopy-preempt) the check, the copy and the mark
-     * are one step, so a page that arrives twice never overwrites what the running machine wrote;
-     * the page is read off the stream into {@code scratch} first, so no read from the network
-     * happens under that lock.
-     */
-    private void loadPage(StreamInput in, RamBlock block, long addr, MemorySegment scratch) throws IOException {
-        if (!tracking) {
-            in.copyTo(block.segment(), addr, PAGE_SIZE);
-            block.setPopulated(addr >>> PAGE_SHIFT);
-            return;
-        }
-        in.copyTo(scratch, 0, PAGE_SIZE);
-        placing.lock();
-        try {
-            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
-                MemorySegment.copy(scratch, 0, block.segment(), addr, PAGE_SIZE);
-                block.setPopulated(addr >>> PAGE_SHIFT);
-                arrived(block, addr);
-            }
-        } finally {
-            placing.unlock();
-        }
-    }
-
-    /** An XBZRLE delta (verified by the reader) applied to the page as it is here (ram.c load_xbzrle). */
-    private void loadXbzrle(RamBlock block, long addr, byte[] delta) {
-        MemorySegment page = block.segment().asSlice(addr, PAGE_SIZE);
-        if (!tracking) {
-            XbzrleDecoder.apply(delta, page, PAGE_SIZE);
-            block.setPopulated(addr >>> PAGE_SHIFT);
-            return;
-        }
-        placing.lock();
-        try {
-            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
-                XbzrleDecoder.apply(delta, page, PAGE_SIZE);
-                block.setPopulated(addr >>> PAGE_SHIFT);
-                arrived(block, addr);
-            }
-        } finally {
-            placing.unlock();
-        }
-    }
-
-    private void loadZeroPage(RamBlock block, long addr) {
-        if (!tracking) {
-            loadZero(block, addr);
-            return;
-        }
-        placing.lock();
-        try {
-            if (!IncomingPages.alreadyHere(block, addr >>> PAGE_SHIFT)) {
-                loadZero(block, addr);
-                arrived(block, addr);
-            }
-        } finally {
-            placing.unlock();
-        }
+        loader.load(ctx, versionId);
     }
 
     /**
@@ -742,48 +637,12 @@ public final class RamHandler implements SaveVmHandler {
      * and zero-page records, with a CONTINUE state of their own, until EOS. Anything else is refused.
      */
     public void loadPreempt(StreamInput in) throws IOException {
-        MemorySegment scratch = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
-        Map<String, RamBlock> here = byName;
-        if (here == null) {
-            throw new IllegalStateException("the preempt channel opened before RAM's load setup");
-        }
-        RamRecordReader<RamBlock> r = new RamRecordReader<>(PAGE_SIZE, RamRecordReader.Accepts.LOADABLE,
-                new NamedTargets<>(here::get, RamBlock::name, RamBlock::size,
-                        name -> "unknown RAM block '" + name + "': expected one of " + here.keySet()));
-        while (true) {
-            long at = in.position();
-            switch (r.next(in)) {
-                case RamRecord.Page<RamBlock> p -> {
-                    loadPage(in, p.block(), p.offset(), scratch);
-                    preemptPagesLoaded++;
-                }
-                case RamRecord.Zero<RamBlock> z -> {
-                    loadZeroPage(z.block(), z.offset());
-                    preemptPagesLoaded++;
-                }
-                case RamRecord.Eos<RamBlock> e -> {
-                    return;
-                }
-                default -> throw new StreamFormatException("preempt channel: only page, zero-page and EOS records "
-                        + "may come here", at);
-            }
-        }
+        loader.loadPreempt(in);
     }
-
-    private void arrived(RamBlock block, long addr) {
-        if (tracking) {
-            IncomingPages.arrived(block, addr >>> PAGE_SHIFT);
-        }
-    }
-
-    // ------------------------------------------------------ post-copy, destination
 
     /** POSTCOPY_ADVISE: from now on every page that arrives is marked received, in every block. */
     public void trackIncoming() {
-        tracking = true;
-        for (RamBlock b : byName.values()) {
-            b.trackIncoming();
-        }
+        loader.trackIncoming();
     }
 
     /**
@@ -791,58 +650,11 @@ public final class RamHandler implements SaveVmHandler {
      * again before the machine may touch them.
      */
     public void discard(RamDiscard d, long at) throws StreamFormatException {
-        RamBlock b = byName.get(d.block());
-        if (b == null || b.incoming() == null) {
-            throw new StreamFormatException("ram_discard_range: Failed to find block '" + d.block() + "'", at);
-        }
-        DiscardRanges.apply(b, d, at);
-    }
-
-    private static void loadZero(RamBlock block, long addr) {
-        long page = addr >>> PAGE_SHIFT;
-        if (block.mayBeNonZero(page) && !ZeroPages.isZero(block.segment(), addr)) {
-            block.segment().asSlice(addr, PAGE_SIZE).fill((byte) 0);
-        }
-    }
-
-    /** A block of the MEM_SIZE list: every block the source has, with its length, must exist here alike. */
-    private void listed(RamRecord.ListedBlock<RamBlock> entry) throws StreamFormatException {
-        String name = entry.name();
-        long length = entry.length();
-        RamBlock b = byName.get(name);
-        BlockAdopter a = adopter;
-        if (b == null && a != null) {
-            if (!isKeepableName(name)) {
-                throw new StreamFormatException("RAM block '" + name + "': a name of invalid UTF-8 cannot be kept; "
-                        + "expected 1 to 255 bytes of UTF-8", entry.at());
-            }
-            if (length <= 0 || length % PAGE_SIZE != 0 || length > entry.remaining()) {
-                throw new StreamFormatException("RAM block '" + name + "' of " + length + " bytes; expected a positive "
-                        + "multiple of " + PAGE_SIZE + " within the total " + entry.total(), entry.at());
-            }
-            try {
-                b = a.adopt(name, length);
-            } catch (IllegalArgumentException refused) { // a bound of the adopting machine
-                throw new StreamFormatException(refused.getMessage(), entry.at());
-            }
-            if (tracking) {
-                b.trackIncoming();
-            }
-            byName.put(name, b);
-        }
-        if (b == null) {
-            throw new StreamFormatException("unknown RAM block '" + name + "' (" + length
-                    + " bytes) on the source: expected one of " + byName.keySet(), entry.at());
-        }
-        if (length != b.size()) {
-            throw new StreamFormatException("RAM block '" + name + "' has " + length
-                    + " bytes on the source; expected " + b.size() + " as here", entry.at());
-        }
+        loader.discard(d, at);
     }
 
     @Override
     public void loadCleanup() {
-        byName = null;
-        reader = null;
+        loader.cleanup();
     }
 }
