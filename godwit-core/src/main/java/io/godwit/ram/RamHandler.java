@@ -1,6 +1,5 @@
 package io.godwit.ram;
 
-import static io.godwit.ram.RamBlock.PAGE_SHIFT;
 import static io.godwit.ram.RamBlock.PAGE_SIZE;
 import static io.godwit.stream.StreamConstants.*;
 
@@ -18,7 +17,6 @@ import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +52,9 @@ public final class RamHandler implements SaveVmHandler {
     private long dirtyPages;
     private int cursorBlock;
     private long cursorPage;
-    private RamBlock lastSent;
-    private long normalPages;
-    private long zeroPages;
-    private long skippedPages;
     private long periodStart;
     private long periodDirtyPages;
-    private final MemorySegment sentCopy = java.lang.foreign.Arena.ofAuto().allocate(PAGE_SIZE, 64);
+    private final PageSender sender = new PageSender(() -> unusedPages);
     private RamChannels.Sender channels; // multifd: pages go there, not in PAGE records
     private XbzrleSender xbzrle; // capability xbzrle: pages may go as deltas
     private volatile XbzrleSender nextXbzrle;
@@ -153,6 +147,7 @@ public final class RamHandler implements SaveVmHandler {
         if (xbzrle != null) {
             xbzrle.setup(saving);
         }
+        sender.start(ctx, channels, xbzrle);
         bitmaps = new long[saving.length][];
         long total = 0;
         dirtyPages = 0;
@@ -251,7 +246,7 @@ public final class RamHandler implements SaveVmHandler {
     @Override
     public boolean saveLiveIterate(SaveContext ctx) throws IOException {
         StreamOutput out = ctx.out();
-        lastSent = null; // each section names its first block again
+        sender.nameNextBlock(); // each section names its first block again
         long start = ctx.clock().nanoTime();
         boolean done = false;
         int i = 0;
@@ -289,7 +284,7 @@ public final class RamHandler implements SaveVmHandler {
     @Override
     public void saveLiveCompletePrecopy(SaveContext ctx) throws IOException {
         StreamOutput out = ctx.out();
-        lastSent = null;
+        sender.nameNextBlock();
         if (xbzrle != null) {
             xbzrle.lastStage();
         }
@@ -329,8 +324,9 @@ public final class RamHandler implements SaveVmHandler {
         }
         cursorBlock = 0;
         cursorPage = 0;
-        lastSent = null;
+        sender.nameNextBlock();
         postcopy = true;
+        sender.postcopyStarted();
         PageRequestQueue q = new PageRequestQueue(byBlock, save.counters(), onRequest, r -> preempt.send(r, save.counters()));
         requests = q;
         return q;
@@ -360,7 +356,7 @@ public final class RamHandler implements SaveVmHandler {
         dirtyPages += after - before;
         cursorBlock = 0;
         cursorPage = 0;
-        lastSent = null;
+        sender.nameNextBlock();
     }
 
     /** Sends the requested pages not sent yet, and goes on scanning right after them (locality). */
@@ -372,7 +368,7 @@ public final class RamHandler implements SaveVmHandler {
         long end = r.firstPage() + r.pages();
         for (long p = r.firstPage(); p < end; p++) {
             if (take(b, p)) {
-                sendPage(out, r.block(), p);
+                sender.send(out, r.block(), p);
             }
         }
         cursorBlock = b;
@@ -438,7 +434,7 @@ public final class RamHandler implements SaveVmHandler {
     @Override
     public void saveLiveCompletePostcopy(SaveContext ctx) throws IOException {
         StreamOutput out = ctx.out();
-        lastSent = null;
+        sender.nameNextBlock();
         while (sendNextDirtyPage(out)) {
             // the source is stopped: nothing new becomes dirty
         }
@@ -448,13 +444,8 @@ public final class RamHandler implements SaveVmHandler {
 
     private void flushCounters() {
         MigrationCounters c = save.counters();
-        c.add(Counter.NORMAL_PAGES, normalPages);
-        c.add(Counter.ZERO_PAGES, zeroPages);
-        c.add(Counter.SKIPPED_PAGES, skippedPages);
+        sender.flushCounters(c);
         c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
-        normalPages = 0;
-        zeroPages = 0;
-        skippedPages = 0;
     }
 
     /** Finds the next dirty page from the cursor, wrapping around blocks, and sends it. */
@@ -463,7 +454,7 @@ public final class RamHandler implements SaveVmHandler {
         if (page < 0) {
             return false;
         }
-        sendPage(out, saving[cursorBlock], page); // outside the lock: a write may block on the link
+        sender.send(out, saving[cursorBlock], page); // outside the lock: a write may block on the link
         return true;
     }
 
@@ -505,107 +496,6 @@ public final class RamHandler implements SaveVmHandler {
         }
     }
 
-    private void sendPage(StreamOutput out, RamBlock block, long page) throws IOException {
-        long offset = page << PAGE_SHIFT;
-        MemorySegment seg = block.segment();
-        UnusedPages u = unusedPages;
-        DirtyTracker tracker = block.tracker();
-        boolean tell = tracker.wantsSentPages();
-        if (channels != null) {
-            sendToChannels(block, page, u != null && u.unused(block, page));
-            return;
-        }
-        XbzrleSender x = postcopy ? null : xbzrle; // requested pages, and all in post-copy, go whole
-        if (u != null && u.unused(block, page)) {
-            header(out, block, offset, RAM_FLAG_ZERO); // the guest gave it up: it reads as zero there
-            out.put8(0);
-            skippedPages++;
-        } else if (!block.mayBeNonZero(page) || ZeroPages.isZero(seg, offset)) {
-            header(out, block, offset, RAM_FLAG_ZERO);
-            out.put8(0);
-            zeroPages++;
-        } else if (x != null && x.started()) {
-            sendThroughCache(out, x, block, page);
-            return;
-        } else {
-            header(out, block, offset, RAM_FLAG_PAGE);
-            if (tell) { // the tracker hears of the very bytes that go out, not a later read of the page
-                MemorySegment.copy(seg, offset, sentCopy, 0, PAGE_SIZE);
-                out.putSegment(sentCopy, 0, PAGE_SIZE);
-                tracker.sent(block, page, sentCopy);
-            } else {
-                out.putSegment(seg, offset, PAGE_SIZE);
-            }
-            normalPages++;
-            return;
-        }
-        if (x != null) {
-            x.zeroPageSent(block, page); // a later delta must start from zero, as the destination does
-        }
-        if (tell) {
-            tracker.sent(block, page, ZeroPages.page());
-        }
-    }
-
-    /** Capability xbzrle: a delta against the page as last sent, nothing if unchanged, or the page whole. */
-    private void sendThroughCache(StreamOutput out, XbzrleSender x, RamBlock block, long page) throws IOException {
-        long offset = page << PAGE_SHIFT;
-        switch (x.encode(block, page)) {
-            case DELTA -> {
-                long before = out.bytesWritten();
-                header(out, block, offset, RAM_FLAG_XBZRLE);
-                out.put8(XBZRLE_ENCODING);
-                out.putBe16(x.encodedLength());
-                out.putBytes(x.encoded(), 0, x.encodedLength());
-                x.deltaSent(out.bytesWritten() - before);
-            }
-            case UNCHANGED -> { } // the destination has these bytes already
-            case WHOLE -> {
-                header(out, block, offset, RAM_FLAG_PAGE);
-                out.putBytes(x.current(), 0, PAGE_SIZE);
-                normalPages++;
-            }
-        }
-        if (block.tracker().wantsSentPages()) {
-            block.tracker().sent(block, page, MemorySegment.ofArray(x.current()));
-        }
-    }
-
-    /** Multifd: the page goes to a channel; a zero page too, or as a ZERO record here (legacy detection). */
-    private void sendToChannels(RamBlock block, long page, boolean unused) throws IOException {
-        long offset = page << PAGE_SHIFT;
-        boolean zero = unused || !channels.sendsZeroPagesAsData()
-                && (!block.mayBeNonZero(page) || ZeroPages.isZero(block.segment(), offset));
-        MemorySegment sent;
-        if (zero && !channels.carriesZeroPages()) {
-            header(save.out(), block, offset, RAM_FLAG_ZERO);
-            save.out().put8(0);
-            sent = ZeroPages.page();
-        } else {
-            sent = channels.queue(block, offset, zero ? null : block.segment().asSlice(offset, PAGE_SIZE));
-        }
-        if (unused) {
-            skippedPages++;
-        } else if (zero) {
-            zeroPages++;
-        } else {
-            normalPages++;
-        }
-        if (block.tracker().wantsSentPages()) {
-            block.tracker().sent(block, page, sent);
-        }
-    }
-
-    private void header(StreamOutput out, RamBlock block, long offset, long flags) throws IOException {
-        if (block == lastSent) {
-            out.putBe64(offset | flags | RAM_FLAG_CONTINUE);
-        } else {
-            out.putBe64(offset | flags);
-            out.putString8(block.name());
-            lastSent = block;
-        }
-    }
-
     @Override
     public void saveCleanup() {
         if (saving != null) {
@@ -615,7 +505,7 @@ public final class RamHandler implements SaveVmHandler {
         }
         bitmaps = null;
         saving = null;
-        lastSent = null;
+        sender.stop();
         channels = null;
         xbzrle = null;
     }
