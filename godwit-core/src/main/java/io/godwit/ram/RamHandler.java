@@ -20,21 +20,19 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * Migrates RAM blocks in QEMU's "ram" section, version 4 (migration/ram.c). The source keeps a
- * migration bitmap per block: all pages at setup (the bulk pass), then what each sync takes from
- * the writers' dirty bitmaps. Pages go out as PAGE records, or ZERO records when they are zero.
- * {@link RamRecordReader} has the record layout; {@link RamLoader} reads the records for the destination.
+ * migration bitmap per block ({@link PagesToSend}): all pages at setup (the bulk pass), then what
+ * each sync ({@link DirtySync}) takes from the writers' dirty bitmaps. Pages go out as PAGE records,
+ * or ZERO records when they are zero ({@link PageSender}). {@link RamRecordReader} has the record
+ * layout; {@link RamLoader} reads the records for the destination.
  */
 public final class RamHandler implements SaveVmHandler {
     public static final int VERSION = RAM_VERSION;
     /** An iteration gives the loop back control at least this often (QEMU's MAX_WAIT, 50 ms). */
     static final long MAX_ITERATE_NANOS = 50_000_000L;
-    /** The dirty rate is taken over the syncs at least this far apart (QEMU: a second; see sync). */
-    private static final long RATE_PERIOD_NANOS = 100_000_000L;
 
     private final Supplier<List<RamBlock>> blocks;
     private volatile UnusedPages unusedPages;
@@ -48,12 +46,8 @@ public final class RamHandler implements SaveVmHandler {
     // Source state: owned by the migration thread between saveSetup and saveCleanup.
     private SaveContext save;
     private RamBlock[] saving;
-    private long[][] bitmaps;
-    private long dirtyPages;
-    private int cursorBlock;
-    private long cursorPage;
-    private long periodStart;
-    private long periodDirtyPages;
+    private final PagesToSend pages = new PagesToSend(this::roundEnd);
+    private DirtySync sync;
     private final PageSender sender = new PageSender(() -> unusedPages);
     private RamChannels.Sender channels; // multifd: pages go there, not in PAGE records
     private XbzrleSender xbzrle; // capability xbzrle: pages may go as deltas
@@ -65,16 +59,15 @@ public final class RamHandler implements SaveVmHandler {
     private volatile PageRequestQueue requests;
     private boolean postcopy;
     // postcopy-preempt, source: the return-path thread takes requested pages too (PreemptSender)
-    private final ReentrantLock pageLock = new ReentrantLock(); // the to-send bitmaps, dirtyPages
     private final PreemptSender preempt = new PreemptSender(new PreemptSender.Pages() {
         @Override
         public boolean take(RamBlock b, long page) {
-            return RamHandler.this.take(List.of(saving).indexOf(b), page);
+            return pages.take(List.of(saving).indexOf(b), page);
         }
 
         @Override
         public void putBack(RamBlock b, long page) {
-            RamHandler.this.putBack(List.of(saving).indexOf(b), page);
+            pages.putBack(List.of(saving).indexOf(b), page);
         }
 
         @Override
@@ -148,23 +141,15 @@ public final class RamHandler implements SaveVmHandler {
             xbzrle.setup(saving);
         }
         sender.start(ctx, channels, xbzrle);
-        bitmaps = new long[saving.length][];
         long total = 0;
-        dirtyPages = 0;
-        for (int i = 0; i < saving.length; i++) {
-            saving[i].tracker().start(saving[i]); // before the bulk pass reads: no write is missed
-            bitmaps[i] = allPages(saving[i].pages());
-            dirtyPages += saving[i].pages();
-            total += saving[i].size();
+        for (RamBlock b : saving) {
+            b.tracker().start(b); // before the bulk pass reads: no write is missed
+            total += b.size();
         }
-        cursorBlock = 0;
-        cursorPage = 0;
+        pages.start(saving);
         ctx.counters().set(Counter.RAM_TOTAL, total);
-        periodStart = -1;
-        sync(); // the first pass: takes what writers marked so far, counts pass 1
-        // what the writers marked before the migration began is no rate: the rate's window starts now
-        periodStart = ctx.clock().nanoTime();
-        periodDirtyPages = 0;
+        sync = new DirtySync(ctx, saving, pages, xbzrle);
+        sync.first();
 
         StreamOutput out = ctx.out();
         out.putBe64(total | RAM_FLAG_MEM_SIZE);
@@ -175,51 +160,16 @@ public final class RamHandler implements SaveVmHandler {
         if (channels != null) {
             channels.setupEnd(out);
         }
-        out.putBe64(RAM_FLAG_EOS);
+        endSection(out);
+    }
+
+    /** The scan wrapped around to the first block (called under the to-send bitmaps' lock). */
+    private void roundEnd(StreamOutput out) throws IOException {
         if (channels != null) {
-            out.flush(); // the destination's channels wait at this sync point until the main stream reaches it
+            channels.roundEnd(out); // a page sent again now must not overtake its older copy
         }
-    }
-
-    private static long[] allPages(long pages) {
-        long[] words = new long[(int) ((pages + 63) >>> 6)];
-        java.util.Arrays.fill(words, -1L);
-        if ((pages & 63) != 0) {
-            words[words.length - 1] = -1L >>> (64 - (pages & 63));
-        }
-        return words;
-    }
-
-    /**
-     * Takes the writers' dirty marks into the migration bitmaps (QEMU migration_bitmap_sync). The
-     * dirty rate counts every page written since the last sync, whether or not it was still
-     * waiting to be sent: QEMU counts only the newly dirty ones over periods of a second, which
-     * reads 0 through the whole first pass (every page is waiting then) and for any migration
-     * shorter than a second.
-     */
-    private void sync() {
-        long fresh = 0;
-        long[] written = new long[1];
-        for (int i = 0; i < saving.length; i++) {
-            saving[i].tracker().collect(saving[i]);
-            fresh += saving[i].dirtyBitmap().drainInto(bitmaps[i], saving[i].populatedWords(), written);
-        }
-        dirtyPages += fresh;
-        periodDirtyPages += written[0];
-        MigrationCounters c = save.counters();
-        c.add(Counter.DIRTY_SYNC_COUNT, 1);
-        c.add(Counter.DIRTY_PAGES_SYNCED, fresh);
-        c.set(Counter.DIRTY_BYTES_LAST_SYNC, dirtyPages * PAGE_SIZE);
-        c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
-        long now = save.clock().nanoTime();
-        if (periodStart >= 0 && now - periodStart >= RATE_PERIOD_NANOS) {
-            c.set(Counter.DIRTY_PAGES_RATE, periodDirtyPages * 1_000_000_000L / (now - periodStart));
-            if (xbzrle != null) {
-                xbzrle.updateRates(c.get(Counter.NORMAL_PAGES) + c.get(Counter.ZERO_PAGES)
-                        + c.get(Counter.XBZRLE_PAGES));
-            }
-            periodStart = now;
-            periodDirtyPages = 0;
+        if (xbzrle != null) {
+            xbzrle.roundDone(); // QEMU: xbzrle starts once a round over memory is complete
         }
     }
 
@@ -230,12 +180,12 @@ public final class RamHandler implements SaveVmHandler {
 
     @Override
     public void pendingExact(long thresholdSize, Pending pending) {
-        sync();
+        sync.sync();
         report(pending);
     }
 
     private void report(Pending pending) {
-        long remaining = dirtyPages * PAGE_SIZE;
+        long remaining = pages.remaining() * PAGE_SIZE;
         if (save.capabilities().has(Capability.POSTCOPY_RAM)) {
             pending.addCanPostcopy(remaining);
         } else {
@@ -274,10 +224,7 @@ public final class RamHandler implements SaveVmHandler {
         if (channels != null) {
             channels.iterationEnd(out);
         }
-        out.putBe64(RAM_FLAG_EOS);
-        if (channels != null) {
-            out.flush(); // the destination's channels wait at this sync point until the main stream reaches it
-        }
+        endSection(out);
         return done;
     }
 
@@ -288,7 +235,7 @@ public final class RamHandler implements SaveVmHandler {
         if (xbzrle != null) {
             xbzrle.lastStage();
         }
-        sync(); // the final pass, with writers stopped
+        sync.sync(); // the final pass, with writers stopped
         while (sendNextDirtyPage(out)) {
             // everything left goes now, rate limit or not
         }
@@ -296,10 +243,44 @@ public final class RamHandler implements SaveVmHandler {
         if (channels != null) {
             channels.completeEnd(out);
         }
+        endSection(out);
+    }
+
+    private void endSection(StreamOutput out) throws IOException {
         out.putBe64(RAM_FLAG_EOS);
         if (channels != null) {
             out.flush(); // the destination's channels wait at this sync point until the main stream reaches it
         }
+    }
+
+    /** Finds the next dirty page from the cursor, wrapping around blocks, and sends it. */
+    private boolean sendNextDirtyPage(StreamOutput out) throws IOException {
+        long page = pages.next(out);
+        if (page < 0) {
+            return false;
+        }
+        sender.send(out, saving[pages.cursorBlock()], page); // outside the lock: a write may block on the link
+        return true;
+    }
+
+    private void flushCounters() {
+        MigrationCounters c = save.counters();
+        sender.flushCounters(c);
+        c.set(Counter.RAM_REMAINING, pages.remaining() * PAGE_SIZE);
+    }
+
+    @Override
+    public void saveCleanup() {
+        if (saving != null) {
+            for (RamBlock b : saving) {
+                b.tracker().stop(b);
+            }
+        }
+        pages.clear();
+        saving = null;
+        sender.stop();
+        channels = null;
+        xbzrle = null;
     }
 
     // ------------------------------------------------------------ post-copy, source
@@ -313,17 +294,16 @@ public final class RamHandler implements SaveVmHandler {
      * @param onRequest runs on the return-path thread after each request is queued
      */
     public PageRequestQueue startPostcopy(MigrationStreamWriter w, Runnable onRequest) throws IOException {
-        sync();
+        sync.sync();
         Map<String, RamBlock> byBlock = new LinkedHashMap<>();
         for (int i = 0; i < saving.length; i++) {
             byBlock.put(saving[i].name(), saving[i]);
-            List<RamDiscard.Range> ranges = DiscardRanges.of(bitmaps[i], saving[i].pages());
+            List<RamDiscard.Range> ranges = DiscardRanges.of(pages.bitmap(i), saving[i].pages());
             for (Command c : RamDiscard.commands(saving[i].name(), ranges)) {
                 w.command(c);
             }
         }
-        cursorBlock = 0;
-        cursorPage = 0;
+        pages.rewind();
         sender.nameNextBlock();
         postcopy = true;
         sender.postcopyStarted();
@@ -342,20 +322,7 @@ public final class RamHandler implements SaveVmHandler {
      * every page the destination has not received, whatever this side thought it had sent.
      */
     public void reloadFromReceived(RamBlock block, long[] received) {
-        int i = List.of(saving).indexOf(block);
-        long[] bm = bitmaps[i];
-        long pages = block.pages();
-        long before = 0;
-        long after = 0;
-        for (int w = 0; w < bm.length; w++) {
-            long valid = (w + 1L) * 64 <= pages ? -1L : -1L >>> (64 - (pages & 63));
-            before += Long.bitCount(bm[w]);
-            bm[w] = ~(w < received.length ? received[w] : 0) & valid;
-            after += Long.bitCount(bm[w]);
-        }
-        dirtyPages += after - before;
-        cursorBlock = 0;
-        cursorPage = 0;
+        pages.reload(List.of(saving).indexOf(block), block.pages(), received);
         sender.nameNextBlock();
     }
 
@@ -367,39 +334,11 @@ public final class RamHandler implements SaveVmHandler {
         }
         long end = r.firstPage() + r.pages();
         for (long p = r.firstPage(); p < end; p++) {
-            if (take(b, p)) {
+            if (pages.take(b, p)) {
                 sender.send(out, r.block(), p);
             }
         }
-        cursorBlock = b;
-        cursorPage = end;
-    }
-
-    /** Takes page {@code p} of {@code saving[b]} off what is left to send; false if it has gone. */
-    private boolean take(int b, long p) {
-        pageLock.lock();
-        try {
-            long[] bm = bitmaps[b];
-            int w = (int) (p >>> 6);
-            if ((bm[w] & (1L << p)) == 0) {
-                return false;
-            }
-            bm[w] &= ~(1L << p);
-            dirtyPages--;
-            return true;
-        } finally {
-            pageLock.unlock();
-        }
-    }
-
-    private void putBack(int b, long p) {
-        pageLock.lock();
-        try {
-            bitmaps[b][(int) (p >>> 6)] |= 1L << p;
-            dirtyPages++;
-        } finally {
-            pageLock.unlock();
-        }
+        pages.moveCursor(b, end);
     }
 
     /**
@@ -440,74 +379,6 @@ public final class RamHandler implements SaveVmHandler {
         }
         flushCounters();
         out.putBe64(RAM_FLAG_EOS);
-    }
-
-    private void flushCounters() {
-        MigrationCounters c = save.counters();
-        sender.flushCounters(c);
-        c.set(Counter.RAM_REMAINING, dirtyPages * PAGE_SIZE);
-    }
-
-    /** Finds the next dirty page from the cursor, wrapping around blocks, and sends it. */
-    private boolean sendNextDirtyPage(StreamOutput out) throws IOException {
-        long page = nextDirtyPage(out);
-        if (page < 0) {
-            return false;
-        }
-        sender.send(out, saving[cursorBlock], page); // outside the lock: a write may block on the link
-        return true;
-    }
-
-    /** Takes the next dirty page from the cursor, wrapping around blocks; -1 when none is left. */
-    private long nextDirtyPage(StreamOutput out) throws IOException {
-        pageLock.lock(); // the return-path thread may take pages too (postcopy-preempt)
-        try {
-            if (dirtyPages == 0) {
-                return -1;
-            }
-            while (true) {
-                long[] bm = bitmaps[cursorBlock];
-                int w = (int) (cursorPage >>> 6);
-                if (w < bm.length) {
-                    long v = bm[w] & (-1L << cursorPage);
-                    while (v == 0 && ++w < bm.length) {
-                        v = bm[w];
-                    }
-                    if (v != 0) {
-                        int bit = Long.numberOfTrailingZeros(v);
-                        bm[w] &= ~(1L << bit);
-                        long page = ((long) w << 6) + bit;
-                        cursorPage = page + 1;
-                        dirtyPages--;
-                        return page;
-                    }
-                }
-                cursorBlock = (cursorBlock + 1) % saving.length;
-                cursorPage = 0;
-                if (cursorBlock == 0 && channels != null) {
-                    channels.roundEnd(out); // a page sent again now must not overtake its older copy
-                }
-                if (cursorBlock == 0 && xbzrle != null) {
-                    xbzrle.roundDone(); // QEMU: xbzrle starts once a round over memory is complete
-                }
-            }
-        } finally {
-            pageLock.unlock();
-        }
-    }
-
-    @Override
-    public void saveCleanup() {
-        if (saving != null) {
-            for (RamBlock b : saving) {
-                b.tracker().stop(b);
-            }
-        }
-        bitmaps = null;
-        saving = null;
-        sender.stop();
-        channels = null;
-        xbzrle = null;
     }
 
     // ----------------------------------------------------------- destination
