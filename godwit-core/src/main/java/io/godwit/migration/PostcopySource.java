@@ -194,7 +194,7 @@ final class PostcopySource {
             }
             if (!m.rateExceeded() || hasRequests()) {
                 saver.pendingEstimate(0, pending, true);
-                Migration.tracePending(false, pending, 0);
+                SourceTrace.pending(false, pending, 0);
                 if (pending.total() == 0) {
                     return;
                 }
