@@ -1,6 +1,5 @@
 package io.godwit.monitor;
 
-import io.godwit.block.BlockDirtyBitmap;
 import io.godwit.block.BlockDevice;
 import io.godwit.clock.Clock;
 import io.godwit.dirtyrate.DirtyRateConfig;
@@ -10,7 +9,6 @@ import io.godwit.machine.AbCheck;
 import io.godwit.machine.Machine;
 import io.godwit.machine.MachineDigest;
 import io.godwit.machine.RunState;
-import io.godwit.ram.RamBlock;
 import io.godwit.migration.IncomingMigration;
 import io.godwit.migration.Migration;
 import io.godwit.migration.MigrationInfo;
@@ -54,15 +52,18 @@ public final class Monitor implements AutoCloseable {
     private volatile Listener listener;
     private volatile String listenAddress;
     private final UserObjects objects = new UserObjects();
-    private volatile AutoCloseable ramWriter; // x-ram-write with repeat
     private volatile String incomingError; // why the last incoming connection was refused
     private final DirtyRateMeter dirtyRate;
+    private final DiskCommands disks;
+    private final GuestChecks checks;
 
     public Monitor(Machine machine, Clock clock, MonitorEvents events) {
         this.machine = machine;
         this.clock = clock;
         this.events = events;
         this.dirtyRate = new DirtyRateMeter(machine::ram, clock);
+        this.disks = new DiskCommands(machine);
+        this.checks = new GuestChecks(machine);
         machine.onStateChange((from, to) -> {
             if (to == RunState.RUNNING) {
                 events.emit("RESUME", Map.of());
@@ -534,117 +535,26 @@ public final class Monitor implements AutoCloseable {
 
     /** x-query-digest: SHA-256 of all migrated state, per part and overall. */
     public MachineDigest.Digest digest() {
-        return MachineDigest.of(machine);
+        return checks.digest();
     }
 
     /** x-check-ab: the a-b check over all RAM. */
     public AbCheck.Result checkAb() {
-        return AbCheck.check(machine);
+        return checks.checkAb();
     }
 
     /** x-check-ab over part of one block (a QEMU guest's a-b range); length null: to the block's end. */
     public AbCheck.Result checkAb(String block, long offset, Long length) {
-        RamBlock b = machine.ram(block);
-        if (b == null) {
-            throw new MonitorException("No RAM block '" + block + "'; the machine has "
-                    + machine.ram().stream().map(RamBlock::name).toList());
-        }
-        try {
-            return AbCheck.check(b, offset, length != null ? length : b.size() - offset);
-        } catch (IllegalArgumentException e) {
-            throw new MonitorException(e.getMessage());
-        }
+        return checks.checkAb(block, offset, length);
     }
 
-    // ----------------------------------------------------- disks and bitmaps
-
-    private BlockDevice node(String node) {
-        BlockDevice d = machine.disk(node);
-        if (d == null) {
-            throw new MonitorException("DeviceNotFound", "Cannot find device='" + node + "' nor node-name='" + node + "'");
-        }
-        return d;
-    }
-
-    private BlockDirtyBitmap bitmap(String node, String name) {
-        BlockDirtyBitmap b = node(node).bitmap(name);
-        if (b == null) {
-            throw new MonitorException("Dirty bitmap '" + name + "' not found");
-        }
-        return b;
-    }
-
-    /** block-dirty-bitmap-add; granularity 0 means QEMU's default for a raw image, 64 KiB. */
-    public void addBitmap(String node, String name, int granularity, boolean persistent, boolean disabled) {
-        try {
-            node(node).addBitmap(name, granularity == 0 ? 65536 : granularity, !disabled, persistent);
-        } catch (IllegalArgumentException e) {
-            throw new MonitorException(e.getMessage());
-        }
-    }
-
-    public void removeBitmap(String node, String name) {
-        bitmap(node, name);
-        node(node).removeBitmap(name);
-    }
-
-    public void clearBitmap(String node, String name) {
-        bitmap(node, name).clear();
-    }
-
-    public void enableBitmap(String node, String name, boolean on) {
-        bitmap(node, name).setEnabled(on);
-    }
-
-    /**
-     * x-disk-write: writes {@code length} bytes of a pattern from {@code seed} at {@code offset}, as
-     * the machine would (bitmaps record it). For tests and demonstrations.
-     */
     /**
      * x-ram-write: {@code value} at {@code count} places {@code stride} bytes apart, tracked as
      * writes; with {@code repeat}, again and again (the value going up) until the next x-ram-write.
      * A repeating writer still going is stopped first.
      */
     public synchronized void ramWrite(String block, long offset, long count, long stride, int value, boolean repeat) {
-        stopRamWriter();
-        try {
-            if (repeat) {
-                ramWriter = io.godwit.machine.RamWrites.repeat(machine, block, offset, count, stride, value);
-            } else {
-                io.godwit.machine.RamWrites.write(machine, block, offset, count, stride, value);
-            }
-        } catch (IllegalArgumentException e) {
-            throw new MonitorException(e.getMessage());
-        }
-    }
-
-    private void stopRamWriter() {
-        AutoCloseable w = ramWriter;
-        ramWriter = null;
-        if (w != null) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                Thread.currentThread().interrupt(); // only an interrupted join fails
-            }
-        }
-    }
-
-    public void diskWrite(String node, long offset, long length, long seed) throws java.io.IOException {
-        BlockDevice d = node(node);
-        if (offset < 0 || length <= 0 || offset + length > d.size()) {
-            throw new MonitorException("x-disk-write of " + length + " bytes at " + offset + " outside disk '" + node
-                    + "' of " + d.size() + " bytes");
-        }
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(length, 1 << 20));
-        for (long done = 0; done < length; ) {
-            int n = (int) Math.min(buf.capacity(), length - done);
-            buf.clear().limit(n);
-            r.nextBytes(buf.array());
-            d.write(offset + done, buf);
-            done += n;
-        }
+        checks.ramWrite(block, offset, count, stride, value, repeat);
     }
 
     /** Pages the guest marked unused, and how many of them hold anything but zero. */
@@ -652,34 +562,44 @@ public final class Monitor implements AutoCloseable {
 
     /** x-check-unused. */
     public UnusedPages checkUnused() {
-        io.godwit.stattrib.StorageAttributes a = machine.storageAttributes();
-        if (a == null) {
-            throw new MonitorException("the machine has no storage attributes");
-        }
-        long unused = 0;
-        long nonZero = 0;
-        for (RamBlock b : machine.ram()) {
-            for (long p = 0; p < b.pages(); p++) {
-                if (a.unused(b, p)) {
-                    unused++;
-                    b.awaitRange(p << RamBlock.PAGE_SHIFT, RamBlock.PAGE_SIZE); // post-copy: read raw below
-                    if (!io.godwit.ram.ZeroPages.isZero(b.segment(), p << RamBlock.PAGE_SHIFT)) {
-                        nonZero++;
-                    }
-                }
-            }
-        }
-        return new UnusedPages(unused, nonZero);
+        return checks.checkUnused();
+    }
+
+    // ----------------------------------------------------- disks and bitmaps
+
+    /** block-dirty-bitmap-add; granularity 0 means QEMU's default for a raw image, 64 KiB. */
+    public void addBitmap(String node, String name, int granularity, boolean persistent, boolean disabled) {
+        disks.addBitmap(node, name, granularity, persistent, disabled);
+    }
+
+    public void removeBitmap(String node, String name) {
+        disks.removeBitmap(node, name);
+    }
+
+    public void clearBitmap(String node, String name) {
+        disks.clearBitmap(node, name);
+    }
+
+    public void enableBitmap(String node, String name, boolean on) {
+        disks.enableBitmap(node, name, on);
+    }
+
+    /**
+     * x-disk-write: writes {@code length} bytes of a pattern from {@code seed} at {@code offset}, as
+     * the machine would (bitmaps record it). For tests and demonstrations.
+     */
+    public void diskWrite(String node, long offset, long length, long seed) throws IOException {
+        disks.diskWrite(node, offset, length, seed);
     }
 
     /** x-debug-block-dirty-bitmap-sha256. */
     public String bitmapSha256(String node, String name) {
-        return bitmap(node, name).sha256();
+        return disks.bitmapSha256(node, name);
     }
 
     /** query-block: the disks, with their dirty bitmaps. */
     public List<BlockDevice> disks() {
-        return machine.disks();
+        return disks.disks();
     }
 
     private volatile boolean closed;
@@ -691,7 +611,7 @@ public final class Monitor implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        stopRamWriter();
+        checks.stopRamWriter();
         Migration m = outgoing;
         if (m != null && m.status().isPostcopy()) {
             m.abandon(); // a paused post-copy waits for nobody any more
