@@ -18,6 +18,7 @@ import io.godwit.stream.ReturnPathWriter;
 import io.godwit.stream.StreamFormatException;
 import io.godwit.stream.StreamInput;
 import io.godwit.stream.StreamOutput;
+import io.godwit.stream.TruncatedStreamException;
 import io.godwit.transport.Connection;
 import io.godwit.device.DeviceLoadThreads;
 import io.godwit.multifd.MultifdReceiver;
@@ -138,6 +139,10 @@ public final class IncomingMigration implements PostcopyDestination.Host {
             setStatus(COMPLETED);
         } catch (Throwable t) {
             MultifdReceiver mr = multifd;
+            if (mr != null && t instanceof IOException && !(t instanceof StreamFormatException
+                    && !(t instanceof TruncatedStreamException))) {
+                mr.settle(MultifdReceiver.SETTLE_MS); // the main stream ended: did a channel break first?
+            }
             if (mr != null && mr.failure() != null) {
                 t = mr.failure(); // the cause: the main stream ended because of it
             } else if (mr != null && mr.earlyEnd() != null) {

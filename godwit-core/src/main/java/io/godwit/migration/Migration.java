@@ -313,6 +313,9 @@ public final class Migration {
     }
 
     void setStatus(MigrationStatus to) {
+        if (to.isTerminal()) {
+            throttle.release(); // an ended migration shows no throttle and holds no writer
+        }
         status.set(to);
     }
 

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseable {
     /** How long a load may go on reading the main stream after a channel failed. */
     static final long STOP_MAIN_AFTER_MS = 5_000;
+    /** How long a main stream that ended waits for the channels to say why (see {@link #settle}). */
+    public static final long SETTLE_MS = 2_000;
 
     private final List<RecvChannel> channels = new ArrayList<>();
     private final int count;
@@ -37,6 +39,7 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
     private final long[] syncsSeen;
     private final boolean[] ended;
     private final boolean[] idsSeen;
+    private final boolean[] atSync; // a channel waiting for the main stream's sync point reads nothing
     private byte[] uuid;
     private long mainSyncs;
     private IOException failure;
@@ -68,6 +71,7 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
         syncsSeen = new long[count];
         ended = new boolean[count];
         idsSeen = new boolean[count];
+        atSync = new boolean[count];
     }
 
     /** Where device state packets go (before {@link #start}); without one they are refused. */
@@ -129,6 +133,36 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
         synchronized (lock) {
             return earlyEnd;
         }
+    }
+
+    /**
+     * The main stream ended under the load: the source closes its channels when it stops, and the
+     * channel that broke first is the cause, but its thread may not have read the end yet. Waits,
+     * at most {@code timeoutMs}, until a channel failed or every channel has ended or waits at a
+     * sync point (where it reads nothing), so {@link #failure} and {@link #earlyEnd} name it.
+     */
+    public void settle(long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        synchronized (lock) {
+            long left;
+            while (failure == null && !closed && !allQuiet() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean allQuiet() {
+        for (int i = 0; i < count; i++) {
+            if (!ended[i] && !atSync[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------ incoming thread
@@ -195,9 +229,14 @@ public final class MultifdReceiver implements RamChannels.Receiver, AutoCloseabl
     void syncReceived(RecvChannel c) throws InterruptedException, IOException {
         synchronized (lock) {
             long mine = ++syncsSeen[c.index];
+            atSync[c.index] = true;
             lock.notifyAll();
-            while (mainSyncs < mine && failure == null && !closed) { // pages after it wait for the main stream
-                lock.wait();
+            try {
+                while (mainSyncs < mine && failure == null && !closed) { // pages after it wait for the main stream
+                    lock.wait();
+                }
+            } finally {
+                atSync[c.index] = false;
             }
             if (failure != null || closed) {
                 throw new IOException(c.where() + ": stopped while waiting for the main stream's sync point");

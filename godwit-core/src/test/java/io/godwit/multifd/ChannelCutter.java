@@ -71,8 +71,10 @@ final class ChannelCutter implements AutoCloseable {
                     target = headLen == head.length && h.getInt(0) == MultifdWire.MAGIC
                             && (head[24] & 0xff) == channelId;
                 }
-                o.write(buf, 0, n);
-                passed += n;
+                // the target channel is cut at exactly cutAfter bytes: inside a packet, as a link fails
+                int k = target ? (int) Math.min(n, Math.max(0, cutAfter - passed)) : n;
+                o.write(buf, 0, k);
+                passed += k;
                 if (target && passed >= cutAfter) {
                     from.close();
                     to.close();

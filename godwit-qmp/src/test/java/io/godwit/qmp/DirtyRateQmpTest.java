@@ -2,7 +2,6 @@ package io.godwit.qmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.clock.Clock;
@@ -65,6 +64,11 @@ class DirtyRateQmpTest {
         return n;
     }
 
+    /** Pages the writer has written so far (a page written twice counts twice). */
+    private long pagesWritten() {
+        return machine.throttle().vcpus().stream().mapToLong(v -> v.pagesWritten()).sum();
+    }
+
     @AfterEach
     void stop() throws Exception {
         client.close();
@@ -91,11 +95,20 @@ class DirtyRateQmpTest {
         Map<String, Object> args = mode.equals("page-sampling")
                 ? Map.of("calc-time", 2, "sample-pages", 16384, "mode", mode)
                 : Map.of("calc-time", 2, "mode", mode);
+        long before = pagesWritten();
+        long t0 = System.nanoTime();
         client.execute("calc-dirty-rate", args);
         JsonNode measuring = client.execute("query-dirty-rate");
         assertThat(measuring.path("status").asText()).isIn("measuring", "measured");
         JsonNode r = awaitMeasured();
-        assertThat(r.path("dirty-rate").asDouble()).isCloseTo(64, within(6.4));
+        double bracket = (System.nanoTime() - t0) / 1e9;
+        double written = (pagesWritten() - before) * 4096.0 / (1 << 20); // MiB, in a span holding the 2 s
+        // the writer's own count brackets the window: at most all of it fell in the window, at least
+        // all but what the writer (at most 64 MiB/s) can write in the span's excess
+        double most = Math.min(written / 2, RATE >> 20);
+        double least = Math.max(0, written - (RATE >> 20) * (bracket - 2)) / 2;
+        assertThat(r.path("dirty-rate").asDouble()).as("written %.1f MiB in %.2f s", written, bracket)
+                .isPositive().isBetween(least * 0.9, most * 1.1);
         assertThat(r.path("mode").asText()).isEqualTo(mode);
         assertThat(r.path("calc-time").asLong()).isEqualTo(2);
         assertThat(r.path("sample-pages").asLong()).isEqualTo(mode.equals("page-sampling") ? 16384 : 0);
