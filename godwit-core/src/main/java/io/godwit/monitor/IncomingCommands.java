@@ -29,6 +29,7 @@ final class IncomingCommands {
     private final UserObjects objects;
     private final MigrationFanOut fanOut;
     private volatile Listener listener;
+    private volatile Listener recovering; // migrate-recover's, until its source connects
     private volatile String listenAddress;
     private volatile String incomingError; // why the last incoming connection was refused
     private volatile boolean closed;
@@ -141,6 +142,8 @@ final class IncomingCommands {
         // bad TLS parameters: refused now
         ChannelWrapper security = ChannelSecurity.incoming(config.settings().tls(), objects);
         Listener l = Transports.listenForRecovery(uri, security != ChannelWrapper.NONE);
+        closeQuietly(recovering); // a second migrate-recover replaces the first's listener
+        recovering = l;
         listenAddress = l.address();
         Thread.ofPlatform().name("godwit-recover-accept").start(() -> {
             try (l) {
@@ -148,7 +151,7 @@ final class IncomingCommands {
                 // the value in force now
                 in.readTimeout(config.settings().params().incomingReadTimeoutMs()).recover(c);
             } catch (IOException | RuntimeException e) {
-                if (!closed) {
+                if (!closed && recovering == l) {
                     System.err.println("godwit: migrate-recover on " + l.address() + ": " + e.getMessage());
                 }
             }
@@ -183,7 +186,11 @@ final class IncomingCommands {
         } else if (in != null && in.status().isActive()) {
             in.abort();
         }
-        Listener l = listener;
+        closeQuietly(listener);
+        closeQuietly(recovering);
+    }
+
+    private static void closeQuietly(Listener l) {
         if (l != null) {
             try {
                 l.close();

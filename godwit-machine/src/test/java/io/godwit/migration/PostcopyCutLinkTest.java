@@ -100,32 +100,7 @@ class PostcopyCutLinkTest {
         try (Machine src = new Machine("src"); Machine dst = new Machine("dst");
                 Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE);
                 Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE)) {
-            src.addRam("pc.ram", 64 * MIB);
-            dst.addRam("pc.ram", 64 * MIB);
-            AbWorkload ab = new AbWorkload();
-            src.addWorkload(ab);
-            src.start();
-            waitFor(() -> ab.sweeps() >= 1, "the a-b writer's first sweep");
-            dst.addWorkload(new RandomReader(4 * MIB, 5));
-            for (Monitor m : List.of(out, in)) {
-                m.setCapabilities(Map.of(Capability.POSTCOPY_RAM, true));
-            }
-            // background pages after the switch are held to 1 MiB/s, so the cut lands in post-copy
-            out.setParameters(Map.of("max-bandwidth", 64 * MIB, "downtime-limit", 20L, "max-postcopy-bandwidth", MIB));
-            String incoming = in.migrateIncoming("tcp:127.0.0.1:0");
-            try (CuttingProxy proxy = new CuttingProxy(Integer.parseInt(incoming.substring(incoming.lastIndexOf(':') + 1)))) {
-                out.migrate(proxy.uri());
-                waitFor(() -> out.outgoing().counters().get(Counter.DIRTY_SYNC_COUNT) >= 3, "three passes");
-                out.startPostcopy();
-                waitFor(() -> out.queryMigrate().status() == MigrationStatus.POSTCOPY_ACTIVE && proxy.connected(),
-                        "post-copy");
-
-                proxy.cut();
-                waitFor(() -> out.queryMigrate().status() == MigrationStatus.POSTCOPY_PAUSED
-                        && in.queryMigrate().status() == MigrationStatus.POSTCOPY_PAUSED, "both sides to pause");
-                assertThat(dst.state()).isEqualTo(RunState.RUNNING);
-            }
-
+            AbWorkload ab = pauseInPostcopy(src, dst, out, in);
             String recover = in.migrateRecover("tcp:127.0.0.1:0");
             out.setParameters(Map.of("max-postcopy-bandwidth", 0L));
             out.resume(recover);
@@ -137,6 +112,66 @@ class PostcopyCutLinkTest {
                     .isEqualTo(MigrationStatus.COMPLETED);
             assertThat(AbCheck.check(dst).passed()).isTrue();
             assertThat(MachineDigest.of(dst)).isEqualTo(MachineDigest.of(src));
+        }
+    }
+
+    /** Both sides in postcopy-paused: a proxy cut the link after the switch; the destination runs. */
+    private static AbWorkload pauseInPostcopy(Machine src, Machine dst, Monitor out, Monitor in) throws Exception {
+        src.addRam("pc.ram", 64 * MIB);
+        dst.addRam("pc.ram", 64 * MIB);
+        AbWorkload ab = new AbWorkload();
+        src.addWorkload(ab);
+        src.start();
+        waitFor(() -> ab.sweeps() >= 1, "the a-b writer's first sweep");
+        dst.addWorkload(new RandomReader(4 * MIB, 5));
+        for (Monitor m : List.of(out, in)) {
+            m.setCapabilities(Map.of(Capability.POSTCOPY_RAM, true));
+        }
+        // background pages after the switch are held to 1 MiB/s, so the cut lands in post-copy
+        out.setParameters(Map.of("max-bandwidth", 64 * MIB, "downtime-limit", 20L, "max-postcopy-bandwidth", MIB));
+        String incoming = in.migrateIncoming("tcp:127.0.0.1:0");
+        try (CuttingProxy proxy = new CuttingProxy(Integer.parseInt(incoming.substring(incoming.lastIndexOf(':') + 1)))) {
+            out.migrate(proxy.uri());
+            waitFor(() -> out.outgoing().counters().get(Counter.DIRTY_SYNC_COUNT) >= 3, "three passes");
+            out.startPostcopy();
+            waitFor(() -> out.queryMigrate().status() == MigrationStatus.POSTCOPY_ACTIVE && proxy.connected(),
+                    "post-copy");
+
+            proxy.cut();
+            waitFor(() -> out.queryMigrate().status() == MigrationStatus.POSTCOPY_PAUSED
+                    && in.queryMigrate().status() == MigrationStatus.POSTCOPY_PAUSED, "both sides to pause");
+            assertThat(dst.state()).isEqualTo(RunState.RUNNING);
+        }
+        return ab;
+    }
+
+    @Test
+    void aSecondRecoverReplacesTheFirstListenerAndClosingTheMonitorClosesIt() throws Exception {
+        try (Machine src = new Machine("src"); Machine dst = new Machine("dst");
+                Monitor out = new Monitor(src, Clock.system(), MonitorEvents.NONE)) {
+            Monitor in = new Monitor(dst, Clock.system(), MonitorEvents.NONE);
+            String second;
+            try {
+                pauseInPostcopy(src, dst, out, in);
+                String first = in.migrateRecover("tcp:127.0.0.1:0");
+                second = in.migrateRecover("tcp:127.0.0.1:0");
+                assertThat(listening(first)).as("the first listener is closed").isFalse();
+                assertThat(listening(second)).as("the second listens").isTrue();
+            } finally {
+                in.close();
+            }
+            assertThat(listening(second)).as("closed with the monitor").isFalse();
+        }
+    }
+
+    /** Whether something listens on the tcp address: its port cannot be bound again. */
+    private static boolean listening(String uri) throws IOException {
+        int port = Integer.parseInt(uri.substring(uri.lastIndexOf(':') + 1));
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return false;
+        } catch (java.net.BindException inUse) {
+            return true;
         }
     }
 }
