@@ -43,6 +43,11 @@ final class PageSender {
         this.save = ctx;
         this.channels = channels;
         this.xbzrle = xbzrle;
+        // a node migrates again (back and forth): nothing of the last migration carries over
+        postcopy = false;
+        normalPages = 0;
+        zeroPages = 0;
+        skippedPages = 0;
     }
 
     /** saveCleanup: no channels, no cache, no block named. */

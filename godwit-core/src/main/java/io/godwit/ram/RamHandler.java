@@ -134,6 +134,8 @@ public final class RamHandler implements SaveVmHandler {
     @Override
     public void saveSetup(SaveContext ctx) throws IOException {
         save = ctx;
+        postcopy = false; // a node that was a post-copy source before migrates in pre-copy again
+        requests = null;
         channels = nextSender;
         saving = blocks.get().toArray(RamBlock[]::new);
         xbzrle = channels == null ? nextXbzrle : null; // multifd pages never go as deltas
