@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * QEMU to QEMU over loopback TCP with the same RAM as {@code godwit bench ram --uri tcp}, for
  * {@code --qemu}: guest RAM of random bytes (a private mapping of a file of random bytes,
  * preallocated so the source holds it in memory as Godwit's source does), the source paused
- * ({@code -S}, no guest code runs), the destination started with {@code -incoming defer} and left as
- * QEMU runs it (its RAM is faulted in page by page as it arrives), max-bandwidth unlimited. Each
+ * ({@code -S}, no guest code runs), the destination started with {@code -incoming defer} with its
+ * RAM preallocated ({@code prealloc=on}, as Godwit's destination runs with {@code --prealloc}: left
+ * to fault in page by page as data arrives, QEMU spends twice the CPU), max-bandwidth unlimited. Each
  * run starts two fresh QEMU processes; {@link #round} runs one connection and multifd with
  * {@link #MULTIFD_CHANNELS} channels, so the caller can alternate them with Godwit's runs. The
  * figures are QEMU's own query-migrate {@code total-time} and {@code downtime}.
@@ -134,7 +135,7 @@ public final class QemuRamBench {
         String mb = (size >> 20) + "M";
         String file = "memory-backend-file,id=ram0,size=" + mb + ",mem-path=" + optionPath(ramFile)
                 + ",share=off,prealloc=on";
-        String anon = "memory-backend-ram,id=ram0,size=" + mb;
+        String anon = "memory-backend-ram,id=ram0,size=" + mb + ",prealloc=on";
         int port = freePort();
         try (QemuProcess src = QemuProcess.start(qemu, dir, "qemu-source" + i + "-" + channels, machine(file, "-S"));
                 QemuProcess dst = QemuProcess.start(qemu, dir, "qemu-destination" + i + "-" + channels,
