@@ -31,6 +31,19 @@ final class WarmUp {
 
     static void run(PrintStream log) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
+        // TLS and multifd first: the classes they load would otherwise undo compiled code that was
+        // compiled assuming they did not exist (the JIT deoptimizes it and compiles it again later,
+        // in the middle of the migration being measured)
+        try {
+            TlsWarmUp.run();
+        } catch (Exception e) {
+            log.println("warm-up: TLS: " + e.getMessage());
+        }
+        try {
+            MultifdWarmUp.run();
+        } catch (IOException | RuntimeException e) { // a warm-up that fails only leaves code cold
+            log.println("warm-up: multifd: " + e.getMessage());
+        }
         Capabilities caps = Capabilities.of(Capability.RETURN_PATH);
         Parameters params = Parameters.defaults().withMaxBandwidth(0);
         try (Machine a = new Machine("warm-up-a"); Machine b = new Machine("warm-up-b")) {
@@ -55,16 +68,6 @@ final class WarmUp {
                 m.run();
                 accept.join(TimeUnit.MINUTES.toMillis(1));
             }
-        }
-        try {
-            MultifdWarmUp.run();
-        } catch (IOException | RuntimeException e) { // a warm-up that fails only leaves code cold
-            log.println("warm-up: multifd: " + e.getMessage());
-        }
-        try {
-            TlsWarmUp.run();
-        } catch (Exception e) {
-            log.println("warm-up: TLS: " + e.getMessage());
         }
         log.printf("warm-up: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
     }
