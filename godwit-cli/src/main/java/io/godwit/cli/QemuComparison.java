@@ -39,12 +39,23 @@ final class QemuComparison {
         version = QemuRamBench.version(qemu);
         Path dir = Files.createTempDirectory("godwit-bench-qemu-");
         log.accept("QEMU runs alternate with Godwit's: " + version + " (logs in " + dir + ")");
-        bench = new QemuRamBench(qemu, dir, size, log);
+        QemuRamBench b = new QemuRamBench(qemu, dir, size, log);
+        bench = b;
+        // the file of random bytes is as large as the RAM: an interrupted bench removes it too
+        Thread onExit = new Thread(() -> {
+            try {
+                b.cleanup();
+            } catch (java.io.IOException ignored) {
+                // exiting anyway
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
-            bench.prepare();
-            return godwit.run(bench::round);
+            b.prepare();
+            return godwit.run(b::round);
         } finally {
-            bench.cleanup();
+            b.cleanup();
+            Runtime.getRuntime().removeShutdownHook(onExit);
         }
     }
 
