@@ -1,5 +1,7 @@
 package io.godwit.qemu;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.godwit.launch.GodwitProcess;
 import java.io.IOException;
@@ -31,6 +33,22 @@ final class GodwitPeer {
         return Files.readAllLines(serial).stream().filter(l -> l.matches("counter \\d+")).findFirst()
                 .map(l -> Long.parseLong(l.substring("counter ".length())))
                 .orElseThrow(() -> new AssertionError("no counter line in " + serial));
+    }
+
+    /**
+     * The QEMU destination after a migration Godwit sent it: running, its guest counting on from
+     * {@code last} (not rebooted), and its memory, saved to {@code dump} once stopped, holding the
+     * a-b pattern up to its last counter.
+     */
+    static void assertGuestCarriedOn(QemuGuest dst, long last, Path dump, Duration wait) throws Exception {
+        assertThat(dst.runState()).isEqualTo("running");
+        dst.awaitCounterAbove(last + 3, wait);
+        assertThat(firstCounter(dst.serial())).as("the guest carries on where it was, not from a reboot")
+                .isBetween(last + 1, last + 2);
+        assertThat(Files.readString(dst.serial())).doesNotContain(QemuGuest.BANNER);
+        dst.stop();
+        dst.pmemsave(0, QemuGuest.RAM_SIZE, dump);
+        GuestMemory.assertAbPattern(dump, dst.lastCounter());
     }
 
     static String runState(GodwitProcess g) throws IOException {
