@@ -7,7 +7,6 @@ import io.godwit.cli.Main;
 import io.godwit.launch.GodwitProcess;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -110,7 +109,7 @@ class QemuXbzrleTest {
 
             int value = markUntilEncoded(godwit);
             godwit.qmp().execute("migrate-set-parameters", Map.of("avail-switchover-bandwidth", 0,
-                    "downtime-limit", 2000));
+                    "downtime-limit", 2000, "max-bandwidth", 0));
             JsonNode info = GodwitPeer.awaitStatus(godwit, "completed", WAIT);
             dst.awaitMigrationStatus("completed", WAIT);
 
@@ -118,15 +117,8 @@ class QemuXbzrleTest {
             assertThat(x.path("pages").asLong()).as("%s", info).isGreaterThan(MARKED_PAGES);
             assertThat(x.path("bytes").asLong()).as("a byte changed per page: %s", x)
                     .isLessThan(x.path("pages").asLong() * 16);
-            assertThat(dst.runState()).isEqualTo("running");
-            dst.awaitCounterAbove(last + 3, WAIT);
-            assertThat(GodwitPeer.firstCounter(dst.serial())).as("the guest carries on where it was, not from a reboot")
-                    .isBetween(last + 1, last + 2);
-            assertThat(Files.readString(dst.serial())).doesNotContain(QemuGuest.BANNER);
-            dst.stop();
             Path dump = dir.resolve("last.mem");
-            dst.pmemsave(0, QemuGuest.RAM_SIZE, dump);
-            GuestMemory.assertAbPattern(dump, dst.lastCounter());
+            GodwitPeer.assertGuestCarriedOn(dst, last, dump, WAIT);
             assertMarked(dump, value);
         }
     }
@@ -148,8 +140,15 @@ class QemuXbzrleTest {
             assertThat(System.nanoTime() - deadline).as("Godwit encoding pages: %s", q).isNegative();
             Thread.sleep(20);
         }
+        // With a threshold of 0 the loop completes once a sync finds nothing dirty, which the
+        // moment between stopping the writer and the last write could be: at 64 KiB/s the pass
+        // that sends what the writer left dirty lasts about a second, so the last write lands in it.
+        godwit.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 64 << 10));
         int last = 0xa5;
         godwit.qmp().execute("x-ram-write", with(marks, Map.of("value", last))); // stops the writer first
+        JsonNode after = godwit.qmp().execute("query-migrate");
+        assertThat(after.path("status").asText()).as("the last write came before the switch: %s", after)
+                .isEqualTo("active");
         return last;
     }
 
