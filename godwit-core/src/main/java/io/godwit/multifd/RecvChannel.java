@@ -23,6 +23,8 @@ final class RecvChannel implements Runnable {
     private final PageCodec codec;
     private final byte[] header = new byte[PACKET_SIZE];
     private final ByteBuffer data;
+    /** Where one packet's pages go, a run of pages adjacent in RAM per buffer. */
+    private final ByteBuffer[] pieces = new ByteBuffer[PAGES_PER_PACKET];
     private StreamInput in;
     private String where;
     private long packets;
@@ -168,14 +170,23 @@ final class RecvChannel implements Runnable {
         }
     }
 
-    private static void loadDirect(SocketPageReader direct, Packet p, RamBlock block) throws IOException {
+    /** Reads the packet's pages into their places in RAM, pages adjacent there as one buffer. */
+    private void loadDirect(SocketPageReader direct, Packet p, RamBlock block) throws IOException {
         long[] offsets = p.offsets();
-        ByteBuffer[] pages = new ByteBuffer[p.normalPages()];
-        for (int i = 0; i < pages.length; i++) {
-            pages[i] = block.segment().asSlice(offsets[i], PAGE_SIZE).asByteBuffer();
+        MemorySegment ram = block.segment();
+        int n = 0;
+        int i = 0;
+        while (i < p.normalPages()) {
+            int end = i + 1;
+            while (end < p.normalPages() && offsets[end] == offsets[end - 1] + PAGE_SIZE) {
+                end++;
+            }
+            pieces[n++] = ram.asSlice(offsets[i], (long) (end - i) * PAGE_SIZE).asByteBuffer();
+            i = end;
         }
-        direct.readPages(pages, (long) pages.length * PAGE_SIZE);
-        for (int i = 0; i < pages.length; i++) {
+        direct.readPages(pieces, n, (long) p.normalPages() * PAGE_SIZE);
+        java.util.Arrays.fill(pieces, 0, n, null);
+        for (i = 0; i < p.normalPages(); i++) {
             block.setPopulated(offsets[i] >>> 12);
         }
     }

@@ -36,9 +36,12 @@ final class SocketPageReader {
         return fill(new ByteBuffer[] {header}, header.remaining(), true);
     }
 
-    /** Fills every buffer of {@code pages}, {@code bytes} in all; the stream ending first is an error. */
-    void readPages(ByteBuffer[] pages, long bytes) throws IOException {
-        fill(pages, bytes, false, "page run");
+    /**
+     * Fills the first {@code count} buffers of {@code pages}, {@code bytes} in all; the stream
+     * ending first is an error.
+     */
+    void readPages(ByteBuffer[] pages, int count, long bytes) throws IOException {
+        fill(pages, count, bytes, false, "page run");
     }
 
     /**
@@ -59,9 +62,13 @@ final class SocketPageReader {
     }
 
     private boolean fill(ByteBuffer[] dsts, long bytes, boolean endOk, String what) throws IOException {
-        long left = bytes - drainReadAhead(dsts);
+        return fill(dsts, dsts.length, bytes, endOk, what);
+    }
+
+    private boolean fill(ByteBuffer[] dsts, int count, long bytes, boolean endOk, String what) throws IOException {
+        long left = bytes - drainReadAhead(dsts, count);
         while (left > 0) {
-            long n = socket.read(dsts);
+            long n = socket.read(dsts, 0, count);
             if (n < 0) {
                 if (endOk && left == bytes) {
                     return false;
@@ -75,9 +82,9 @@ final class SocketPageReader {
         return true;
     }
 
-    private long drainReadAhead(ByteBuffer[] dsts) {
+    private long drainReadAhead(ByteBuffer[] dsts, int count) {
         long moved = 0;
-        for (int i = 0; i < dsts.length && readAhead.hasRemaining(); i++) {
+        for (int i = 0; i < count && readAhead.hasRemaining(); i++) {
             ByteBuffer d = dsts[i];
             int n = Math.min(d.remaining(), readAhead.remaining());
             d.put(readAhead.slice(readAhead.position(), n));

@@ -51,7 +51,7 @@ class SocketPageReaderTest {
         assertThat(r.readHeader(header)).isTrue();
         ByteBuffer a = ByteBuffer.allocateDirect(3);
         ByteBuffer b = ByteBuffer.allocateDirect(2);
-        r.readPages(new ByteBuffer[] {a, b}, 5);
+        r.readPages(new ByteBuffer[] {a, b}, 2, 5);
 
         assertThat(header.array()).containsExactly(1, 2);
         assertThat(new byte[] {a.get(0), a.get(1), a.get(2), b.get(0), b.get(1)}).containsExactly(3, 4, 5, 6, 7);
@@ -79,7 +79,7 @@ class SocketPageReaderTest {
         SocketPageReader r = new SocketPageReader(reader, new byte[0], 10, "multifd channel 1");
         send(1, 2, 3);
         writer.shutdownOutput();
-        assertThatThrownBy(() -> r.readPages(new ByteBuffer[] {ByteBuffer.allocateDirect(8)}, 8))
+        assertThatThrownBy(() -> r.readPages(new ByteBuffer[] {ByteBuffer.allocateDirect(8)}, 1, 8))
                 .hasMessage("multifd channel 1 ended at byte 13, 5 bytes short of a 8-byte page run");
     }
 }
