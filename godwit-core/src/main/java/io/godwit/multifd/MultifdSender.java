@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,6 +38,9 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
     private final AtomicLong deviceUnwritten = new AtomicLong(); // device buffers queued, not yet written
     private volatile IOException failure;
     private volatile boolean shut;
+
+    /** The migration thread while it waits for room in any channel's queue, else null. */
+    private volatile Thread waiter;
 
     // Migration thread only.
     private Batch current;
@@ -152,12 +156,44 @@ public final class MultifdSender implements RamChannels.Sender, AutoCloseable {
         }
     }
 
+    /**
+     * Hands the batch to the next channel in turn that has room in its queue, as QEMU gives a
+     * packet to the next idle channel: a channel the scheduler left behind then does not hold up
+     * the others, which strict turns would leave idle while the migration thread waits for it.
+     */
     private void handOver() throws IOException {
         Batch b = current;
         current = null;
         b.packetNum = packetNum++;
-        put(channels[next], b);
-        next = (next + 1) % channels.length;
+        waiter = Thread.currentThread();
+        try {
+            while (true) {
+                for (int k = 0; k < channels.length; k++) {
+                    int i = (next + k) % channels.length;
+                    if (channels[i].queue.offer(b)) {
+                        next = (i + 1) % channels.length;
+                        check();
+                        return;
+                    }
+                }
+                check();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MS)); // a channel's take unparks
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while handing pages to the multifd channels");
+                }
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+    /** From a channel's thread, after it took a batch: its queue has room for the migration thread. */
+    void tookBatch() {
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
     }
 
     private void put(SendChannel c, Batch b) throws IOException {

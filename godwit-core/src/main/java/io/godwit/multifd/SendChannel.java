@@ -81,6 +81,7 @@ final class SendChannel implements Runnable {
         try {
             while (true) {
                 Batch b = queue.take();
+                owner.tookBatch();
                 if (b == STOP) {
                     return;
                 }
