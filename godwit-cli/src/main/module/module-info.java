@@ -12,6 +12,7 @@ module io.godwit.cli {
     requires jmh.core;
     requires info.picocli;
     requires java.net.http;
+    requires java.management; // the warm-up watches the JIT's compilation time
     requires com.fasterxml.jackson.databind;
 
     opens io.godwit.cli to info.picocli;

@@ -18,17 +18,20 @@ import java.util.Map;
  */
 final class MultifdWarmUp {
     private static final long SIZE = 64L << 20;
-    private static final int ROUNDS = 6;
+    private static final int MIN_ROUNDS = 6;
+    private static final int MAX_ROUNDS = 40;
     private static final long DEADLINE_NS = 60_000_000_000L;
 
     private MultifdWarmUp() {}
 
-    static void run() throws IOException, InterruptedException {
+    /** Returns the rounds it ran. */
+    static int run() throws IOException, InterruptedException {
         try (Machine a = new Machine("warm-up-multifd-source");
                 Monitor source = new Monitor(a, Clock.system(), MonitorEvents.NONE)) {
             MemoryFill.random(a.addRam("pc.ram", SIZE, true), 11);
             multifd(source);
-            for (int i = 0; i < ROUNDS; i++) { // an incoming migration needs a machine that never ran
+            JitSettling jit = new JitSettling(MIN_ROUNDS, MAX_ROUNDS);
+            for (int i = 0; ; i++) { // an incoming migration needs a machine that never ran
                 try (Machine b = new Machine("warm-up-multifd-" + i);
                         Monitor destination = new Monitor(b, Clock.system(), MonitorEvents.NONE)) {
                     b.addRam("pc.ram", SIZE, true);
@@ -39,6 +42,9 @@ final class MultifdWarmUp {
                         throw new IOException("multifd warm-up migration " + end.status() + ": " + end.errorDesc());
                     }
                     awaitEnd(destination);
+                }
+                if (!jit.another()) {
+                    return jit.rounds();
                 }
             }
         }

@@ -78,9 +78,11 @@ final class RunCommand implements Callable<Integer> {
             + "zero pages, for compression; see MemoryImage) (default: zero).")
     String fill;
 
-    @Option(names = "--warm-up", description = "Before anything else, migrate a scratch machine in-process so "
-            + "the JIT has compiled the migration paths (benchmarks).")
-    boolean warmUp;
+    @Option(names = "--warm-up", arity = "0..1", fallbackValue = "all", paramLabel = "all|no-tls",
+            description = "Before anything else, migrate scratch machines in-process until the JIT has compiled "
+            + "the migration paths (benchmarks): plain, multifd and TLS; no-tls leaves TLS out, for a process "
+            + "that will not use it (its compilation takes seconds of CPU).")
+    String warmUp;
 
     @Option(names = "--name", defaultValue = "godwit", description = "Machine name, for messages.")
     String name;
@@ -96,8 +98,13 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CountDownLatch quit = new CountDownLatch(1);
-        if (warmUp) {
-            WarmUp.run(System.err);
+        if (warmUp != null) {
+            WarmUp.run(System.err, switch (warmUp) {
+                case "all" -> true;
+                case "no-tls" -> false;
+                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--warm-up: expected all or no-tls, got '" + warmUp + "'");
+            });
         }
         DirtyTracker tracker = DirtyTracking.create(DirtyTracking.Mode.parse(dirtyTracking));
         try (TraceRecording recording = trace != null ? TraceRecording.start(trace) : null;

@@ -25,31 +25,41 @@ import java.util.concurrent.TimeUnit;
  */
 final class WarmUp {
     private static final long SIZE = 64L << 20;
-    private static final int ROUNDS = 8;
+    private static final int MIN_ROUNDS = 8;
+    private static final int MAX_ROUNDS = 40;
 
     private WarmUp() {}
 
     static void run(PrintStream log) throws IOException, InterruptedException {
+        run(log, true);
+    }
+
+    static void run(PrintStream log, boolean tls) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         // TLS and multifd first: the classes they load would otherwise undo compiled code that was
         // compiled assuming they did not exist (the JIT deoptimizes it and compiles it again later,
         // in the middle of the migration being measured)
         try {
-            TlsWarmUp.run();
+            if (tls) {
+                TlsWarmUp.run();
+            }
         } catch (Exception e) {
             log.println("warm-up: TLS: " + e.getMessage());
         }
+        int multifdRounds = 0;
         try {
-            MultifdWarmUp.run();
+            multifdRounds = MultifdWarmUp.run();
         } catch (IOException | RuntimeException e) { // a warm-up that fails only leaves code cold
             log.println("warm-up: multifd: " + e.getMessage());
         }
         Capabilities caps = Capabilities.of(Capability.RETURN_PATH);
         Parameters params = Parameters.defaults().withMaxBandwidth(0);
+        int rounds;
         try (Machine a = new Machine("warm-up-a"); Machine b = new Machine("warm-up-b")) {
             MemoryFill.random(a.addRam("pc.ram", SIZE, true), 7);
             b.addRam("pc.ram", SIZE, true);
-            for (int i = 0; i < ROUNDS; i++) {
+            JitSettling jit = new JitSettling(MIN_ROUNDS, MAX_ROUNDS);
+            for (int i = 0; i == 0 || jit.another(); i++) {
                 Machine from = i % 2 == 0 ? a : b;
                 Machine to = i % 2 == 0 ? b : a;
                 if (to.state() != RunState.PRELAUNCH && to.state() != RunState.INMIGRATE) {
@@ -68,7 +78,9 @@ final class WarmUp {
                 m.run();
                 accept.join(TimeUnit.MINUTES.toMillis(1));
             }
+            rounds = jit.rounds();
         }
-        log.printf("warm-up: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        log.printf("warm-up: %d ms (%d multifd rounds, %d plain rounds)%n", (System.nanoTime() - t0) / 1_000_000,
+                multifdRounds, rounds);
     }
 }
