@@ -157,7 +157,7 @@ public final class PlanBench {
 
     /** A source and a destination, started side by side. */
     private Pair start(Path dir, Case c) throws Exception {
-        List<String> common = new ArrayList<>(List.of("--ram", String.valueOf(config.ram()), "--prealloc", "--warm-up"));
+        List<String> common = new ArrayList<>(List.of("--ram", String.valueOf(config.ram()), "--prealloc", "--warm-up=no-tls"));
         if (c.device() != null) {
             common.addAll(List.of("--device", c.device()));
         }

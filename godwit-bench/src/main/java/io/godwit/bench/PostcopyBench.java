@@ -57,7 +57,7 @@ public final class PostcopyBench {
                 + "speed (logs in " + dir + ")");
         List<Run> measured = new ArrayList<>();
         try (GodwitProcess src = launcher.start(dir, "source", List.of("--ram", String.valueOf(config.size()),
-                "--prealloc", "--workload", "ab", "--warm-up"), START)) {
+                "--prealloc", "--workload", "ab", "--warm-up=no-tls"), START)) {
             caps(src.qmp());
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", config.maxBandwidth(),
                     "downtime-limit", 300, "max-postcopy-bandwidth", 0));
@@ -79,7 +79,7 @@ public final class PostcopyBench {
 
     private Run once(Path dir, GodwitProcess src, int i) throws Exception {
         try (GodwitProcess dst = launcher.start(dir, "destination" + i, List.of("--ram", String.valueOf(config.size()),
-                "--prealloc", "--warm-up", "--incoming", "tcp:127.0.0.1:0", "--workload",
+                "--prealloc", "--warm-up=no-tls", "--incoming", "tcp:127.0.0.1:0", "--workload",
                 "read:" + config.readRate()), START)) {
             caps(dst.qmp());
             src.qmp().execute("migrate", Map.of("uri", dst.incomingUri()));
