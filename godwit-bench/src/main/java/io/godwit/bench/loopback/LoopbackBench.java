@@ -23,14 +23,16 @@ import java.util.function.ToDoubleFunction;
  * {@code godwit bench loopback}: the same volume and shape as a RAM migration over N loopback TCP
  * connections, with no protocol, between a sender and a receiver JVM (both children, so the
  * bench's own JVM adds no noise to either side). The clock runs from the bench telling the
- * connected sender to go until the receiver reports that every byte is in its memory. First a
- * pass of 4 KiB writes over up to 256 MiB so the write and read paths are compiled, then one
- * warm-up run, then the measured runs; after each run the receiver's memory is checked against
+ * connected sender to go until the receiver reports that every byte is in its memory. First
+ * passes of 4 KiB writes and reads over up to 256 MiB, 2^17 calls on each side, so the write and
+ * read loops are compiled, then one warm-up run, then the measured runs; after each run the receiver's memory is checked against
  * the sender's by CRC-32C, outside the clock.
  */
 public final class LoopbackBench {
     private static final Duration START = Duration.ofMinutes(3);
     private static final long JIT_PASS_BYTES = 256L << 20;
+    /** 4 KiB writes and reads, each, before the warm-up: enough for C2 to compile both loops (OSR included). */
+    private static final long JIT_CALLS = 1 << 17;
 
     private final Config config;
     private final Consumer<String> log;
@@ -92,12 +94,11 @@ public final class LoopbackBench {
                 LoopbackControl r = connect(receiver);
                 LoopbackControl s = connect(sender)) {
             try {
-                long jitBytes = Math.min(config.size(), JIT_PASS_BYTES);
-                Run jit = once(r, s, jitBytes, LoopbackPeer.MIN_CHUNK);
-                log.accept(String.format("JIT pass, %d MiB in 4 KiB writes: %.0f MiB/s", jitBytes >> 20, jit.mibps()));
+                boolean jitVerified = compile(r, s);
                 List<Run> measured = new ArrayList<>();
                 for (int i = 0; i <= config.runs(); i++) {
-                    Run run = once(r, s, config.size(), config.chunk());
+                    // the receiver reads as much as has arrived, as a migration's would
+                    Run run = once(r, s, config.size(), config.chunk(), LoopbackMemory.WINDOW);
                     log.accept(String.format("%s: %.0f MiB/s, %.1f ms, CPU sender %.0f ms, receiver %.0f ms, %s",
                             i == 0 ? "warm-up" : "run " + i, run.mibps(), run.totalMs(), run.senderCpuMs(),
                             run.receiverCpuMs(), run.verified() ? "verified" : "NOT VERIFIED"));
@@ -107,12 +108,26 @@ public final class LoopbackBench {
                 }
                 r.send("quit");
                 s.send("quit");
-                return result(measured, jit.verified());
+                return result(measured, jitVerified);
             } catch (IOException e) {
                 throw new IOException(e.getMessage() + " (receiver: " + receiver.tail() + "; sender: " + sender.tail()
                         + ")", e);
             }
         }
+    }
+
+    /** Passes of 4 KiB writes and reads until each side has made {@link #JIT_CALLS} calls; whether all were intact. */
+    private boolean compile(LoopbackControl r, LoopbackControl s) throws Exception {
+        long bytes = Math.min(config.size(), JIT_PASS_BYTES);
+        long passes = (JIT_CALLS * LoopbackPeer.MIN_CHUNK + bytes - 1) / bytes;
+        boolean verified = true;
+        for (long i = 0; i < passes; i++) {
+            Run pass = once(r, s, bytes, LoopbackPeer.MIN_CHUNK, LoopbackPeer.MIN_CHUNK);
+            verified &= pass.verified();
+            log.accept(String.format("JIT pass %d of %d, %d MiB in 4 KiB writes and reads: %.0f MiB/s%s", i + 1, passes,
+                    bytes >> 20, pass.mibps(), pass.verified() ? "" : ", NOT VERIFIED"));
+        }
+        return verified;
     }
 
     private Result result(List<Run> runs, boolean jitVerified) {
@@ -126,9 +141,12 @@ public final class LoopbackBench {
         return runs.stream().mapToDouble(f).sorted().toArray()[runs.size() / 2];
     }
 
-    /** One run of {@code bytes} in {@code chunk}-sized writes, timed, then checked outside the clock. */
-    private Run once(LoopbackControl r, LoopbackControl s, long bytes, int chunk) throws Exception {
-        r.send("prepare bytes=" + bytes);
+    /**
+     * One run of {@code bytes} in {@code chunk}-sized writes and reads of at most {@code readMax},
+     * timed, then checked outside the clock.
+     */
+    private Run once(LoopbackControl r, LoopbackControl s, long bytes, int chunk, long readMax) throws Exception {
+        r.send("prepare bytes=" + bytes + " read-max=" + readMax);
         s.send("connect bytes=" + bytes + " chunk=" + chunk);
         s.expect("connected");
         r.expect("ready");

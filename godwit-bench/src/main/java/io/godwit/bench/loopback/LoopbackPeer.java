@@ -102,9 +102,10 @@ public final class LoopbackPeer {
             switch (m.word()) {
                 case "prepare" -> {
                     long bytes = m.number("bytes", 1, size);
+                    int readMax = (int) m.number("read-max", MIN_CHUNK, LoopbackMemory.WINDOW);
                     SocketChannel[] channels = r.prepare(bytes);
                     long cpu = ProcessCpu.nanos();
-                    LoopbackWorkers readers = r.start(channels, bytes);
+                    LoopbackWorkers readers = r.start(channels, bytes, readMax);
                     bench.send("ready");
                     readers.join();
                     bench.send("received cpu-ns=" + (ProcessCpu.nanos() - cpu));

@@ -62,21 +62,27 @@ final class LoopbackReceiver {
         return b.getInt(0);
     }
 
-    /** Starts one thread per connection, each reading its share of the first {@code bytes}. */
-    LoopbackWorkers start(SocketChannel[] channels, long bytes) {
+    /**
+     * Starts one thread per connection, each reading its share of the first {@code bytes}, at most
+     * {@code readMax} bytes a call.
+     */
+    LoopbackWorkers start(SocketChannel[] channels, long bytes, int readMax) {
         return LoopbackWorkers.start("receive", connections, i -> {
             try (SocketChannel ch = channels[i]) {
                 read(ch, LoopbackMemory.shareStart(bytes, connections, i),
-                        LoopbackMemory.shareStart(bytes, connections, i + 1));
+                        LoopbackMemory.shareStart(bytes, connections, i + 1), readMax);
             }
         });
     }
 
-    private void read(SocketChannel ch, long from, long to) throws IOException {
+    private void read(SocketChannel ch, long from, long to, int readMax) throws IOException {
         for (long off = from; off < to; off += LoopbackMemory.WINDOW) {
             ByteBuffer window = mem.asSlice(off, Math.min(LoopbackMemory.WINDOW, to - off)).asByteBuffer();
             while (window.hasRemaining()) {
-                if (ch.read(window) < 0) {
+                window.limit((int) Math.min(window.capacity(), (long) window.position() + readMax));
+                int n = ch.read(window);
+                window.limit(window.capacity());
+                if (n < 0) {
                     throw new EOFException("the sender closed a connection at byte " + (off + window.position())
                             + ", expected its share to end at " + to);
                 }
