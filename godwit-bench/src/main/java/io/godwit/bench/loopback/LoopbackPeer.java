@@ -131,7 +131,7 @@ public final class LoopbackPeer {
                     try {
                         bench.expect("go");
                     } catch (IOException e) {
-                        LoopbackSender.close(channels);
+                        LoopbackWorkers.closeAll(channels);
                         throw e;
                     }
                     long cpu = ProcessCpu.nanos();

@@ -46,8 +46,12 @@ final class LoopbackReceiver {
                 byIndex[index] = ch;
             }
         } catch (SocketTimeoutException e) {
+            LoopbackWorkers.closeAll(byIndex);
             throw new IOException("the sender did not open " + connections + " connections within "
                     + ACCEPT_TIMEOUT_MS + " ms");
+        } catch (IOException e) {
+            LoopbackWorkers.closeAll(byIndex);
+            throw e;
         }
         return byIndex;
     }

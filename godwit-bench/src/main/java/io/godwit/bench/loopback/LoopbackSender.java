@@ -34,7 +34,7 @@ final class LoopbackSender {
                 }
             }
         } catch (IOException e) {
-            close(channels);
+            LoopbackWorkers.closeAll(channels);
             throw e;
         }
         return channels;
@@ -59,18 +59,6 @@ final class LoopbackSender {
                     ch.write(window);
                 }
                 window.limit(window.capacity());
-            }
-        }
-    }
-
-    static void close(SocketChannel[] channels) {
-        for (SocketChannel ch : channels) {
-            if (ch != null) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // closing what failed to open fully: nothing more to report than the first error
-                }
             }
         }
     }

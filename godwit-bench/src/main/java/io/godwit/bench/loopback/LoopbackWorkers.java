@@ -1,5 +1,7 @@
 package io.godwit.bench.loopback;
 
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +41,19 @@ final class LoopbackWorkers {
         Exception e = failure.get();
         if (e != null) {
             throw e;
+        }
+    }
+
+    /** Closes the connections opened so far, after a failure that is reported on its own. */
+    static void closeAll(SocketChannel[] channels) {
+        for (SocketChannel ch : channels) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // the first failure is the one reported
+                }
+            }
         }
     }
 }
