@@ -7,7 +7,9 @@ module io.godwit.bench {
     requires jmh.core;
     requires org.bouncycastle.pkix; // the TLS benchmark's certificates
     requires org.bouncycastle.provider;
+    requires jdk.management; // process CPU time of bench loopback's peers
 
     exports io.godwit.bench;
+    exports io.godwit.bench.loopback;
     opens io.godwit.bench.jmh to jmh.core;
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
         subcommands = {BenchCommand.Ram.class, BenchCommand.Devices.class, BenchCommand.Disk.class,
             BenchCommand.Postcopy.class, BenchCommand.Tracking.class, BenchCommand.Jmh.class, PlanBenchCommand.class,
-            XbzrleBenchCommand.class})
+            XbzrleBenchCommand.class, LoopbackBenchCommand.class})
 final class BenchCommand {
 
     @Command(name = "disk", mixinStandardHelpOptions = true,

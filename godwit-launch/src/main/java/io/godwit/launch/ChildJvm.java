@@ -43,8 +43,15 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(Path dir, String name, String mainClass, List<String> args, String readyWord,
             Duration timeout) throws IOException, InterruptedException {
+        return start(dir, name, List.of(), mainClass, args, readyWord, timeout);
+    }
+
+    /** As {@link #start(Path, String, String, List, String, Duration)}, with JVM options before the main class. */
+    public static ChildJvm start(Path dir, String name, List<String> jvmOptions, String mainClass, List<String> args,
+            String readyWord, Duration timeout) throws IOException, InterruptedException {
         Path log = dir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>(GodwitProcess.javaCommand());
+        cmd.addAll(jvmOptions);
         cmd.add(mainClass);
         cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
