@@ -90,6 +90,11 @@ final class QemuProcess implements AutoCloseable {
         }
     }
 
+    /** The next event named {@code name}, others dropped; null after {@code timeout}. */
+    JsonNode awaitEvent(String name, Duration timeout) throws InterruptedException {
+        return qmp.awaitEvent(name, timeout);
+    }
+
     /** CPU time of the process so far, all threads, in ms (-1 where the system does not say). */
     long cpuMs() {
         return process.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);

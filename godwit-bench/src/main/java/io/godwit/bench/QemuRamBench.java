@@ -148,6 +148,8 @@ public final class QemuRamBench {
                 }
             }
             src.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED));
+            src.execute("migrate-set-capabilities", Map.of("capabilities",
+                    List.of(Map.of("capability", "events", "state", true))));
             String uri = "tcp:127.0.0.1:" + port;
             dst.execute("migrate-incoming", Map.of("uri", uri));
             long srcCpu = src.cpuMs();
@@ -198,13 +200,16 @@ public final class QemuRamBench {
     }
 
     private static JsonNode waitForEnd(QemuProcess src) throws IOException, InterruptedException {
-        while (true) {
-            JsonNode m = src.execute("query-migrate", null);
-            String s = m.path("status").asText();
-            if (s.equals("completed") || s.equals("failed") || s.equals("cancelled")) {
-                return m;
+        return MigrationEnd.await(new MigrationEnd.Qmp() {
+            @Override
+            public JsonNode queryMigrate() throws IOException {
+                return src.execute("query-migrate", null);
             }
-            Thread.sleep(20);
-        }
+
+            @Override
+            public JsonNode nextMigrationEvent(java.time.Duration timeout) throws InterruptedException {
+                return src.awaitEvent("MIGRATION", timeout);
+            }
+        });
     }
 }

@@ -102,7 +102,8 @@ public final class SocketRamBench {
         try (GodwitProcess src = launcher.start(dir, "source",
                 List.of("--ram", String.valueOf(size), "--prealloc", "--fill", image, warmUp()), START)) {
             src.qmp().execute("migrate-set-capabilities", Map.of("capabilities",
-                    List.of(Map.of("capability", "return-path", "state", true))));
+                    List.of(Map.of("capability", "return-path", "state", true),
+                            Map.of("capability", "events", "state", true))));
             src.qmp().execute("migrate-set-parameters", Map.of("max-bandwidth", 0));
             downtimeLimitMs = src.qmp().execute("query-migrate-parameters").path("downtime-limit").asLong(-1);
             useTls(src, "client");
@@ -137,6 +138,7 @@ public final class SocketRamBench {
             String uri = dst.incomingUri();
             long srcCpu = cpuMs(src);
             long dstCpu = cpuMs(dst);
+            src.qmp().drainEvents(); // the source's earlier runs' events
             src.qmp().execute("migrate", Map.of("uri", uri));
             JsonNode m = waitForEnd(src);
             srcCpu = cpuMs(src) - srcCpu;
@@ -217,13 +219,16 @@ public final class SocketRamBench {
     }
 
     private static JsonNode waitForEnd(GodwitProcess src) throws IOException, InterruptedException {
-        while (true) {
-            JsonNode m = src.qmp().execute("query-migrate");
-            String s = m.path("status").asText();
-            if (s.equals("completed") || s.equals("failed") || s.equals("cancelled")) {
-                return m;
+        return MigrationEnd.await(new MigrationEnd.Qmp() {
+            @Override
+            public JsonNode queryMigrate() throws IOException {
+                return src.qmp().execute("query-migrate");
             }
-            Thread.sleep(20);
-        }
+
+            @Override
+            public JsonNode nextMigrationEvent(java.time.Duration timeout) throws InterruptedException {
+                return src.qmp().awaitEvent("MIGRATION", timeout);
+            }
+        });
     }
 }
