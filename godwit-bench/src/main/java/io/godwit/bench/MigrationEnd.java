@@ -23,7 +23,19 @@ final class MigrationEnd {
         JsonNode nextMigrationEvent(Duration timeout) throws InterruptedException;
     }
 
+    /**
+     * How long both sides are left alone once set up, before {@code migrate}: a fresh process is
+     * still compiling what its set-up ran (the QMP server, the commands), on the cores the
+     * migration is about to need; a destination set up ahead of its migration has done so.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(1);
+
     private MigrationEnd() {}
+
+    /** Waits {@link #SETTLE}. */
+    static void settle() throws InterruptedException {
+        Thread.sleep(SETTLE);
+    }
 
     /** The source's query-migrate once its migration has a final status. */
     static JsonNode await(Qmp source) throws IOException, InterruptedException {

@@ -152,6 +152,7 @@ public final class QemuRamBench {
                     List.of(Map.of("capability", "events", "state", true))));
             String uri = "tcp:127.0.0.1:" + port;
             dst.execute("migrate-incoming", Map.of("uri", uri));
+            MigrationEnd.settle(); // as for Godwit's processes, though QEMU compiles nothing
             long srcCpu = src.cpuMs();
             long dstCpu = dst.cpuMs();
             long t0 = System.nanoTime();

@@ -136,6 +136,7 @@ public final class SocketRamBench {
                 dst.qmp().execute("migrate-incoming", Map.of("uri", incoming));
             }
             String uri = dst.incomingUri();
+            MigrationEnd.settle();
             long srcCpu = cpuMs(src);
             long dstCpu = cpuMs(dst);
             src.qmp().drainEvents(); // the source's earlier runs' events
