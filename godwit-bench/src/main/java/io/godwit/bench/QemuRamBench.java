@@ -141,6 +141,10 @@ public final class QemuRamBench {
                 QemuProcess dst = QemuProcess.start(qemu, dir, "qemu-destination" + i + "-" + channels,
                         machine(anon, "-incoming", "defer"))) {
             for (QemuProcess q : List.of(src, dst)) {
+                // the capabilities Godwit's bench runs with: its source waits for the destination's
+                // end of load on the return path, and so does QEMU's with this on
+                q.execute("migrate-set-capabilities", Map.of("capabilities",
+                        List.of(Map.of("capability", "return-path", "state", true))));
                 if (channels > 0) {
                     q.execute("migrate-set-capabilities", Map.of("capabilities",
                             List.of(Map.of("capability", "multifd", "state", true))));
