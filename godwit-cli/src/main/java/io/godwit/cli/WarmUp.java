@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * until the JIT has compiled them, so that a measurement that follows is not a measurement of
  * the interpreter. Memory access through the FFM API is slow until compiled, and a fresh process
  * would otherwise spend the first few hundred milliseconds of a migration there. Multifd channels
- * ({@link MultifdWarmUp}) and TLS sessions (x509 and PSK, {@link TlsWarmUp}) are warmed the same way.
+ * ({@link MultifdWarmUp}), TLS sessions (x509 and PSK, {@link TlsWarmUp}) and the QMP commands
+ * around a migration ({@link QmpWarmUp}) are warmed the same way.
  */
 final class WarmUp {
     private static final long SIZE = 64L << 20;
@@ -45,6 +46,11 @@ final class WarmUp {
             }
         } catch (Exception e) {
             log.println("warm-up: TLS: " + e.getMessage());
+        }
+        try {
+            QmpWarmUp.run();
+        } catch (IOException | RuntimeException e) {
+            log.println("warm-up: QMP: " + e.getMessage());
         }
         int multifdRounds = 0;
         try {

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** {@code --warm-up}: every part of it (plain, multifd, TLS x509 and PSK) runs to its end. */
+/** {@code --warm-up}: every part of it (QMP, plain, multifd, TLS x509 and PSK) runs to its end. */
 class WarmUpTest {
     @Test
     void everyPartRunsWithoutAFailureReported() throws Exception {
