@@ -92,8 +92,18 @@ class ThrottleQmpTest {
         }
     }
 
+    /** The workload's thread registers with the throttle when it starts, after machine.start() returns. */
+    private void awaitWriterRegistered() throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while (machine.throttle().vcpus().isEmpty()) {
+            assertThat(System.nanoTime()).as("the writer started").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void setQueryAndCancelVcpuDirtyLimit() throws Exception {
+        awaitWriterRegistered();
         try (QmpWireTest.Session s = session(dir.resolve("m.qmp"))) {
             assertThat(s.call("{\"execute\": \"query-vcpu-dirty-limit\"}").path("return").size()).isZero();
             assertThat(error(s.call("{\"execute\": \"set-vcpu-dirty-limit\", \"arguments\": "
